@@ -1,0 +1,492 @@
+//! The calculator: featuretools' `FeatureSetCalculator` for all (instance, cutoff) pairs at once.
+//!
+//! featuretools runs its calculator once per distinct cutoff time, filtering every dataframe each
+//! time (`calculate_feature_matrix.py::calculate_chunk`). Here every row of every node's frame
+//! carries its own cutoff time, so one pass serves all cutoffs: work grows with the rows visited and
+//! the (instance, cutoff) pairs, never with the number of distinct cutoff times. Children of a parent
+//! are visited through a precomputed row index in time order, so "rows visible at t" is a prefix
+//! found by binary search; parents reached forward are deduplicated by (row, cutoff).
+
+mod plan;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, UInt32Array};
+use arrow_schema::DataType;
+
+pub use plan::{Plan, Step};
+
+use crate::entityset::keys::NO_ROW;
+use crate::entityset::{EntitySet, NULL_TIME};
+use crate::error::{Error, Result};
+use crate::features::{FeatureGraph, Kind, UsePrevious};
+use crate::primitives::{self, Default, Groups};
+
+/// Time filtering options shared by all features (`calculate_feature_matrix` arguments).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct TimeOptions {
+    /// Keep rows stamped exactly at the cutoff (featuretools' default `True`).
+    pub include_cutoff_time: bool,
+    /// Only rows within this many nanoseconds before the cutoff (with the last time index).
+    pub training_window: Option<i64>,
+}
+
+impl std::default::Default for TimeOptions {
+    fn default() -> Self {
+        TimeOptions {
+            include_cutoff_time: true,
+            training_window: None,
+        }
+    }
+}
+
+/// One row of the feature matrix to compute: a target row (`None` for an unknown instance) at a cutoff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Query {
+    /// Row of the target dataframe.
+    pub row: Option<u32>,
+    /// Cutoff time, ns since the epoch.
+    pub time: i64,
+}
+
+enum Link {
+    Root { entry_of_query: Vec<u32> },
+    Backward { offsets: Vec<u32> },
+    Forward { map: Vec<u32> },
+}
+
+struct Frame {
+    rows: Vec<u32>,
+    times: Vec<i64>,
+    link: Link,
+}
+
+/// Computes the requested features for each query; one array per output column, in feature order.
+pub fn calculate(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    queries: &[Query],
+    opts: &TimeOptions,
+) -> Result<Vec<ArrayRef>> {
+    let plan = Plan::build(es, graph)?;
+    let mut calc = Calc {
+        es,
+        graph,
+        plan,
+        opts: *opts,
+        frames: Vec::new(),
+        memo: Vec::new(),
+    };
+    calc.build_frames(queries);
+    let entry_of_query = match &calc.frames[0].link {
+        Link::Root { entry_of_query } => entry_of_query.clone(),
+        _ => unreachable!("root frame"),
+    };
+    let idx = UInt32Array::from(
+        entry_of_query
+            .iter()
+            .map(|&e| (e != NO_ROW).then_some(e))
+            .collect::<Vec<_>>(),
+    );
+    let mut out = Vec::new();
+    for &f in &graph.requested {
+        let values = calc.value(0, f)?;
+        let default = calc.default_of(f);
+        for v in values.iter() {
+            let taken = arrow_select::take::take(v.as_ref(), &idx, None)
+                .map_err(|e| Error::arrow("gathering results", e))?;
+            out.push(fill_default(&taken, default));
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces missing values by a zero default (featuretools' `fillna(default_value)`).
+fn fill_default(a: &ArrayRef, d: Default) -> ArrayRef {
+    if d == Default::Null || a.null_count() == 0 {
+        return a.clone();
+    }
+    match a.data_type() {
+        DataType::Int64 => Arc::new(
+            a.as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.unwrap_or(0))
+                .collect::<Int64Array>(),
+        ),
+        DataType::Float64 => Arc::new(
+            a.as_primitive::<Float64Type>()
+                .iter()
+                .map(|v| v.unwrap_or(0.0))
+                .collect::<Float64Array>(),
+        ),
+        _ => a.clone(),
+    }
+}
+
+struct Calc<'a> {
+    es: &'a EntitySet,
+    graph: &'a FeatureGraph,
+    plan: Plan,
+    opts: TimeOptions,
+    frames: Vec<Frame>,
+    memo: Vec<HashMap<usize, Arc<Vec<ArrayRef>>>>,
+}
+
+impl Calc<'_> {
+    /// `EntitySet._handle_time`: time index ≤ cutoff (< when exclusive), and within the training
+    /// window by time index or last time index.
+    fn visible(&self, df: usize, row: u32, t: i64) -> bool {
+        let Some(times) = self.es.times(df) else {
+            return true;
+        };
+        let ti = times[row as usize];
+        if ti == NULL_TIME
+            || (self.opts.include_cutoff_time && ti > t)
+            || (!self.opts.include_cutoff_time && ti >= t)
+        {
+            return false;
+        }
+        if let Some(w) = self.opts.training_window {
+            let lo = t.saturating_sub(w);
+            let inside = |x: i64| {
+                x != NULL_TIME
+                    && if self.opts.include_cutoff_time {
+                        x > lo
+                    } else {
+                        x >= lo
+                    }
+            };
+            let lti = self.es.last_times(df).map(|l| l[row as usize]);
+            if !(inside(ti) || lti.is_some_and(inside)) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn build_frames(&mut self, queries: &[Query]) {
+        let root_df = self.plan.nodes[0].df;
+        let mut rows = Vec::new();
+        let mut times = Vec::new();
+        let mut entry_of_query = Vec::with_capacity(queries.len());
+        for q in queries {
+            match q.row {
+                Some(r) if self.visible(root_df, r, q.time) => {
+                    entry_of_query.push(rows.len() as u32);
+                    rows.push(r);
+                    times.push(q.time);
+                }
+                _ => entry_of_query.push(NO_ROW),
+            }
+        }
+        self.frames.push(Frame {
+            rows,
+            times,
+            link: Link::Root { entry_of_query },
+        });
+        self.memo.push(HashMap::new());
+        for n in 1..self.plan.nodes.len() {
+            let (parent, step) = self.plan.nodes[n].parent.expect("non-root node");
+            let df = self.plan.nodes[n].df;
+            let frame = match step {
+                Step::Backward(rel) => self.backward(&self.frames[parent], rel, df),
+                Step::Forward(rel) => self.forward(&self.frames[parent], rel, df),
+            };
+            self.frames.push(frame);
+            self.memo.push(HashMap::new());
+        }
+    }
+
+    fn backward(&self, parent: &Frame, rel: usize, df: usize) -> Frame {
+        let children = self.es.children(rel);
+        let times_of = self.es.times(df);
+        let prefix_only = self.opts.training_window.is_none();
+        let mut offsets = Vec::with_capacity(parent.rows.len() + 1);
+        let (mut rows, mut times) = (Vec::new(), Vec::new());
+        offsets.push(0u32);
+        for (&p, &t) in parent.rows.iter().zip(&parent.times) {
+            let kids = children.of(p);
+            match times_of {
+                // Children are in time order with missing times last: the visible ones are a prefix.
+                Some(ti) if prefix_only => {
+                    let incl = self.opts.include_cutoff_time;
+                    let end = kids.partition_point(|&c| {
+                        let x = ti[c as usize];
+                        x != NULL_TIME && if incl { x <= t } else { x < t }
+                    });
+                    rows.extend_from_slice(&kids[..end]);
+                    times.extend(std::iter::repeat_n(t, end));
+                }
+                _ => {
+                    for &c in kids {
+                        if self.visible(df, c, t) {
+                            rows.push(c);
+                            times.push(t);
+                        }
+                    }
+                }
+            }
+            offsets.push(rows.len() as u32);
+        }
+        Frame {
+            rows,
+            times,
+            link: Link::Backward { offsets },
+        }
+    }
+
+    fn forward(&self, child: &Frame, rel: usize, df: usize) -> Frame {
+        let parent_rows = self.es.parent_rows(rel);
+        let mut seen: HashMap<(u32, i64), u32> = HashMap::new();
+        let (mut rows, mut times) = (Vec::new(), Vec::new());
+        let mut map = Vec::with_capacity(child.rows.len());
+        for (&c, &t) in child.rows.iter().zip(&child.times) {
+            let p = parent_rows[c as usize];
+            if p == NO_ROW || !self.visible(df, p, t) {
+                map.push(NO_ROW);
+                continue;
+            }
+            let e = *seen.entry((p, t)).or_insert_with(|| {
+                rows.push(p);
+                times.push(t);
+                (rows.len() - 1) as u32
+            });
+            map.push(e);
+        }
+        Frame {
+            rows,
+            times,
+            link: Link::Forward { map },
+        }
+    }
+
+    fn default_of(&self, f: usize) -> Default {
+        match &self.graph.features[f].kind {
+            Kind::Aggregation { primitive, .. } => primitive.default_value(),
+            Kind::Direct { base, .. } | Kind::Slice { base, .. } => self.default_of(*base),
+            _ => Default::Null,
+        }
+    }
+
+    fn value(&mut self, node: usize, f: usize) -> Result<Arc<Vec<ArrayRef>>> {
+        if let Some(v) = self.memo[node].get(&f) {
+            return Ok(v.clone());
+        }
+        let feat = &self.graph.features[f];
+        let err = |m: String| Error::feature(&feat.unique_name, m);
+        let values: Vec<ArrayRef> = match &feat.kind {
+            Kind::Identity { column } => vec![self.identity(node, column).map_err(err)?],
+            Kind::Transform { bases, primitive }
+            | Kind::GroupByTransform {
+                bases, primitive, ..
+            } => {
+                let mut inputs = Vec::new();
+                for &b in bases {
+                    inputs.push(self.value(node, b)?[0].clone());
+                }
+                let mut out = primitives::transform(primitive, &inputs, &self.frames[node].times)
+                    .map_err(err)?;
+                if let Kind::GroupByTransform { groupby, .. } = &feat.kind {
+                    // Rows whose group key is missing are skipped (`_calculate_groupby_features`).
+                    let keys = self.value(node, *groupby)?[0].clone();
+                    if keys.null_count() > 0 {
+                        let mask = arrow_array::BooleanArray::from(
+                            (0..keys.len()).map(|i| keys.is_null(i)).collect::<Vec<_>>(),
+                        );
+                        out = arrow_select::nullif::nullif(&out, &mask)
+                            .map_err(|e| err(e.to_string()))?;
+                    }
+                }
+                vec![out]
+            }
+            Kind::Direct { base, relationship } => {
+                let rel = self
+                    .es
+                    .relationship_position(relationship)
+                    .expect("planned");
+                let c = self.plan.find_child(node, Step::Forward(rel));
+                let base_values = self.value(c, *base)?;
+                let Link::Forward { map } = &self.frames[c].link else {
+                    unreachable!("forward node")
+                };
+                let idx = UInt32Array::from(
+                    map.iter()
+                        .map(|&e| (e != NO_ROW).then_some(e))
+                        .collect::<Vec<_>>(),
+                );
+                let default = self.default_of(*base);
+                base_values
+                    .iter()
+                    .map(|v| {
+                        arrow_select::take::take(v.as_ref(), &idx, None)
+                            .map(|a| fill_default(&a, default))
+                            .map_err(|e| err(e.to_string()))
+                    })
+                    .collect::<Result<_>>()?
+            }
+            Kind::Aggregation {
+                bases,
+                path,
+                primitive,
+                where_,
+                use_previous,
+            } => {
+                let (leaf, offsets) = self.compose_path(node, path);
+                let mut inputs = Vec::new();
+                for &b in bases {
+                    inputs.push(self.value(leaf, b)?[0].clone());
+                }
+                let mask = match where_ {
+                    Some(w) => Some(self.value(leaf, *w)?[0].clone()),
+                    None => None,
+                };
+                let groups = self
+                    .groups(
+                        node,
+                        leaf,
+                        &offsets,
+                        mask.as_ref(),
+                        *use_previous,
+                        path.len() > 1,
+                    )
+                    .map_err(err)?;
+                let out = primitives::aggregate(primitive, &inputs, &groups).map_err(err)?;
+                let d = primitive.default_value();
+                out.iter().map(|a| fill_default(a, d)).collect()
+            }
+            Kind::Slice { base, n } => vec![self.value(node, *base)?[*n].clone()],
+        };
+        let v = Arc::new(values);
+        self.memo[node].insert(f, v.clone());
+        Ok(v)
+    }
+
+    fn identity(&self, node: usize, column: &str) -> std::result::Result<ArrayRef, String> {
+        let frame = &self.frames[node];
+        let df = self.plan.nodes[node].df;
+        let col = self
+            .es
+            .column(df, column)
+            .ok_or_else(|| format!("column '{column}' is missing"))?;
+        let idx = UInt32Array::from(frame.rows.clone());
+        let mut out =
+            arrow_select::take::take(col.as_ref(), &idx, None).map_err(|e| e.to_string())?;
+        // Secondary time index: governed cells are missing where sti >= cutoff (`_handle_time`).
+        let schema = &self.es.schema.dataframes[df];
+        for (sti, cols) in &schema.secondary_time_index {
+            if !cols.iter().any(|c| c == column) {
+                continue;
+            }
+            let sti_col = self
+                .es
+                .column(df, sti)
+                .ok_or_else(|| format!("secondary time index '{sti}' is missing"))?;
+            let st = sti_col.as_primitive::<arrow_array::types::TimestampNanosecondType>();
+            let mask: arrow_array::BooleanArray = frame
+                .rows
+                .iter()
+                .zip(&frame.times)
+                .map(|(&r, &t)| Some(st.is_valid(r as usize) && st.value(r as usize) >= t))
+                .collect();
+            out = arrow_select::nullif::nullif(&out, &mask).map_err(|e| e.to_string())?;
+        }
+        Ok(out)
+    }
+
+    /// Follows an aggregation's backward path from `node`; returns the leaf node and, for each
+    /// entry of `node`, the range of leaf entries below it.
+    fn compose_path(&self, node: usize, path: &[crate::schema::Relationship]) -> (usize, Vec<u32>) {
+        let mut n = node;
+        let mut offsets: Option<Vec<u32>> = None;
+        for r in path {
+            let rel = self.es.relationship_position(r).expect("planned");
+            n = self.plan.find_child(n, Step::Backward(rel));
+            let Link::Backward { offsets: off } = &self.frames[n].link else {
+                unreachable!("backward node")
+            };
+            offsets = Some(match offsets {
+                None => off.clone(),
+                Some(prev) => prev.iter().map(|&x| off[x as usize]).collect(),
+            });
+        }
+        (n, offsets.expect("non-empty path"))
+    }
+
+    fn groups(
+        &self,
+        node: usize,
+        leaf: usize,
+        offsets: &[u32],
+        mask: Option<&ArrayRef>,
+        use_previous: Option<UsePrevious>,
+        multi_hop: bool,
+    ) -> std::result::Result<Groups, String> {
+        let parent = &self.frames[node];
+        let leaf_frame = &self.frames[leaf];
+        let leaf_times = self.es.times(self.plan.nodes[leaf].df);
+        let mask = match mask {
+            Some(m) => Some(arrow_cast::cast(m, &DataType::Boolean).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let mask = mask.as_ref().map(|m| m.as_boolean());
+        let mut g = Groups {
+            offsets: Vec::with_capacity(parent.rows.len() + 1),
+            rows: Vec::new(),
+        };
+        g.offsets.push(0);
+        for e in 0..parent.rows.len() {
+            let t = parent.times[e];
+            let start = g.rows.len();
+            for j in offsets[e]..offsets[e + 1] {
+                if let Some(m) = mask {
+                    // `base_frame.loc[base_frame[where]]`: missing counts as False.
+                    if !(m.is_valid(j as usize) && m.value(j as usize)) {
+                        continue;
+                    }
+                }
+                if let (Some(UsePrevious::Span(span)), Some(ti)) = (use_previous, leaf_times) {
+                    let x = ti[leaf_frame.rows[j as usize] as usize];
+                    if x == NULL_TIME || x < t.saturating_sub(span) {
+                        continue;
+                    }
+                }
+                g.rows.push(j);
+            }
+            if let Some(UsePrevious::Observations(n)) = use_previous {
+                // The last n rows of the group in dataframe order (`df.iloc[-n:]`).
+                let sel = &mut g.rows[start..];
+                if multi_hop {
+                    sel.sort_by_key(|&j| leaf_frame.rows[j as usize]);
+                }
+                if sel.len() > n {
+                    let drop = sel.len() - n;
+                    g.rows.drain(start..start + drop);
+                }
+            }
+            g.offsets.push(g.rows.len());
+        }
+        Ok(g)
+    }
+}
+
+/// Rows of dataframe `df` visible at `t` (the instances of a single cutoff), in dataframe order.
+pub fn visible_rows(es: &EntitySet, df: usize, t: i64, opts: &TimeOptions) -> Vec<u32> {
+    let graph = FeatureGraph {
+        features: Vec::new(),
+        requested: Vec::new(),
+    };
+    let calc = Calc {
+        es,
+        graph: &graph,
+        plan: Plan { nodes: Vec::new() },
+        opts: *opts,
+        frames: Vec::new(),
+        memo: Vec::new(),
+    };
+    (0..es.num_rows(df) as u32)
+        .filter(|&r| calc.visible(df, r, t))
+        .collect()
+}

@@ -1,0 +1,205 @@
+//! The calculation plan: features placed on a trie of relationship paths from the target, as
+//! featuretools' `FeatureSet` does (`computational_backends/feature_set.py`).
+
+use crate::entityset::EntitySet;
+use crate::error::{Error, Result};
+use crate::features::{FeatureGraph, Kind};
+
+/// One step from a node to its child node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// From a parent dataframe to a child dataframe along relationship `.0`.
+    Backward(usize),
+    /// From a child dataframe to its parent along relationship `.0`.
+    Forward(usize),
+}
+
+/// A node of the trie: a dataframe reached from the target by a path of steps.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The dataframe.
+    pub df: usize,
+    /// Parent node and the step from it, `None` at the root.
+    pub parent: Option<(usize, Step)>,
+    /// Child nodes.
+    pub children: Vec<(Step, usize)>,
+}
+
+/// Features placed on nodes.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Nodes; the root is 0 and parents come before their children.
+    pub nodes: Vec<Node>,
+}
+
+impl Plan {
+    /// Places every requested feature and its dependencies, checking them against the entity set.
+    pub fn build(es: &EntitySet, graph: &FeatureGraph) -> Result<Self> {
+        let target = graph.target();
+        let root_df = es.schema.position(target).ok_or_else(|| {
+            Error::feature(
+                &graph.features[graph.requested[0]].unique_name,
+                format!("target dataframe '{target}' is not in the entity set"),
+            )
+        })?;
+        let mut plan = Plan {
+            nodes: vec![Node {
+                df: root_df,
+                parent: None,
+                children: Vec::new(),
+            }],
+        };
+        let mut seen = std::collections::HashSet::new();
+        for &f in &graph.requested {
+            plan.place(es, graph, f, 0, &mut seen)?;
+        }
+        Ok(plan)
+    }
+
+    /// The child of `node` along `step`, created if needed.
+    pub fn child(&mut self, node: usize, step: Step, df: usize) -> usize {
+        if let Some(&(_, c)) = self.nodes[node].children.iter().find(|(s, _)| *s == step) {
+            return c;
+        }
+        let c = self.nodes.len();
+        self.nodes.push(Node {
+            df,
+            parent: Some((node, step)),
+            children: Vec::new(),
+        });
+        self.nodes[node].children.push((step, c));
+        c
+    }
+
+    /// Finds the child of `node` along `step` (it exists once the plan is built).
+    pub fn find_child(&self, node: usize, step: Step) -> usize {
+        self.nodes[node]
+            .children
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map(|&(_, c)| c)
+            .expect("planned child")
+    }
+
+    fn place(
+        &mut self,
+        es: &EntitySet,
+        graph: &FeatureGraph,
+        f: usize,
+        node: usize,
+        seen: &mut std::collections::HashSet<(usize, usize)>,
+    ) -> Result<()> {
+        if !seen.insert((f, node)) {
+            return Ok(());
+        }
+        let feat = &graph.features[f];
+        let df = self.nodes[node].df;
+        let df_schema = &es.schema.dataframes[df];
+        let err = |m: String| Error::feature(&feat.unique_name, m);
+        if feat.dataframe != df_schema.name {
+            return Err(err(format!(
+                "is defined on '{}' but is used on '{}'",
+                feat.dataframe, df_schema.name
+            )));
+        }
+        let rel_pos = |r: &crate::schema::Relationship| {
+            es.relationship_position(r).ok_or_else(|| {
+                err(format!(
+                    "uses relationship {}.{} -> {}.{}, which the entity set does not have",
+                    r.child_dataframe_name,
+                    r.child_column_name,
+                    r.parent_dataframe_name,
+                    r.parent_column_name
+                ))
+            })
+        };
+        match &feat.kind {
+            Kind::Identity { column } => {
+                if df_schema.column(column).is_none() {
+                    return Err(err(format!(
+                        "names column '{column}', which dataframe '{}' does not have",
+                        df_schema.name
+                    )));
+                }
+            }
+            Kind::Direct { base, relationship } => {
+                let r = rel_pos(relationship)?;
+                if relationship.child_dataframe_name != df_schema.name {
+                    return Err(err(format!(
+                        "its relationship does not start at '{}'",
+                        df_schema.name
+                    )));
+                }
+                let parent_df = es
+                    .schema
+                    .position(&relationship.parent_dataframe_name)
+                    .expect("validated");
+                let c = self.child(node, Step::Forward(r), parent_df);
+                self.place(es, graph, *base, c, seen)?;
+            }
+            Kind::Aggregation {
+                bases,
+                path,
+                where_,
+                primitive,
+                ..
+            } => {
+                if !primitive.is_aggregation() {
+                    return Err(err(format!(
+                        "{primitive:?} is not an aggregation primitive"
+                    )));
+                }
+                let mut n = node;
+                for rel in path {
+                    let r = rel_pos(rel)?;
+                    if rel.parent_dataframe_name != es.schema.dataframes[self.nodes[n].df].name {
+                        return Err(err(
+                            "its relationship path is not a path from parent to child".into(),
+                        ));
+                    }
+                    let child_df = es
+                        .schema
+                        .position(&rel.child_dataframe_name)
+                        .expect("validated");
+                    n = self.child(n, Step::Backward(r), child_df);
+                }
+                for &b in bases.iter().chain(where_.iter()) {
+                    self.place(es, graph, b, n, seen)?;
+                }
+            }
+            Kind::Transform { bases, primitive }
+            | Kind::GroupByTransform {
+                bases, primitive, ..
+            } => {
+                if primitive.is_aggregation() {
+                    return Err(err(format!(
+                        "{primitive:?} is an aggregation primitive, used as a transform"
+                    )));
+                }
+                if bases.len() != primitive.arity() {
+                    return Err(err(format!(
+                        "{primitive:?} takes {} inputs, got {}",
+                        primitive.arity(),
+                        bases.len()
+                    )));
+                }
+                for &b in bases {
+                    self.place(es, graph, b, node, seen)?;
+                }
+                if let Kind::GroupByTransform { groupby, .. } = &feat.kind {
+                    self.place(es, graph, *groupby, node, seen)?;
+                }
+            }
+            Kind::Slice { base, n } => {
+                if *n >= graph.features[*base].outputs.len() {
+                    return Err(err(format!(
+                        "takes output {n} of a feature with {} outputs",
+                        graph.features[*base].outputs.len()
+                    )));
+                }
+                self.place(es, graph, *base, node, seen)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,39 @@
+//! `ftpart calculate`: the whole feature matrix in this process.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ftpart::entityset::read_entityset;
+use ftpart::features::FeatureGraph;
+use ftpart::matrix;
+
+use super::common::TimeArgs;
+
+/// Arguments of `ftpart calculate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Entity set directory written by featuretools' es.to_csv() or es.to_parquet().
+    entityset: PathBuf,
+    /// Features saved with ft.save_features().
+    #[arg(long)]
+    features: PathBuf,
+    #[command(flatten)]
+    time: TimeArgs,
+    /// Output file: .csv, .parquet or .arrow.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Runs the command.
+pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
+    let opts = a.time.options()?;
+    let es = read_entityset(&a.entityset)
+        .with_context(|| format!("reading entity set {}", a.entityset.display()))?;
+    let graph = FeatureGraph::read(&a.features)?;
+    let target = es.df_position(graph.target())?;
+    let cutoff = a.time.cutoff(&es.schema.dataframes[target])?;
+    let fm = matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)?;
+    matrix::write_matrix(&fm, &a.out)?;
+    Ok(ExitCode::SUCCESS)
+}

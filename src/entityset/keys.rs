@@ -1,0 +1,163 @@
+//! Index keys: mapping index values to row numbers, and foreign keys to parent rows.
+
+use std::collections::HashMap;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Int32Type, Int64Type, TimestampNanosecondType};
+use arrow_array::{Array, ArrayRef};
+use arrow_schema::DataType;
+
+/// A row number that stands for "no row".
+pub const NO_ROW: u32 = u32::MAX;
+
+/// One key value, in the domain of an index column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// Integer (and datetime) keys.
+    Int(i64),
+    /// Text keys (categories, strings).
+    Str(String),
+}
+
+/// Reads the key values of a column (`None` for nulls and unusable values).
+pub fn key_values(col: &ArrayRef) -> Vec<Option<Key>> {
+    let n = col.len();
+    let mut out = Vec::with_capacity(n);
+    match col.data_type() {
+        DataType::Int64 => {
+            let a = col.as_primitive::<Int64Type>();
+            for i in 0..n {
+                out.push(a.is_valid(i).then(|| Key::Int(a.value(i))));
+            }
+        }
+        DataType::Timestamp(_, _) => {
+            let a = col.as_primitive::<TimestampNanosecondType>();
+            for i in 0..n {
+                out.push(a.is_valid(i).then(|| Key::Int(a.value(i))));
+            }
+        }
+        DataType::Float64 => {
+            let a = col.as_primitive::<arrow_array::types::Float64Type>();
+            for i in 0..n {
+                let v = a.value(i);
+                out.push(
+                    (a.is_valid(i) && v.fract() == 0.0 && v.is_finite())
+                        .then(|| Key::Int(v as i64)),
+                );
+            }
+        }
+        DataType::Dictionary(_, _) => {
+            let d = col.as_dictionary::<Int32Type>();
+            let values: Vec<Option<Key>> = match d.values().data_type() {
+                DataType::Utf8 => d
+                    .values()
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|v| v.map(|s| Key::Str(s.to_string())))
+                    .collect(),
+                _ => key_values(d.values()),
+            };
+            for i in 0..n {
+                out.push(if d.is_valid(i) {
+                    values.get(d.keys().value(i) as usize).cloned().flatten()
+                } else {
+                    None
+                });
+            }
+        }
+        DataType::Utf8 => {
+            let a = col.as_string::<i32>();
+            for i in 0..n {
+                out.push(a.is_valid(i).then(|| Key::Str(a.value(i).to_string())));
+            }
+        }
+        DataType::Boolean => {
+            let a = col.as_boolean();
+            for i in 0..n {
+                out.push(a.is_valid(i).then(|| Key::Int(a.value(i) as i64)));
+            }
+        }
+        _ => out.resize(n, None),
+    }
+    out
+}
+
+/// Converts a key into the domain of another index (featuretools re-types a foreign key to its
+/// parent index's type, `entityset.py::add_relationship`).
+pub fn coerce(key: Key, to_int: bool) -> Option<Key> {
+    match (key, to_int) {
+        (Key::Int(i), true) => Some(Key::Int(i)),
+        (Key::Int(i), false) => Some(Key::Str(i.to_string())),
+        (Key::Str(s), true) => {
+            let t = s.trim();
+            t.parse::<i64>()
+                .ok()
+                .or_else(|| {
+                    t.parse::<f64>()
+                        .ok()
+                        .filter(|f| f.fract() == 0.0)
+                        .map(|f| f as i64)
+                })
+                .map(Key::Int)
+        }
+        (Key::Str(s), false) => Some(Key::Str(s)),
+    }
+}
+
+/// Index value → row number.
+#[derive(Debug, Default)]
+pub struct KeyMap {
+    map: HashMap<Key, u32>,
+    /// Whether the index holds integers.
+    pub int: bool,
+}
+
+impl KeyMap {
+    /// Builds the map; returns the first duplicated key or null position as an error.
+    pub fn build(col: &ArrayRef) -> Result<Self, String> {
+        let keys = key_values(col);
+        let int = keys
+            .iter()
+            .flatten()
+            .next()
+            .map(|k| matches!(k, Key::Int(_)))
+            .unwrap_or(matches!(
+                col.data_type(),
+                DataType::Int64 | DataType::Timestamp(_, _)
+            ));
+        let mut map = HashMap::with_capacity(keys.len());
+        for (i, k) in keys.into_iter().enumerate() {
+            let k = k.ok_or_else(|| format!("index has a null value at row {i}"))?;
+            if let Some(prev) = map.insert(k.clone(), i as u32) {
+                return Err(format!(
+                    "index value {} is not unique (rows {prev} and {i})",
+                    show(&k)
+                ));
+            }
+        }
+        Ok(KeyMap { map, int })
+    }
+
+    /// Row of this key (after coercion to the index's type).
+    pub fn get(&self, key: Key) -> Option<u32> {
+        coerce(key, self.int).and_then(|k| self.map.get(&k).copied())
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// A key for messages.
+pub fn show(k: &Key) -> String {
+    match k {
+        Key::Int(i) => i.to_string(),
+        Key::Str(s) => format!("'{s}'"),
+    }
+}

@@ -1,0 +1,198 @@
+//! Entity sets: dataframes as Arrow record batches plus their schema, and the row indexes the
+//! calculator walks (foreign key → parent row, parent row → child rows in time order).
+
+mod builder;
+pub mod keys;
+mod read;
+
+pub use builder::{DataFrameOptions, EntitySetBuilder};
+pub use read::is_na;
+pub use read::read_entityset;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::TimestampNanosecondType;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+
+use crate::error::{Error, Result};
+use crate::schema::{EntitySetSchema, Relationship};
+use keys::{key_values, KeyMap, NO_ROW};
+
+/// Null times are stored as this sentinel, which is never visible.
+pub const NULL_TIME: i64 = i64::MIN;
+
+/// An entity set: schema plus one record batch per dataframe, rows sorted as woodwork sorts them
+/// (by time index, then index, when there is a time index).
+#[derive(Debug)]
+pub struct EntitySet {
+    /// The schema.
+    pub schema: EntitySetSchema,
+    /// One batch per dataframe, in schema order.
+    pub data: Vec<RecordBatch>,
+    index: Index,
+}
+
+/// Child rows of each parent row, as a compressed sparse row table.
+#[derive(Debug, Default)]
+pub struct Children {
+    /// `offsets[p]..offsets[p+1]` indexes `rows` for parent row `p`.
+    pub offsets: Vec<u32>,
+    /// Child rows, ascending (so in time order).
+    pub rows: Vec<u32>,
+}
+
+impl Children {
+    /// The child rows of parent row `p`.
+    pub fn of(&self, p: u32) -> &[u32] {
+        let p = p as usize;
+        &self.rows[self.offsets[p] as usize..self.offsets[p + 1] as usize]
+    }
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    keys: Vec<KeyMap>,
+    times: Vec<Option<Vec<i64>>>,
+    ltis: Vec<Option<Vec<i64>>>,
+    parent_rows: Vec<Vec<u32>>,
+    children: Vec<Children>,
+    orphans: Vec<usize>,
+}
+
+fn time_values(col: &ArrayRef) -> Vec<i64> {
+    let a = col.as_primitive::<TimestampNanosecondType>();
+    (0..a.len())
+        .map(|i| if a.is_valid(i) { a.value(i) } else { NULL_TIME })
+        .collect()
+}
+
+impl EntitySet {
+    /// Assembles an entity set from already typed and sorted batches and builds its indexes.
+    pub(crate) fn assemble(schema: EntitySetSchema, data: Vec<RecordBatch>) -> Result<Self> {
+        schema.validate()?;
+        let mut index = Index::default();
+        for (df, batch) in schema.dataframes.iter().zip(&data) {
+            let col = |name: &str| batch.column(df.position(name).expect("validated column"));
+            index
+                .keys
+                .push(KeyMap::build(col(&df.index)).map_err(|m| Error::df(&df.name, m))?);
+            index
+                .times
+                .push(df.time_index.as_ref().map(|t| time_values(col(t))));
+            index
+                .ltis
+                .push(df.last_time_index.as_ref().map(|t| time_values(col(t))));
+        }
+        for r in &schema.relationships {
+            let p = schema
+                .position(&r.parent_dataframe_name)
+                .expect("validated");
+            let c = schema.position(&r.child_dataframe_name).expect("validated");
+            let cdf = &schema.dataframes[c];
+            let fk = data[c].column(cdf.position(&r.child_column_name).expect("validated"));
+            let parent_keys = &index.keys[p];
+            let mut orphans = 0;
+            let parent_rows: Vec<u32> = key_values(fk)
+                .into_iter()
+                .map(|k| match k {
+                    None => NO_ROW,
+                    Some(k) => parent_keys.get(k).unwrap_or_else(|| {
+                        orphans += 1;
+                        NO_ROW
+                    }),
+                })
+                .collect();
+            let n_parent = data[p].num_rows();
+            let mut counts = vec![0u32; n_parent + 1];
+            for &pr in &parent_rows {
+                if pr != NO_ROW {
+                    counts[pr as usize + 1] += 1;
+                }
+            }
+            for i in 0..n_parent {
+                counts[i + 1] += counts[i];
+            }
+            let mut fill = counts.clone();
+            let mut rows = vec![0u32; counts[n_parent] as usize];
+            for (child, &pr) in parent_rows.iter().enumerate() {
+                if pr != NO_ROW {
+                    rows[fill[pr as usize] as usize] = child as u32;
+                    fill[pr as usize] += 1;
+                }
+            }
+            index.parent_rows.push(parent_rows);
+            index.children.push(Children {
+                offsets: counts,
+                rows,
+            });
+            index.orphans.push(orphans);
+        }
+        Ok(EntitySet {
+            schema,
+            data,
+            index,
+        })
+    }
+
+    /// Position of a dataframe, or an error naming it.
+    pub fn df_position(&self, name: &str) -> Result<usize> {
+        self.schema.position(name).ok_or_else(|| {
+            let names: Vec<&str> = self
+                .schema
+                .dataframes
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect();
+            Error::Invalid(format!(
+                "dataframe '{name}' is not in the entity set (it has: {})",
+                names.join(", ")
+            ))
+        })
+    }
+
+    /// Position of a relationship.
+    pub fn relationship_position(&self, r: &Relationship) -> Option<usize> {
+        self.schema.relationships.iter().position(|x| x == r)
+    }
+
+    /// Number of rows of dataframe `df`.
+    pub fn num_rows(&self, df: usize) -> usize {
+        self.data[df].num_rows()
+    }
+
+    /// The column `name` of dataframe `df`.
+    pub fn column(&self, df: usize, name: &str) -> Option<&ArrayRef> {
+        self.schema.dataframes[df]
+            .position(name)
+            .map(|i| self.data[df].column(i))
+    }
+
+    /// Index value → row of dataframe `df`.
+    pub fn keys(&self, df: usize) -> &KeyMap {
+        &self.index.keys[df]
+    }
+
+    /// Time index values of dataframe `df` (ns; [`NULL_TIME`] for null), if it has one.
+    pub fn times(&self, df: usize) -> Option<&[i64]> {
+        self.index.times[df].as_deref()
+    }
+
+    /// Last time index values of dataframe `df`, if it has one.
+    pub fn last_times(&self, df: usize) -> Option<&[i64]> {
+        self.index.ltis[df].as_deref()
+    }
+
+    /// For relationship `rel`: the parent row of each child row ([`NO_ROW`] when none).
+    pub fn parent_rows(&self, rel: usize) -> &[u32] {
+        &self.index.parent_rows[rel]
+    }
+
+    /// For relationship `rel`: the child rows of each parent row.
+    pub fn children(&self, rel: usize) -> &Children {
+        &self.index.children[rel]
+    }
+
+    /// For relationship `rel`: how many child rows name a parent key that does not exist.
+    pub fn orphans(&self, rel: usize) -> usize {
+        self.index.orphans[rel]
+    }
+}

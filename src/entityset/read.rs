@@ -1,0 +1,396 @@
+//! Reading an entity set directory written by featuretools' `es.to_csv()` / `es.to_parquet()`.
+//!
+//! Layout (`featuretools/entityset/serialize.py::write_data_description`):
+//! `data_description.json` and `data/<dataframe>/data/<dataframe>.{csv,parquet}`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, Float64Builder, Int64Builder, TimestampNanosecondBuilder,
+};
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int32Type;
+use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, TimeUnit};
+
+use super::EntitySet;
+use crate::error::{Error, Result};
+use crate::schema::{ColumnSchema, DataFrameSchema, EntitySetSchema, Storage};
+use crate::time::parse_datetime;
+
+/// Values pandas' `read_csv` reads as missing (its default `na_values`).
+const NA_VALUES: &[&str] = &[
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
+/// Whether pandas reads this CSV cell as missing.
+pub fn is_na(s: &str) -> bool {
+    NA_VALUES.contains(&s)
+}
+
+/// Reads an entity set directory (CSV or Parquet, as featuretools writes it).
+pub fn read_entityset(dir: &Path) -> Result<EntitySet> {
+    let desc = dir.join("data_description.json");
+    if !desc.exists() {
+        return Err(Error::Invalid(format!(
+            "{}: no data_description.json here; expected an entity set directory written by featuretools' es.to_csv() or es.to_parquet()",
+            dir.display()
+        )));
+    }
+    let (schema, format) = EntitySetSchema::read_description(&desc)?;
+    let mut data = Vec::new();
+    for df in &schema.dataframes {
+        let ext = match format.as_str() {
+            "csv" => "csv",
+            "parquet" => "parquet",
+            other => {
+                return Err(Error::json(
+                    &desc,
+                    format!("format '{other}' is not supported (csv or parquet)"),
+                ));
+            }
+        };
+        let path = dir
+            .join("data")
+            .join(&df.name)
+            .join("data")
+            .join(format!("{}.{ext}", df.name));
+        if !path.exists() {
+            return Err(Error::Data {
+                path,
+                dataframe: df.name.clone(),
+                column: "*".into(),
+                message: "data file is missing".into(),
+            });
+        }
+        let columns = if ext == "csv" {
+            read_csv(&path, df)?
+        } else {
+            read_parquet(&path, df)?
+        };
+        data.push(sort_batch(df, columns).map_err(|m| Error::df(&df.name, m))?);
+    }
+    EntitySet::assemble(schema, data)
+}
+
+fn data_err(path: &Path, df: &DataFrameSchema, column: &str, message: impl Into<String>) -> Error {
+    Error::Data {
+        path: path.to_path_buf(),
+        dataframe: df.name.clone(),
+        column: column.to_string(),
+        message: message.into(),
+    }
+}
+
+fn read_csv(path: &Path, df: &DataFrameSchema) -> Result<Vec<ArrayRef>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    let headers = rdr
+        .headers()
+        .map_err(|e| data_err(path, df, "*", format!("cannot read header: {e}")))?
+        .clone();
+    let mut positions = Vec::new();
+    for c in &df.columns {
+        let pos = headers.iter().position(|h| h == c.name).ok_or_else(|| {
+            data_err(
+                path,
+                df,
+                &c.name,
+                "the schema names this column but the data file has no such column",
+            )
+        })?;
+        positions.push(pos);
+    }
+    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); df.columns.len()];
+    for (line, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| data_err(path, df, "*", format!("row {}: {e}", line + 1)))?;
+        for (i, &pos) in positions.iter().enumerate() {
+            let v = rec.get(pos).unwrap_or("");
+            cols[i].push(if is_na(v) { None } else { Some(v.to_string()) });
+        }
+    }
+    df.columns
+        .iter()
+        .zip(cols)
+        .map(|(c, vals)| {
+            text_column(c, vals.iter().map(|v| v.as_deref()))
+                .map_err(|m| data_err(path, df, &c.name, m))
+        })
+        .collect()
+}
+
+/// Builds a typed column from text cells (`None` = missing).
+pub fn text_column<'a>(
+    c: &ColumnSchema,
+    vals: impl Iterator<Item = Option<&'a str>>,
+) -> Result<ArrayRef, String> {
+    Ok(match c.storage() {
+        Storage::Int64 => {
+            let mut b = Int64Builder::new();
+            for (i, v) in vals.enumerate() {
+                match v {
+                    None => b.append_null(),
+                    Some(s) => b.append_value(
+                        parse_int(s)
+                            .ok_or_else(|| format!("row {}: '{s}' is not an integer", i + 1))?,
+                    ),
+                }
+            }
+            Arc::new(b.finish())
+        }
+        Storage::Float64 => {
+            let mut b = Float64Builder::new();
+            for (i, v) in vals.enumerate() {
+                match v {
+                    None => b.append_null(),
+                    Some(s) => {
+                        let f: f64 = s
+                            .trim()
+                            .parse()
+                            .map_err(|_| format!("row {}: '{s}' is not a number", i + 1))?;
+                        if f.is_nan() {
+                            b.append_null()
+                        } else {
+                            b.append_value(f)
+                        }
+                    }
+                }
+            }
+            Arc::new(b.finish())
+        }
+        Storage::Boolean => {
+            let mut b = BooleanBuilder::new();
+            for (i, v) in vals.enumerate() {
+                match v.map(str::trim) {
+                    None => b.append_null(),
+                    Some("True" | "true" | "TRUE" | "1" | "1.0") => b.append_value(true),
+                    Some("False" | "false" | "FALSE" | "0" | "0.0") => b.append_value(false),
+                    Some(s) => return Err(format!("row {}: '{s}' is not a boolean", i + 1)),
+                }
+            }
+            Arc::new(b.finish())
+        }
+        Storage::Timestamp => {
+            let mut b = TimestampNanosecondBuilder::new();
+            for (i, v) in vals.enumerate() {
+                match v {
+                    None => b.append_null(),
+                    Some(s) => b.append_value(
+                        parse_datetime(s)
+                            .ok_or_else(|| format!("row {}: '{s}' is not a date/time", i + 1))?,
+                    ),
+                }
+            }
+            Arc::new(b.finish())
+        }
+        Storage::Category => category_column(c, vals)?,
+        Storage::Utf8 => Arc::new(vals.collect::<StringArray>()),
+    })
+}
+
+fn parse_int(s: &str) -> Option<i64> {
+    let t = s.trim();
+    t.parse::<i64>().ok().or_else(|| {
+        t.parse::<f64>()
+            .ok()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
+            .map(|f| f as i64)
+    })
+}
+
+/// Canonical text of a category value, so that "1" and "1.0" of an integer category agree.
+fn canonical(s: &str, int: bool) -> String {
+    if int {
+        if let Some(i) = parse_int(s) {
+            return i.to_string();
+        }
+    }
+    s.to_string()
+}
+
+/// Dictionary-encodes categories in the schema's category order (sorted values when none given).
+pub fn category_column<'a>(
+    c: &ColumnSchema,
+    vals: impl Iterator<Item = Option<&'a str>>,
+) -> Result<ArrayRef, String> {
+    let vals: Vec<Option<String>> = vals
+        .map(|v| v.map(|s| canonical(s, c.int_categories)))
+        .collect();
+    let cats: Vec<String> = match &c.categories {
+        Some(cats) => cats
+            .iter()
+            .map(|s| canonical(s, c.int_categories))
+            .collect(),
+        None => {
+            let mut set: Vec<String> = vals.iter().flatten().cloned().collect();
+            set.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
+                (Ok(x), Ok(y)) => x.total_cmp(&y),
+                _ => a.cmp(b),
+            });
+            set.dedup();
+            set
+        }
+    };
+    let lookup: std::collections::HashMap<&str, i32> = cats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i as i32))
+        .collect();
+    let mut keys = Vec::with_capacity(vals.len());
+    for (i, v) in vals.iter().enumerate() {
+        keys.push(match v {
+            None => None,
+            Some(s) => Some(*lookup.get(s.as_str()).ok_or_else(|| {
+                format!(
+                    "row {}: value '{s}' is not one of the column's categories {:?}",
+                    i + 1,
+                    cats
+                )
+            })?),
+        });
+    }
+    let dict = DictionaryArray::<Int32Type>::try_new(
+        Int32Array::from(keys),
+        Arc::new(StringArray::from(cats)),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Arc::new(dict))
+}
+
+fn read_parquet(path: &Path, df: &DataFrameSchema) -> Result<Vec<ArrayRef>> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.build())
+        .map_err(|e| data_err(path, df, "*", format!("not a readable Parquet file: {e}")))?;
+    let batches: Vec<RecordBatch> = reader
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| data_err(path, df, "*", format!("cannot read Parquet data: {e}")))?;
+    let file_schema = match batches.first() {
+        Some(b) => b.schema(),
+        None => {
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            ParquetRecordBatchReaderBuilder::try_new(file)
+                .map_err(|e| data_err(path, df, "*", e.to_string()))?
+                .schema()
+                .clone()
+        }
+    };
+    let mut out = Vec::new();
+    for c in &df.columns {
+        let pos = file_schema.index_of(&c.name).map_err(|_| {
+            data_err(
+                path,
+                df,
+                &c.name,
+                "the schema names this column but the data file has no such column",
+            )
+        })?;
+        let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(pos).as_ref()).collect();
+        let whole = if parts.is_empty() {
+            arrow_array::new_empty_array(file_schema.field(pos).data_type())
+        } else {
+            arrow_select::concat::concat(&parts)
+                .map_err(|e| data_err(path, df, &c.name, e.to_string()))?
+        };
+        out.push(conform(c, &whole).map_err(|m| data_err(path, df, &c.name, m))?);
+    }
+    Ok(out)
+}
+
+/// Casts an Arrow column to the storage of its logical type.
+pub fn conform(c: &ColumnSchema, a: &ArrayRef) -> Result<ArrayRef, String> {
+    use arrow_cast::cast;
+    let target = match c.storage() {
+        Storage::Int64 => DataType::Int64,
+        Storage::Float64 => DataType::Float64,
+        Storage::Boolean => DataType::Boolean,
+        Storage::Timestamp => DataType::Timestamp(TimeUnit::Nanosecond, None),
+        Storage::Utf8 => DataType::Utf8,
+        Storage::Category => {
+            let text = cast(a, &DataType::Utf8)
+                .map_err(|e| format!("cannot read {} as text: {e}", a.data_type()))?;
+            let text = text.as_string::<i32>();
+            return category_column(c, text.iter());
+        }
+    };
+    if let (DataType::Timestamp(_, Some(_)), Storage::Timestamp) = (a.data_type(), c.storage()) {
+        // Timezone-aware times are compared as UTC instants.
+        let ns = cast(
+            a,
+            &DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
+        )
+        .map_err(|e| e.to_string())?;
+        let data = ns
+            .to_data()
+            .into_builder()
+            .data_type(target.clone())
+            .build()
+            .map_err(|e| e.to_string())?;
+        return Ok(arrow_array::make_array(data));
+    }
+    if a.data_type() == &target {
+        return Ok(a.clone());
+    }
+    let out = cast(a, &target)
+        .map_err(|e| format!("cannot read {} as {}: {e}", a.data_type(), c.type_name))?;
+    if out.null_count() > a.null_count() {
+        return Err(format!("some values cannot be read as {}", c.type_name));
+    }
+    if target == DataType::Float64 {
+        // pandas treats NaN as missing; so does ftpart.
+        let f = out.as_primitive::<arrow_array::types::Float64Type>();
+        if f.values().iter().any(|v| v.is_nan()) {
+            let cleaned: arrow_array::Float64Array =
+                f.iter().map(|v| v.filter(|x| !x.is_nan())).collect();
+            return Ok(Arc::new(cleaned));
+        }
+    }
+    Ok(out)
+}
+
+/// Sorts a dataframe's rows as woodwork does (`table_accessor.py::_sort_columns`): by time index then
+/// index when there is a time index (missing times last); otherwise the rows keep their order.
+pub fn sort_batch(df: &DataFrameSchema, columns: Vec<ArrayRef>) -> Result<RecordBatch, String> {
+    let fields: Vec<arrow_schema::Field> = df
+        .columns
+        .iter()
+        .zip(&columns)
+        .map(|(c, a)| arrow_schema::Field::new(&c.name, a.data_type().clone(), true))
+        .collect();
+    let batch = RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns)
+        .map_err(|e| e.to_string())?;
+    let Some(ti) = &df.time_index else {
+        return Ok(batch);
+    };
+    let t = super::time_values(batch.column(df.position(ti).expect("validated")));
+    let keys = super::keys::key_values(batch.column(df.position(&df.index).expect("validated")));
+    let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
+    let key_cmp = |a: &Option<super::keys::Key>, b: &Option<super::keys::Key>| {
+        use super::keys::Key;
+        match (a, b) {
+            (Some(Key::Int(x)), Some(Key::Int(y))) => x.cmp(y),
+            (Some(Key::Str(x)), Some(Key::Str(y))) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        }
+    };
+    order.sort_by(|&a, &b| {
+        let (ta, tb) = (t[a as usize], t[b as usize]);
+        let tcmp = match (ta == super::NULL_TIME, tb == super::NULL_TIME) {
+            (true, true) => std::cmp::Ordering::Equal,
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            _ => ta.cmp(&tb),
+        };
+        tcmp.then_with(|| key_cmp(&keys[a as usize], &keys[b as usize]))
+    });
+    if order.iter().enumerate().all(|(i, &r)| i as u32 == r) {
+        return Ok(batch);
+    }
+    let idx = arrow_array::UInt32Array::from(order);
+    arrow_select::take::take_record_batch(&batch, &idx).map_err(|e| e.to_string())
+}

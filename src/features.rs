@@ -1,0 +1,349 @@
+//! Feature definitions from `ft.save_features()` JSON (features schema 10.0.0), parsed into a typed
+//! graph (`featuretools/feature_base/features_deserializer.py`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::primitives::Primitive;
+use crate::schema::{parse_relationship, Relationship};
+use crate::time::unit_ns;
+
+/// The features schema version featuretools 1.31 writes (`FEATURES_SCHEMA_VERSION`).
+pub const FEATURES_SCHEMA_VERSION: &str = "10.0.0";
+
+/// `use_previous` of an aggregation: a time span or a number of observations.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum UsePrevious {
+    /// Child rows with time index ≥ cutoff − this many nanoseconds.
+    Span(i64),
+    /// The last n child rows of each group.
+    Observations(usize),
+}
+
+/// What a feature is.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub enum Kind {
+    /// A column of the dataframe.
+    Identity {
+        /// The column.
+        column: String,
+    },
+    /// A parent's feature brought to the child along a relationship.
+    Direct {
+        /// The parent feature.
+        base: usize,
+        /// The relationship (child → parent).
+        relationship: Relationship,
+    },
+    /// An aggregation over child rows along a backward path.
+    Aggregation {
+        /// Input features (on the last dataframe of the path).
+        bases: Vec<usize>,
+        /// Relationships from this dataframe down to the child, parent first.
+        path: Vec<Relationship>,
+        /// The primitive.
+        primitive: Primitive,
+        /// Boolean feature selecting child rows.
+        where_: Option<usize>,
+        /// Window of child rows.
+        use_previous: Option<UsePrevious>,
+    },
+    /// A row-wise transform.
+    Transform {
+        /// Input features.
+        bases: Vec<usize>,
+        /// The primitive.
+        primitive: Primitive,
+    },
+    /// A transform applied within groups of a key feature.
+    GroupByTransform {
+        /// Input features.
+        bases: Vec<usize>,
+        /// The primitive.
+        primitive: Primitive,
+        /// The grouping feature.
+        groupby: usize,
+    },
+    /// Output `n` of a multi-output feature.
+    Slice {
+        /// The multi-output feature.
+        base: usize,
+        /// Which output.
+        n: usize,
+    },
+}
+
+/// One feature definition.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Feature {
+    /// `"<dataframe>: <name>"`.
+    pub unique_name: String,
+    /// The dataframe the feature is defined on.
+    pub dataframe: String,
+    /// What it is.
+    pub kind: Kind,
+    /// Output column names (one unless multi-output).
+    pub outputs: Vec<String>,
+}
+
+/// A feature list with all its dependencies.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FeatureGraph {
+    /// Every feature, dependencies before the features that use them.
+    pub features: Vec<Feature>,
+    /// The requested features, in order.
+    pub requested: Vec<usize>,
+}
+
+impl FeatureGraph {
+    /// Reads a file written by `ft.save_features(features, path)`.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let v: Value = serde_json::from_str(&text)
+            .map_err(|e| Error::json(path, format!("not valid JSON: {e}")))?;
+        Self::from_json(&v).map_err(|e| match e {
+            Error::Invalid(m) => Error::json(path, m),
+            other => other,
+        })
+    }
+
+    /// Parses `ft.save_features` JSON.
+    pub fn from_json(v: &Value) -> Result<Self> {
+        let version = v
+            .get("schema_version")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                Error::Invalid(
+                    "missing 'schema_version'; not a file written by ft.save_features".into(),
+                )
+            })?;
+        if version.split('.').next() != Some("10") {
+            return Err(Error::Invalid(format!(
+                "features schema version {version} is not supported (ftpart reads {FEATURES_SCHEMA_VERSION}, written by featuretools 1.31)"
+            )));
+        }
+        let list = v
+            .get("feature_list")
+            .and_then(Value::as_array)
+            .ok_or_else(|| Error::Invalid("missing list 'feature_list'".into()))?;
+        let defs = v
+            .get("feature_definitions")
+            .and_then(Value::as_object)
+            .ok_or_else(|| Error::Invalid("missing object 'feature_definitions'".into()))?;
+        let prims = v
+            .get("primitive_definitions")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let mut p = Parser {
+            defs,
+            prims: &prims,
+            index: HashMap::new(),
+            features: Vec::new(),
+            stack: Vec::new(),
+        };
+        let mut requested = Vec::new();
+        for name in list {
+            let name = name
+                .as_str()
+                .ok_or_else(|| Error::Invalid("'feature_list' holds a non-string".into()))?;
+            requested.push(p.feature(name)?);
+        }
+        if requested.is_empty() {
+            return Err(Error::Invalid("'feature_list' is empty".into()));
+        }
+        let graph = FeatureGraph {
+            features: p.features,
+            requested,
+        };
+        let target = graph.target().to_string();
+        for &r in &graph.requested {
+            if graph.features[r].dataframe != target {
+                return Err(Error::feature(
+                    &graph.features[r].unique_name,
+                    format!("is defined on '{}', but the first feature is on '{target}'; all requested features must share one target dataframe", graph.features[r].dataframe),
+                ));
+            }
+        }
+        Ok(graph)
+    }
+
+    /// The target dataframe (of the requested features).
+    pub fn target(&self) -> &str {
+        &self.features[self.requested[0]].dataframe
+    }
+
+    /// Output column names of the requested features, in order.
+    pub fn output_names(&self) -> Vec<String> {
+        self.requested
+            .iter()
+            .flat_map(|&f| self.features[f].outputs.clone())
+            .collect()
+    }
+}
+
+struct Parser<'a> {
+    defs: &'a serde_json::Map<String, Value>,
+    prims: &'a serde_json::Map<String, Value>,
+    index: HashMap<String, usize>,
+    features: Vec<Feature>,
+    stack: Vec<String>,
+}
+
+impl Parser<'_> {
+    fn feature(&mut self, unique: &str) -> Result<usize> {
+        if let Some(&i) = self.index.get(unique) {
+            return Ok(i);
+        }
+        if self.stack.iter().any(|s| s == unique) {
+            return Err(Error::feature(unique, "depends on itself"));
+        }
+        self.stack.push(unique.to_string());
+        let f = self.parse(unique)?;
+        self.stack.pop();
+        let i = self.features.len();
+        self.features.push(f);
+        self.index.insert(unique.to_string(), i);
+        Ok(i)
+    }
+
+    fn parse(&mut self, unique: &str) -> Result<Feature> {
+        let err = |m: String| Error::feature(unique, m);
+        let def = self
+            .defs
+            .get(unique)
+            .ok_or_else(|| err("is named but has no entry in 'feature_definitions'".into()))?;
+        let ty = def
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or_else(|| err("lacks 'type'".into()))?;
+        let args = def.get("arguments").cloned().unwrap_or(Value::Null);
+        let (df_name, name) = unique
+            .split_once(": ")
+            .ok_or_else(|| err("unique name is not of the form '<dataframe>: <name>'".into()))?;
+        let name = args
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or(name)
+            .to_string();
+        let str_list = |key: &str| -> Result<Vec<String>> {
+            Ok(args
+                .get(key)
+                .and_then(Value::as_array)
+                .ok_or_else(|| err(format!("lacks list argument '{key}'")))?
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect())
+        };
+        let outputs = match args.get("feature_names").and_then(Value::as_array) {
+            Some(names) => names
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+            None => vec![name.clone()],
+        };
+        let kind = match ty {
+            "IdentityFeature" => Kind::Identity {
+                column: args
+                    .get("column_name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| err("lacks 'column_name'".into()))?
+                    .to_string(),
+            },
+            "DirectFeature" => {
+                let base = args.get("base_feature").and_then(Value::as_str).ok_or_else(|| err("lacks 'base_feature'".into()))?;
+                let rel = parse_relationship(args.get("relationship").unwrap_or(&Value::Null)).map_err(err)?;
+                Kind::Direct { base: self.feature(base)?, relationship: rel }
+            }
+            "AggregationFeature" => {
+                let bases = str_list("base_features")?.iter().map(|b| self.feature(b)).collect::<Result<Vec<_>>>()?;
+                let path = args
+                    .get("relationship_path")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| err("lacks 'relationship_path'".into()))?
+                    .iter()
+                    .map(parse_relationship)
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(err)?;
+                if path.is_empty() {
+                    return Err(err("has an empty relationship path".into()));
+                }
+                let where_ = match args.get("where").and_then(Value::as_str) {
+                    Some(w) => Some(self.feature(w)?),
+                    None => None,
+                };
+                let use_previous = match args.get("use_previous") {
+                    Some(Value::Object(o)) => Some(parse_use_previous(o).map_err(err)?),
+                    _ => None,
+                };
+                Kind::Aggregation { bases, path, primitive: self.primitive(unique, &args)?, where_, use_previous }
+            }
+            "TransformFeature" => {
+                let bases = str_list("base_features")?.iter().map(|b| self.feature(b)).collect::<Result<Vec<_>>>()?;
+                Kind::Transform { bases, primitive: self.primitive(unique, &args)? }
+            }
+            "GroupByTransformFeature" => {
+                let bases = str_list("base_features")?.iter().map(|b| self.feature(b)).collect::<Result<Vec<_>>>()?;
+                let g = args.get("groupby").and_then(Value::as_str).ok_or_else(|| err("lacks 'groupby'".into()))?;
+                Kind::GroupByTransform { bases, primitive: self.primitive(unique, &args)?, groupby: self.feature(g)? }
+            }
+            "FeatureOutputSlice" => {
+                let base = args.get("base_feature").and_then(Value::as_str).ok_or_else(|| err("lacks 'base_feature'".into()))?;
+                let n = args.get("n").and_then(Value::as_u64).ok_or_else(|| err("lacks 'n'".into()))? as usize;
+                Kind::Slice { base: self.feature(base)?, n }
+            }
+            other => {
+                return Err(err(format!(
+                    "feature type '{other}' is not supported (IdentityFeature, DirectFeature, AggregationFeature, TransformFeature, GroupByTransformFeature, FeatureOutputSlice)"
+                )))
+            }
+        };
+        Ok(Feature {
+            unique_name: unique.to_string(),
+            dataframe: df_name.to_string(),
+            kind,
+            outputs,
+        })
+    }
+
+    fn primitive(&self, unique: &str, args: &Value) -> Result<Primitive> {
+        let key = match args.get("primitive") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Object(o)) => {
+                return Primitive::from_definition(&Value::Object(o.clone()))
+                    .map_err(|m| Error::feature(unique, m))
+            }
+            _ => return Err(Error::feature(unique, "lacks 'primitive'")),
+        };
+        let def = self.prims.get(&key).ok_or_else(|| {
+            Error::feature(
+                unique,
+                format!("names primitive '{key}', which 'primitive_definitions' lacks"),
+            )
+        })?;
+        Primitive::from_definition(def).map_err(|m| Error::feature(unique, m))
+    }
+}
+
+fn parse_use_previous(
+    o: &serde_json::Map<String, Value>,
+) -> std::result::Result<UsePrevious, String> {
+    let unit = o
+        .get("unit")
+        .and_then(Value::as_str)
+        .ok_or("use_previous lacks 'unit'")?;
+    let value = o
+        .get("value")
+        .and_then(Value::as_f64)
+        .ok_or("use_previous lacks 'value'")?;
+    if unit == "o" || unit == "observations" {
+        return Ok(UsePrevious::Observations(value as usize));
+    }
+    let ns = unit_ns(unit)
+        .ok_or_else(|| format!("use_previous unit '{unit}' is not supported (w, d, h, m, s, o)"))?;
+    Ok(UsePrevious::Span((value * ns as f64).round() as i64))
+}

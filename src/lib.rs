@@ -1,0 +1,23 @@
+//! ftpart computes Featuretools feature matrices exactly as featuretools 1.31 does.
+//!
+//! ```no_run
+//! use ftpart::{cutoff::Cutoff, entityset::read_entityset, features::FeatureGraph, matrix};
+//! let es = read_entityset("examples/mock_customer".as_ref())?;
+//! let features = FeatureGraph::read("examples/mock_customer_features.json".as_ref())?;
+//! let fm = matrix::calculate_feature_matrix(&es, &features, &Cutoff::Now, &Default::default())?;
+//! matrix::write_matrix(&fm, "fm.csv".as_ref())?;
+//! # Ok::<(), ftpart::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod calc;
+pub mod cutoff;
+pub mod entityset;
+pub mod error;
+pub mod features;
+pub mod matrix;
+pub mod primitives;
+pub mod schema;
+pub mod time;
+
+pub use error::{Error, Result};

@@ -1,0 +1,250 @@
+//! Assembling the feature matrix featuretools returns, and writing it to CSV, Parquet or Arrow IPC.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::*;
+use arrow_array::{Array, ArrayRef, RecordBatch, TimestampNanosecondArray, UInt32Array};
+use arrow_schema::{DataType, Field, Schema};
+
+use crate::calc::{self, Query, TimeOptions};
+use crate::cutoff::Cutoff;
+use crate::entityset::EntitySet;
+use crate::error::{Error, Result};
+use crate::features::FeatureGraph;
+use crate::time::format_datetime;
+
+/// Options of `calculate_feature_matrix` beyond the cutoff.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MatrixOptions {
+    /// Time filtering.
+    pub time: TimeOptions,
+    /// Keep the cutoff time as a `time` column after the index (`cutoff_time_in_index=True`).
+    pub cutoff_time_in_index: bool,
+}
+
+/// Computes the feature matrix in this process: featuretools' `calculate_feature_matrix`.
+///
+/// Rows come in cutoff-table order (target dataframe order without a table); columns are the
+/// target index, `time` when asked, the features in order, then the table's label columns.
+pub fn calculate_feature_matrix(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+) -> Result<RecordBatch> {
+    let target = es.df_position(graph.target()).map_err(|_| {
+        Error::feature(
+            &graph.features[graph.requested[0]].unique_name,
+            format!(
+                "target dataframe '{}' is not in the entity set",
+                graph.target()
+            ),
+        )
+    })?;
+    let (queries, ids, extra) = queries_for(es, target, cutoff, &opts.time)?;
+    let values = calc::calculate(es, graph, &queries, &opts.time)?;
+    assemble(
+        es,
+        target,
+        graph,
+        &queries,
+        ids,
+        values,
+        extra,
+        opts.cutoff_time_in_index,
+    )
+}
+
+/// The current time as featuretools takes it for "no cutoff" (`datetime.now()`, local time).
+pub fn now() -> i64 {
+    chrono::Local::now()
+        .naive_local()
+        .and_utc()
+        .timestamp_nanos_opt()
+        .unwrap_or(i64::MAX)
+}
+
+type Columns = Vec<(String, ArrayRef)>;
+
+/// The queries of a cutoff: (target row, time) in output order, the instance ids, and label columns.
+pub fn queries_for(
+    es: &EntitySet,
+    target: usize,
+    cutoff: &Cutoff,
+    time: &TimeOptions,
+) -> Result<(Vec<Query>, ArrayRef, Columns)> {
+    let index_name = &es.schema.dataframes[target].index;
+    let index_col = es.column(target, index_name).expect("validated index");
+    match cutoff {
+        Cutoff::Table(t) => {
+            let rows = t.rows(es, target);
+            let queries = rows
+                .into_iter()
+                .zip(&t.times)
+                .map(|(row, &time)| Query { row, time })
+                .collect();
+            Ok((queries, t.ids.clone(), t.extra.clone()))
+        }
+        Cutoff::Now | Cutoff::At(_) => {
+            let t = match cutoff {
+                Cutoff::At(t) => *t,
+                _ => now(),
+            };
+            let rows = calc::visible_rows(es, target, t, time);
+            let ids = arrow_select::take::take(
+                index_col.as_ref(),
+                &UInt32Array::from(rows.clone()),
+                None,
+            )
+            .map_err(|e| Error::arrow("instance ids", e))?;
+            Ok((
+                rows.into_iter()
+                    .map(|r| Query {
+                        row: Some(r),
+                        time: t,
+                    })
+                    .collect(),
+                ids,
+                Vec::new(),
+            ))
+        }
+    }
+}
+
+/// Puts the matrix together: index, optional time, feature outputs, label columns.
+#[allow(clippy::too_many_arguments)]
+pub fn assemble(
+    es: &EntitySet,
+    target: usize,
+    graph: &FeatureGraph,
+    queries: &[Query],
+    ids: ArrayRef,
+    values: Vec<ArrayRef>,
+    extra: Columns,
+    in_index: bool,
+) -> Result<RecordBatch> {
+    let mut cols: Columns = vec![(es.schema.dataframes[target].index.clone(), ids)];
+    if in_index {
+        cols.push((
+            "time".into(),
+            Arc::new(TimestampNanosecondArray::from(
+                queries.iter().map(|q| q.time).collect::<Vec<_>>(),
+            )),
+        ));
+    }
+    cols.extend(graph.output_names().into_iter().zip(values));
+    cols.extend(extra);
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
+        .collect();
+    RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        cols.into_iter().map(|(_, a)| a).collect(),
+    )
+    .map_err(|e| Error::arrow("assembling the feature matrix", e))
+}
+
+/// Writes a matrix to `path` (CSV, Parquet or Arrow IPC by extension) through a temporary file
+/// renamed into place, so a failed run leaves no partial output.
+pub fn write_matrix(batch: &RecordBatch, path: &Path) -> Result<()> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !matches!(
+        ext.as_str(),
+        "csv" | "parquet" | "arrow" | "ipc" | "feather"
+    ) {
+        return Err(Error::Invalid(format!(
+            "{}: output must end in .csv, .parquet or .arrow",
+            path.display()
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ftpart-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    {
+        let file = tmp.as_file_mut();
+        let io = |e: std::io::Error| Error::io(path, e);
+        match ext.as_str() {
+            "csv" => write_csv(batch, &mut std::io::BufWriter::new(&mut *file)).map_err(io)?,
+            "parquet" => {
+                let mut w = parquet::arrow::ArrowWriter::try_new(&mut *file, batch.schema(), None)
+                    .map_err(|e| Error::arrow("writing Parquet", e))?;
+                w.write(batch)
+                    .map_err(|e| Error::arrow("writing Parquet", e))?;
+                w.close().map_err(|e| Error::arrow("writing Parquet", e))?;
+            }
+            _ => {
+                let mut w = arrow_ipc::writer::FileWriter::try_new(&mut *file, &batch.schema())
+                    .map_err(|e| Error::arrow("writing Arrow", e))?;
+                w.write(batch)
+                    .map_err(|e| Error::arrow("writing Arrow", e))?;
+                w.finish().map_err(|e| Error::arrow("writing Arrow", e))?;
+            }
+        }
+        file.sync_all().map_err(|e| Error::io(path, e))?;
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// One cell as pandas' `to_csv` writes it (missing → empty).
+pub fn cell(a: &ArrayRef, i: usize) -> String {
+    if a.is_null(i) {
+        return String::new();
+    }
+    match a.data_type() {
+        DataType::Float64 => {
+            let v = a.as_primitive::<Float64Type>().value(i);
+            if v.fract() == 0.0 && v.abs() < 1e16 {
+                format!("{v:.1}")
+            } else {
+                format!("{v}")
+            }
+        }
+        DataType::Int64 => a.as_primitive::<Int64Type>().value(i).to_string(),
+        DataType::Boolean => if a.as_boolean().value(i) {
+            "True"
+        } else {
+            "False"
+        }
+        .to_string(),
+        DataType::Timestamp(_, _) => {
+            format_datetime(a.as_primitive::<TimestampNanosecondType>().value(i))
+        }
+        DataType::Utf8 => a.as_string::<i32>().value(i).to_string(),
+        DataType::Dictionary(_, _) => {
+            let d = a.as_dictionary::<Int32Type>();
+            let k = d.keys().value(i) as usize;
+            cell(d.values(), k)
+        }
+        _ => arrow_cast::display::ArrayFormatter::try_new(a.as_ref(), &Default::default())
+            .map(|f| f.value(i).to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Writes CSV as pandas does: a header, then one line per row.
+pub fn write_csv(batch: &RecordBatch, out: &mut impl Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(batch.schema().fields().iter().map(|f| f.name().as_str()))?;
+    let mut rec = Vec::with_capacity(batch.num_columns());
+    for i in 0..batch.num_rows() {
+        rec.clear();
+        rec.extend(batch.columns().iter().map(|c| cell(c, i)));
+        w.write_record(&rec)?;
+    }
+    w.flush()?;
+    Ok(())
+}
