@@ -31,7 +31,9 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     let es = read_entityset(&a.entityset)
         .with_context(|| format!("reading entity set {}", a.entityset.display()))?;
     let graph = FeatureGraph::read(&a.features)?;
-    let target = es.df_position(graph.target())?;
+    let target = es
+        .df_position(graph.target())
+        .with_context(|| format!("target of the features in {}", a.features.display()))?;
     let cutoff = a.time.cutoff(&es.schema.dataframes[target])?;
     let fm = matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)?;
     matrix::write_matrix(&fm, &a.out)?;

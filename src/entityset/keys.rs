@@ -42,7 +42,7 @@ pub fn key_values(col: &ArrayRef) -> Vec<Option<Key>> {
                 let v = a.value(i);
                 out.push(
                     (a.is_valid(i) && v.fract() == 0.0 && v.is_finite())
-                        .then(|| Key::Int(v as i64)),
+                        .then_some(Key::Int(v as i64)),
                 );
             }
         }

@@ -1,0 +1,58 @@
+//! featuretools' own matrices (fixtures/conformance and fixtures/extra), reproduced in-process and
+//! through the CLI.
+
+use crate::util::{cases, compare_csv, ftpart, tmp, Case};
+
+fn check_all(set: &str, run: impl Fn(&Case) -> Result<String, String>) {
+    let all = cases(set);
+    let mut failures = Vec::new();
+    for c in &all {
+        match run(c).and_then(|csv| compare_csv(&csv, &c.expected)) {
+            Ok(()) => {}
+            Err(e) => failures.push(format!("{} (partitioned by {}): {e}", c.name, c.by)),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn shared_cases_in_process() {
+    assert_eq!(
+        cases("conformance").len(),
+        12,
+        "the shared conformance cases are all present"
+    );
+    check_all("conformance", Case::compute_in_process);
+}
+
+#[test]
+fn extra_cases_in_process() {
+    check_all("extra", Case::compute_in_process);
+}
+
+#[test]
+fn shared_cases_through_cli_calculate() {
+    check_all("conformance", |c| {
+        let dir = tmp();
+        let out = dir.path().join("fm.csv");
+        let mut args = vec![
+            "calculate".to_string(),
+            c.entityset.display().to_string(),
+            "--features".into(),
+            c.features.display().to_string(),
+        ];
+        args.extend(c.time_args());
+        args.extend(["--out".to_string(), out.display().to_string()]);
+        let o = ftpart(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+        }
+        std::fs::read_to_string(&out).map_err(|e| e.to_string())
+    });
+}

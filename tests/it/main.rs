@@ -1,0 +1,6 @@
+//! ftpart's integration tests: one binary, modules by area.
+
+mod cli;
+mod conformance;
+mod errors;
+mod util;
