@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod calc;
+pub mod compute;
 pub mod cutoff;
 pub mod entityset;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod features;
 pub mod matrix;
 pub mod primitives;
 pub mod schema;
+pub mod shards;
 pub mod time;
 
 pub use error::{Error, Result};

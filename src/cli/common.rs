@@ -64,3 +64,45 @@ impl TimeArgs {
         }
     }
 }
+
+/// How many worker processes, and how they are supervised.
+#[derive(Debug, clap::Args)]
+pub struct JobArgs {
+    /// Worker processes (default: the number of cores). 0 computes in this process.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+impl JobArgs {
+    /// The executor for these arguments.
+    pub fn executor(&self) -> anyhow::Result<Box<dyn ftpart::compute::Executor>> {
+        Ok(Box::new(ftpart::compute::InProcess))
+    }
+}
+
+/// A one-line progress display on a terminal; silent otherwise or with --quiet.
+pub struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    /// A progress line, shown only on a terminal and without `quiet`.
+    pub fn new(quiet: bool) -> Self {
+        use std::io::IsTerminal;
+        Progress {
+            on: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+    /// Replaces the line.
+    pub fn message(&self, m: &str) {
+        if self.on {
+            eprint!("\r\x1b[2K{m}");
+        }
+    }
+    /// Clears the line.
+    pub fn finish(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}

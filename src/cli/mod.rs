@@ -2,6 +2,8 @@
 
 mod calculate;
 mod common;
+mod compute;
+mod split;
 
 use std::process::ExitCode;
 
@@ -19,11 +21,17 @@ pub struct Cli {
 enum Command {
     /// Compute a feature matrix in this process from an entity set directory.
     Calculate(calculate::Args),
+    /// Partition an entity set by a dataframe's key into self-contained shards.
+    Split(split::Args),
+    /// Compute a feature matrix from shards in parallel worker processes.
+    Compute(compute::Args),
 }
 
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Calculate(a) => calculate::exec(a),
+        Command::Split(a) => split::exec(a),
+        Command::Compute(a) => compute::exec(a),
     }
 }

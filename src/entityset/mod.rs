@@ -2,12 +2,12 @@
 //! calculator walks (foreign key → parent row, parent row → child rows in time order).
 
 mod builder;
-pub mod keys;
+pub use ftpart_partitioner::keys;
 mod read;
 
 pub use builder::{DataFrameOptions, EntitySetBuilder};
-pub use read::is_na;
 pub use read::read_entityset;
+pub use read::{category_column, is_na, read_schema, scan_dataframe, CHUNK_ROWS};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::TimestampNanosecondType;
@@ -194,5 +194,17 @@ impl EntitySet {
     /// For relationship `rel`: how many child rows name a parent key that does not exist.
     pub fn orphans(&self, rel: usize) -> usize {
         self.index.orphans[rel]
+    }
+}
+
+impl EntitySet {
+    /// An entity set with this schema and no rows (for checking features against a schema).
+    pub fn empty(schema: EntitySetSchema) -> Result<Self> {
+        let data = schema
+            .dataframes
+            .iter()
+            .map(|df| RecordBatch::new_empty(crate::shards::arrow_schema(df)))
+            .collect();
+        EntitySet::assemble(schema, data)
     }
 }

@@ -30,8 +30,27 @@ pub fn is_na(s: &str) -> bool {
     NA_VALUES.contains(&s)
 }
 
+/// Rows per chunk when streaming a data file.
+pub const CHUNK_ROWS: usize = 65_536;
+
 /// Reads an entity set directory (CSV or Parquet, as featuretools writes it).
 pub fn read_entityset(dir: &Path) -> Result<EntitySet> {
+    let (schema, format) = read_schema(dir)?;
+    let mut data = Vec::new();
+    for df in &schema.dataframes {
+        let mut chunks: Vec<Vec<ArrayRef>> = Vec::new();
+        scan_dataframe(dir, &format, df, CHUNK_ROWS, &mut |c| {
+            chunks.push(c);
+            Ok(())
+        })?;
+        let columns = concat_chunks(df, chunks)?;
+        data.push(sort_batch(df, columns).map_err(|m| Error::df(&df.name, m))?);
+    }
+    EntitySet::assemble(schema, data)
+}
+
+/// Reads `data_description.json` of an entity set directory; returns the schema and data format.
+pub fn read_schema(dir: &Path) -> Result<(EntitySetSchema, String)> {
     let desc = dir.join("data_description.json");
     if !desc.exists() {
         return Err(Error::Invalid(format!(
@@ -40,39 +59,80 @@ pub fn read_entityset(dir: &Path) -> Result<EntitySet> {
         )));
     }
     let (schema, format) = EntitySetSchema::read_description(&desc)?;
-    let mut data = Vec::new();
-    for df in &schema.dataframes {
-        let ext = match format.as_str() {
-            "csv" => "csv",
-            "parquet" => "parquet",
-            other => {
-                return Err(Error::json(
-                    &desc,
-                    format!("format '{other}' is not supported (csv or parquet)"),
-                ));
-            }
-        };
-        let path = dir
-            .join("data")
-            .join(&df.name)
-            .join("data")
-            .join(format!("{}.{ext}", df.name));
-        if !path.exists() {
-            return Err(Error::Data {
-                path,
-                dataframe: df.name.clone(),
-                column: "*".into(),
-                message: "data file is missing".into(),
-            });
-        }
-        let columns = if ext == "csv" {
-            read_csv(&path, df)?
-        } else {
-            read_parquet(&path, df)?
-        };
-        data.push(sort_batch(df, columns).map_err(|m| Error::df(&df.name, m))?);
+    if format != "csv" && format != "parquet" {
+        return Err(Error::json(
+            &desc,
+            format!("format '{format}' is not supported (csv or parquet)"),
+        ));
     }
-    EntitySet::assemble(schema, data)
+    Ok((schema, format))
+}
+
+fn concat_chunks(df: &DataFrameSchema, chunks: Vec<Vec<ArrayRef>>) -> Result<Vec<ArrayRef>> {
+    if chunks.len() == 1 {
+        return Ok(chunks.into_iter().next().expect("one chunk"));
+    }
+    let mut out = Vec::with_capacity(df.columns.len());
+    for (i, c) in df.columns.iter().enumerate() {
+        let parts: Vec<&dyn Array> = chunks.iter().map(|ch| ch[i].as_ref()).collect();
+        let whole = if parts.is_empty() {
+            conform(c, &arrow_array::new_null_array(&DataType::Utf8, 0))
+                .map_err(|m| Error::df(&df.name, m))?
+        } else if c.storage() == Storage::Category {
+            // Every chunk was encoded against the same category list: concatenate the codes and
+            // keep one dictionary (a plain concat would append the dictionaries and break codes).
+            let keys: Vec<&dyn Array> = chunks
+                .iter()
+                .map(|ch| ch[i].as_dictionary::<Int32Type>().keys() as &dyn Array)
+                .collect();
+            let keys = arrow_select::concat::concat(&keys).map_err(|e| {
+                Error::arrow(format!("dataframe '{}', column '{}'", df.name, c.name), e)
+            })?;
+            let values = chunks[0][i].as_dictionary::<Int32Type>().values().clone();
+            let dict = DictionaryArray::<Int32Type>::try_new(
+                keys.as_primitive::<Int32Type>().clone(),
+                values,
+            )
+            .map_err(|e| {
+                Error::arrow(format!("dataframe '{}', column '{}'", df.name, c.name), e)
+            })?;
+            Arc::new(dict)
+        } else {
+            arrow_select::concat::concat(&parts).map_err(|e| {
+                Error::arrow(format!("dataframe '{}', column '{}'", df.name, c.name), e)
+            })?
+        };
+        out.push(whole);
+    }
+    Ok(out)
+}
+
+/// Streams a dataframe's data file in chunks of typed columns (schema order).
+pub fn scan_dataframe(
+    dir: &Path,
+    format: &str,
+    df: &DataFrameSchema,
+    chunk_rows: usize,
+    f: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>,
+) -> Result<()> {
+    let path = dir
+        .join("data")
+        .join(&df.name)
+        .join("data")
+        .join(format!("{}.{format}", df.name));
+    if !path.exists() {
+        return Err(Error::Data {
+            path,
+            dataframe: df.name.clone(),
+            column: "*".into(),
+            message: "data file is missing".into(),
+        });
+    }
+    if format == "csv" {
+        scan_csv(&path, df, chunk_rows, f)
+    } else {
+        scan_parquet(&path, df, chunk_rows, f)
+    }
 }
 
 fn data_err(path: &Path, df: &DataFrameSchema, column: &str, message: impl Into<String>) -> Error {
@@ -84,7 +144,12 @@ fn data_err(path: &Path, df: &DataFrameSchema, column: &str, message: impl Into<
     }
 }
 
-fn read_csv(path: &Path, df: &DataFrameSchema) -> Result<Vec<ArrayRef>> {
+fn scan_csv(
+    path: &Path,
+    df: &DataFrameSchema,
+    chunk_rows: usize,
+    f: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>,
+) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)
@@ -106,21 +171,108 @@ fn read_csv(path: &Path, df: &DataFrameSchema) -> Result<Vec<ArrayRef>> {
         positions.push(pos);
     }
     let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); df.columns.len()];
+    let mut first_row = 1usize;
+    let mut emitted = false;
+    let mut flush = |cols: &mut Vec<Vec<Option<String>>>, first_row: usize| -> Result<()> {
+        let arrays = df
+            .columns
+            .iter()
+            .zip(cols.iter())
+            .map(|(c, vals)| {
+                text_column(c, vals.iter().map(|v| v.as_deref()))
+                    .map_err(|m| data_err(path, df, &c.name, renumber(&m, first_row - 1)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        cols.iter_mut().for_each(Vec::clear);
+        f(arrays)
+    };
+    let mut n = 0usize;
     for (line, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| data_err(path, df, "*", format!("row {}: {e}", line + 1)))?;
         for (i, &pos) in positions.iter().enumerate() {
             let v = rec.get(pos).unwrap_or("");
             cols[i].push(if is_na(v) { None } else { Some(v.to_string()) });
         }
+        n += 1;
+        if n == chunk_rows {
+            flush(&mut cols, first_row)?;
+            emitted = true;
+            first_row += n;
+            n = 0;
+        }
     }
-    df.columns
-        .iter()
-        .zip(cols)
-        .map(|(c, vals)| {
-            text_column(c, vals.iter().map(|v| v.as_deref()))
+    if n > 0 || !emitted {
+        flush(&mut cols, first_row)?;
+    }
+    Ok(())
+}
+
+/// Shifts "row N" in a chunk's message to the row number in the file.
+fn renumber(message: &str, offset: usize) -> String {
+    match message.strip_prefix("row ").and_then(|r| r.split_once(':')) {
+        Some((n, rest)) if offset > 0 => match n.parse::<usize>() {
+            Ok(n) => format!("row {}:{rest}", n + offset),
+            Err(_) => message.to_string(),
+        },
+        _ => message.to_string(),
+    }
+}
+
+fn scan_parquet(
+    path: &Path,
+    df: &DataFrameSchema,
+    chunk_rows: usize,
+    f: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>,
+) -> Result<()> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| data_err(path, df, "*", format!("not a readable Parquet file: {e}")))?;
+    let file_schema = builder.schema().clone();
+    let mut positions = Vec::new();
+    for c in &df.columns {
+        positions.push(file_schema.index_of(&c.name).map_err(|_| {
+            data_err(
+                path,
+                df,
+                &c.name,
+                "the schema names this column but the data file has no such column",
+            )
+        })?);
+    }
+    let reader = builder
+        .with_batch_size(chunk_rows)
+        .build()
+        .map_err(|e| data_err(path, df, "*", format!("not a readable Parquet file: {e}")))?;
+    let mut emitted = false;
+    for batch in reader {
+        let batch =
+            batch.map_err(|e| data_err(path, df, "*", format!("cannot read Parquet data: {e}")))?;
+        let arrays = df
+            .columns
+            .iter()
+            .zip(&positions)
+            .map(|(c, &p)| conform(c, batch.column(p)).map_err(|m| data_err(path, df, &c.name, m)))
+            .collect::<Result<Vec<_>>>()?;
+        f(arrays)?;
+        emitted = true;
+    }
+    if !emitted {
+        let arrays = df
+            .columns
+            .iter()
+            .zip(&positions)
+            .map(|(c, &p)| {
+                conform(
+                    c,
+                    &arrow_array::new_empty_array(file_schema.field(p).data_type()),
+                )
                 .map_err(|m| data_err(path, df, &c.name, m))
-        })
-        .collect()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        f(arrays)?;
+    }
+    Ok(())
 }
 
 /// Builds a typed column from text cells (`None` = missing).
@@ -259,47 +411,6 @@ pub fn category_column<'a>(
     )
     .map_err(|e| e.to_string())?;
     Ok(Arc::new(dict))
-}
-
-fn read_parquet(path: &Path, df: &DataFrameSchema) -> Result<Vec<ArrayRef>> {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.build())
-        .map_err(|e| data_err(path, df, "*", format!("not a readable Parquet file: {e}")))?;
-    let batches: Vec<RecordBatch> = reader
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| data_err(path, df, "*", format!("cannot read Parquet data: {e}")))?;
-    let file_schema = match batches.first() {
-        Some(b) => b.schema(),
-        None => {
-            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            ParquetRecordBatchReaderBuilder::try_new(file)
-                .map_err(|e| data_err(path, df, "*", e.to_string()))?
-                .schema()
-                .clone()
-        }
-    };
-    let mut out = Vec::new();
-    for c in &df.columns {
-        let pos = file_schema.index_of(&c.name).map_err(|_| {
-            data_err(
-                path,
-                df,
-                &c.name,
-                "the schema names this column but the data file has no such column",
-            )
-        })?;
-        let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(pos).as_ref()).collect();
-        let whole = if parts.is_empty() {
-            arrow_array::new_empty_array(file_schema.field(pos).data_type())
-        } else {
-            arrow_select::concat::concat(&parts)
-                .map_err(|e| data_err(path, df, &c.name, e.to_string()))?
-        };
-        out.push(conform(c, &whole).map_err(|m| data_err(path, df, &c.name, m))?);
-    }
-    Ok(out)
 }
 
 /// Casts an Arrow column to the storage of its logical type.

@@ -3,4 +3,5 @@
 mod cli;
 mod conformance;
 mod errors;
+mod partitioned;
 mod util;

@@ -1,0 +1,435 @@
+//! The coordinator: routes cutoff rows to the parts that own their instances, runs one job per
+//! part (in worker processes or in this process), and merges the part matrices back into
+//! featuretools' row order.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow_array::{Array, ArrayRef, RecordBatch, TimestampNanosecondArray, UInt32Array};
+use arrow_schema::{DataType, Field, Schema};
+use serde::{Deserialize, Serialize};
+
+use crate::calc::{self, Plan, Query, Step, TimeOptions};
+use crate::cutoff::Cutoff;
+use crate::entityset::keys::{key_values, Key};
+use crate::entityset::EntitySet;
+use crate::error::{Error, Result};
+use crate::features::FeatureGraph;
+use crate::matrix::{self, MatrixOptions};
+use crate::shards::Shards;
+
+/// One part's work, as sent to a worker (bincode 2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    /// Shard directory.
+    pub shards: PathBuf,
+    /// Part number.
+    pub part: usize,
+    /// The features (the compiled plan is rebuilt from these against the part's data).
+    pub graph: FeatureGraph,
+    /// Time options.
+    pub time: TimeOptions,
+    /// The part's queries.
+    pub cutoff: PartCutoff,
+}
+
+/// What a part computes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum PartCutoff {
+    /// Every instance of the part existing at this time.
+    At(i64),
+    /// These (instance id, time) rows; ids as Arrow IPC stream bytes of a one-column batch.
+    Rows {
+        /// Instance ids (IPC stream).
+        ids: Vec<u8>,
+        /// Times.
+        times: Vec<i64>,
+    },
+}
+
+/// Runs jobs; the process pool and the in-process executor implement it.
+pub trait Executor {
+    /// Runs `(id, payload)` jobs and returns `(id, result)` pairs.
+    fn run(&mut self, jobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>>;
+}
+
+/// Computes jobs in this process, one after another, through the same bytes a worker receives.
+#[derive(Debug, Default)]
+pub struct InProcess;
+
+impl Executor for InProcess {
+    fn run(&mut self, jobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>> {
+        jobs.into_iter()
+            .map(|(id, p)| handle_job(&p, &crate::shards::read_ipc_file).map(|r| (id, r)))
+            .collect()
+    }
+}
+
+fn config() -> bincode::config::Configuration {
+    bincode::config::standard()
+}
+
+/// Encodes a job.
+pub fn encode_job(job: &Job) -> Result<Vec<u8>> {
+    bincode::serde::encode_to_vec(job, config())
+        .map_err(|e| Error::Invalid(format!("encoding a job: {e}")))
+}
+
+fn ipc_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut out, &batch.schema())
+            .map_err(|e| Error::arrow("encoding", e))?;
+        w.write(batch).map_err(|e| Error::arrow("encoding", e))?;
+        w.finish().map_err(|e| Error::arrow("encoding", e))?;
+    }
+    Ok(out)
+}
+
+fn from_ipc_bytes(bytes: &[u8]) -> Result<RecordBatch> {
+    let r = arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(bytes), None)
+        .map_err(|e| Error::arrow("decoding", e))?;
+    let schema = r.schema();
+    let batches: Vec<RecordBatch> = r
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::arrow("decoding", e))?;
+    arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| Error::arrow("decoding", e))
+}
+
+/// The worker side: loads the part (with `read`, e.g. a memory map) and computes its matrix.
+/// The result is an IPC stream of a batch: `__id` and `__ti` (the index value and time index of
+/// each row's instance), then the feature outputs.
+pub fn handle_job(
+    payload: &[u8],
+    read: &dyn Fn(&std::path::Path) -> std::result::Result<Vec<RecordBatch>, String>,
+) -> Result<Vec<u8>> {
+    let (job, _): (Job, usize) = bincode::serde::decode_from_slice(payload, config())
+        .map_err(|e| Error::Invalid(format!("decoding a job: {e}")))?;
+    let shards = Shards::open(&job.shards)?;
+    if job.part >= shards.parts() {
+        return Err(Error::Invalid(format!(
+            "part {} does not exist ({} parts)",
+            job.part,
+            shards.parts()
+        )));
+    }
+    let es = shards.load_part(job.part, read)?;
+    let target = es.df_position(job.graph.target())?;
+    let queries: Vec<Query> = match &job.cutoff {
+        PartCutoff::At(t) => calc::visible_rows(&es, target, *t, &job.time)
+            .into_iter()
+            .map(|r| Query {
+                row: Some(r),
+                time: *t,
+            })
+            .collect(),
+        PartCutoff::Rows { ids, times } => {
+            let ids = from_ipc_bytes(ids)?;
+            let keys = es.keys(target);
+            key_values(ids.column(0))
+                .into_iter()
+                .zip(times)
+                .map(|(k, &time)| Query {
+                    row: k.and_then(|k| keys.get(k)),
+                    time,
+                })
+                .collect()
+        }
+    };
+    let values = calc::calculate(&es, &job.graph, &queries, &job.time)?;
+    // Index value and time index of each row's instance, so the coordinator can restore
+    // featuretools' order without reading the part again.
+    let rows = UInt32Array::from(queries.iter().map(|q| q.row).collect::<Vec<_>>());
+    let df = &es.schema.dataframes[target];
+    let take = |name: &str| -> Result<ArrayRef> {
+        let col = es.column(target, name).expect("validated column");
+        arrow_select::take::take(col.as_ref(), &rows, None)
+            .map_err(|e| Error::arrow("part matrix", e))
+    };
+    let ids = take(&df.index)?;
+    let ti: ArrayRef = match &df.time_index {
+        Some(t) => take(t)?,
+        None => Arc::new(TimestampNanosecondArray::new_null(queries.len())),
+    };
+    let mut cols: Vec<(String, ArrayRef)> = vec![("__id".into(), ids), ("__ti".into(), ti)];
+    cols.extend(job.graph.output_names().into_iter().zip(values));
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
+        .collect();
+    let batch = RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        cols.into_iter().map(|(_, a)| a).collect(),
+    )
+    .map_err(|e| Error::arrow("part matrix", e))?;
+    ipc_bytes(&batch)
+}
+
+/// Checks that every feature can be computed from a part alone: each aggregation's backward steps
+/// must follow the links by which the shards keep a parent's children together. Features that
+/// aggregate rows spread over several parts (e.g. `products.COUNT(transactions)` when split by
+/// customers) are refused by name rather than computed from one part's rows, which would be wrong.
+pub fn check_features(shards: &Shards, graph: &FeatureGraph) -> Result<()> {
+    let empty = EntitySet::empty(shards.schema.clone())?;
+    let target = graph.target();
+    let m = &shards.manifest;
+    if target != m.root && !m.tree_links.contains_key(target) {
+        return Err(Error::Invalid(format!(
+            "the features are for '{target}', which is neither the dataframe the shards are split by ('{}') nor below it; split by '{target}' or a parent of it",
+            m.root
+        )));
+    }
+    // One part holding every row (no row lost for want of a root) is the whole entity set.
+    if m.parts.len() == 1 && m.rows_without_root.values().all(|&n| n == 0) {
+        return Ok(());
+    }
+    for &f in &graph.requested {
+        let single = FeatureGraph {
+            features: graph.features.clone(),
+            requested: vec![f],
+        };
+        let plan = Plan::build(&empty, &single)?;
+        for node in &plan.nodes {
+            if let Some((_, Step::Backward(rel))) = node.parent {
+                let child = &shards.schema.relationships[rel].child_dataframe_name;
+                let parent = &shards.schema.relationships[rel].parent_dataframe_name;
+                if m.tree_links.get(child) != Some(&rel) {
+                    return Err(Error::feature(
+                        &graph.features[f].unique_name,
+                        format!(
+                            "aggregates '{child}' rows of each '{parent}' row, and those rows are spread over the parts of shards split by '{}'; ftpart does not compute such features from shards yet (use `ftpart calculate`, or split by '{parent}')",
+                            m.root
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Computes the feature matrix from shards: featuretools' `calculate_feature_matrix` on the
+/// entity set the shards were split from.
+pub fn compute(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    exec: &mut dyn Executor,
+) -> Result<RecordBatch> {
+    check_features(shards, graph)?;
+    let target_name = graph.target().to_string();
+    let target = shards.schema.position(&target_name).expect("checked");
+    let n_parts = shards.parts();
+    let now = matrix::now();
+    let mut jobs = Vec::with_capacity(n_parts);
+    // For a table: which part and position each cutoff row goes to.
+    let mut placement: Vec<(u32, u32)> = Vec::new();
+    match cutoff {
+        Cutoff::Table(t) => {
+            let owner = instance_owners(shards, &target_name)?;
+            let mut rows_of: Vec<Vec<u32>> = vec![Vec::new(); n_parts];
+            let keys = key_values(&t.ids);
+            let int = shards.schema.dataframes[target]
+                .column(&shards.schema.dataframes[target].index)
+                .map(|c| c.storage() == crate::schema::Storage::Int64)
+                .unwrap_or(false);
+            for (i, k) in keys.into_iter().enumerate() {
+                // An unknown instance gets featuretools' default row from any part.
+                let p = k
+                    .and_then(|k| crate::entityset::keys::coerce(k, int))
+                    .and_then(|k| owner.get(&k).copied())
+                    .unwrap_or(0);
+                placement.push((p, rows_of[p as usize].len() as u32));
+                rows_of[p as usize].push(i as u32);
+            }
+            for (p, rows) in rows_of.iter().enumerate() {
+                let idx = UInt32Array::from(rows.clone());
+                let ids = arrow_select::take::take(t.ids.as_ref(), &idx, None)
+                    .map_err(|e| Error::arrow("routing cutoff rows", e))?;
+                let batch = RecordBatch::try_from_iter([("id", ids)])
+                    .map_err(|e| Error::arrow("routing cutoff rows", e))?;
+                let times = rows.iter().map(|&r| t.times[r as usize]).collect();
+                jobs.push(Job {
+                    shards: shards.dir.clone(),
+                    part: p,
+                    graph: graph.clone(),
+                    time: opts.time,
+                    cutoff: PartCutoff::Rows {
+                        ids: ipc_bytes(&batch)?,
+                        times,
+                    },
+                });
+            }
+        }
+        Cutoff::Now | Cutoff::At(_) => {
+            let t = match cutoff {
+                Cutoff::At(t) => *t,
+                _ => now,
+            };
+            for p in 0..n_parts {
+                jobs.push(Job {
+                    shards: shards.dir.clone(),
+                    part: p,
+                    graph: graph.clone(),
+                    time: opts.time,
+                    cutoff: PartCutoff::At(t),
+                });
+            }
+        }
+    }
+    let payloads = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| Ok((i as u64, encode_job(j)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut results: Vec<Option<RecordBatch>> = vec![None; n_parts];
+    for (id, bytes) in exec.run(payloads)? {
+        let slot = results
+            .get_mut(id as usize)
+            .ok_or_else(|| Error::Invalid(format!("a worker answered unknown job {id}")))?;
+        *slot = Some(from_ipc_bytes(&bytes)?);
+    }
+    let parts: Vec<RecordBatch> = results
+        .into_iter()
+        .enumerate()
+        .map(|(p, r)| r.ok_or_else(|| Error::Invalid(format!("part {p} returned no result"))))
+        .collect::<Result<_>>()?;
+    merge(shards, graph, cutoff, opts, target, &parts, &placement, now)
+}
+
+/// Instance id → part, from each part's target dataframe index.
+fn instance_owners(shards: &Shards, target: &str) -> Result<HashMap<Key, u32>> {
+    let df = shards.schema.dataframe(target).expect("checked");
+    let mut owner = HashMap::new();
+    for p in 0..shards.parts() {
+        let path = shards
+            .manifest
+            .table_path(&shards.dir, p, target)
+            .ok_or_else(|| Error::Invalid(format!("part {p} lacks '{target}'")))?;
+        let batches =
+            crate::shards::read_ipc_columns(&path, &[df.index.as_str()]).map_err(|m| {
+                Error::Data {
+                    path: path.clone(),
+                    dataframe: target.into(),
+                    column: df.index.clone(),
+                    message: m,
+                }
+            })?;
+        for b in batches {
+            let col = b.column_by_name(&df.index).ok_or_else(|| Error::Data {
+                path: path.clone(),
+                dataframe: target.into(),
+                column: df.index.clone(),
+                message: "index column is missing".into(),
+            })?;
+            for k in key_values(col).into_iter().flatten() {
+                owner.insert(k, p as u32);
+            }
+        }
+    }
+    Ok(owner)
+}
+
+/// Row order (part, row), ids, label columns and cutoff times of the merged matrix.
+type Merged = (
+    Vec<(usize, usize)>,
+    ArrayRef,
+    Vec<(String, ArrayRef)>,
+    Vec<i64>,
+);
+
+#[allow(clippy::too_many_arguments)]
+fn merge(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    target: usize,
+    parts: &[RecordBatch],
+    placement: &[(u32, u32)],
+    now: i64,
+) -> Result<RecordBatch> {
+    let n_out = graph.output_names().len();
+    let (order, ids, extra, times): Merged = match cutoff {
+        Cutoff::Table(t) => (
+            placement
+                .iter()
+                .map(|&(p, r)| (p as usize, r as usize))
+                .collect(),
+            t.ids.clone(),
+            t.extra.clone(),
+            t.times.clone(),
+        ),
+        _ => {
+            // Instances come in target dataframe order: (time index, index), as each part is sorted.
+            let mut all: Vec<(Option<i64>, Option<Key>, usize, usize)> = Vec::new();
+            let mut id_parts: Vec<ArrayRef> = Vec::new();
+            for (p, b) in parts.iter().enumerate() {
+                let ids = b.column(0).clone();
+                let ti = b
+                    .column(1)
+                    .as_any()
+                    .downcast_ref::<TimestampNanosecondArray>()
+                    .ok_or_else(|| {
+                        Error::Invalid(format!("part {p} returned a malformed matrix"))
+                    })?;
+                for (i, (k, t)) in key_values(&ids).into_iter().zip(ti.iter()).enumerate() {
+                    all.push((t, k, p, i));
+                }
+                id_parts.push(ids);
+            }
+            all.sort_by(|a, b| {
+                let tc = match (a.0, b.0) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (None, None) => std::cmp::Ordering::Equal,
+                    (None, _) => std::cmp::Ordering::Greater,
+                    (_, None) => std::cmp::Ordering::Less,
+                };
+                tc.then_with(|| match (&a.1, &b.1) {
+                    (Some(Key::Int(x)), Some(Key::Int(y))) => x.cmp(y),
+                    (Some(Key::Str(x)), Some(Key::Str(y))) => x.cmp(y),
+                    _ => std::cmp::Ordering::Equal,
+                })
+            });
+            let order: Vec<(usize, usize)> = all.iter().map(|x| (x.2, x.3)).collect();
+            let refs: Vec<&dyn Array> = id_parts.iter().map(|a| a.as_ref()).collect();
+            let ids = if refs.is_empty() {
+                arrow_array::new_empty_array(&DataType::Int64)
+            } else {
+                arrow_select::interleave::interleave(&refs, &order)
+                    .map_err(|e| Error::arrow("merging", e))?
+            };
+            let t = match cutoff {
+                Cutoff::At(t) => *t,
+                _ => now,
+            };
+            let n = order.len();
+            (order, ids, Vec::new(), vec![t; n])
+        }
+    };
+    let mut values = Vec::with_capacity(n_out);
+    for c in 0..n_out {
+        let cols: Vec<&dyn Array> = parts.iter().map(|b| b.column(2 + c).as_ref()).collect();
+        values.push(
+            arrow_select::interleave::interleave(&cols, &order)
+                .map_err(|e| Error::arrow("merging part matrices", e))?,
+        );
+    }
+    let queries: Vec<Query> = times
+        .iter()
+        .map(|&t| Query { row: None, time: t })
+        .collect();
+    let es_schema_only = EntitySet::empty(shards.schema.clone())?;
+    matrix::assemble(
+        &es_schema_only,
+        target,
+        graph,
+        &queries,
+        ids,
+        values,
+        extra,
+        opts.cutoff_time_in_index,
+    )
+}

@@ -1,0 +1,321 @@
+//! Featuretools entity sets split into shards (`ftpart split`) and read back one part at a time.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int32Type;
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use ftpart_partitioner::{
+    Link, Manifest, PartitionError, SplitEvent, SplitOptions, SplitSummary, TableSpec,
+};
+
+use crate::entityset::{read_schema, scan_dataframe, EntitySet, CHUNK_ROWS};
+use crate::error::{Error, Result};
+use crate::schema::{DataFrameSchema, EntitySetSchema, Storage};
+
+/// The Arrow schema ftpart stores a dataframe's columns in.
+pub fn arrow_schema(df: &DataFrameSchema) -> SchemaRef {
+    let fields: Vec<Field> = df
+        .columns
+        .iter()
+        .map(|c| {
+            let dt = match c.storage() {
+                Storage::Int64 => DataType::Int64,
+                Storage::Float64 => DataType::Float64,
+                Storage::Boolean => DataType::Boolean,
+                Storage::Timestamp => DataType::Timestamp(TimeUnit::Nanosecond, None),
+                Storage::Category => {
+                    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+                }
+                Storage::Utf8 => DataType::Utf8,
+            };
+            Field::new(&c.name, dt, true)
+        })
+        .collect();
+    Arc::new(Schema::new(fields))
+}
+
+/// A featuretools entity set directory as a [`ftpart_partitioner::Source`]: read in chunks, typed.
+struct EntitySetSource {
+    dir: PathBuf,
+    format: String,
+    schema: EntitySetSchema,
+}
+
+impl ftpart_partitioner::Source for EntitySetSource {
+    fn schema(&self, table: &str) -> std::result::Result<SchemaRef, PartitionError> {
+        let df = self
+            .schema
+            .dataframe(table)
+            .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?;
+        Ok(arrow_schema(df))
+    }
+
+    fn scan(
+        &self,
+        table: &str,
+        f: &mut dyn FnMut(RecordBatch) -> std::result::Result<(), PartitionError>,
+    ) -> std::result::Result<(), PartitionError> {
+        let df = self
+            .schema
+            .dataframe(table)
+            .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?;
+        let schema = arrow_schema(df);
+        let mut inner: Option<PartitionError> = None;
+        let r = scan_dataframe(&self.dir, &self.format, df, CHUNK_ROWS, &mut |cols| {
+            let batch = RecordBatch::try_new(schema.clone(), cols)
+                .map_err(|e| Error::arrow(format!("dataframe '{table}'"), e))?;
+            f(batch).map_err(|e| {
+                let msg = e.to_string();
+                inner = Some(e);
+                Error::Invalid(msg)
+            })
+        });
+        match (r, inner) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(e)) => Err(e),
+            (Err(e), None) => Err(PartitionError::Invalid(e.to_string())),
+        }
+    }
+}
+
+/// Options of [`split_entityset`].
+#[derive(Debug, Clone)]
+pub struct SplitEntitySet {
+    /// The dataframe whose instances are distributed over the parts.
+    pub by: String,
+    /// Number of parts.
+    pub parts: usize,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Replace an existing shard directory.
+    pub force: bool,
+}
+
+/// Splits a featuretools entity set directory into shards (`ftpart split`).
+pub fn split_entityset(
+    es_dir: &Path,
+    opts: &SplitEntitySet,
+    progress: &mut dyn FnMut(&SplitEvent),
+) -> Result<SplitSummary> {
+    let (schema, format) = read_schema(es_dir)?;
+    if schema.dataframe(&opts.by).is_none() {
+        let names: Vec<&str> = schema.dataframes.iter().map(|d| d.name.as_str()).collect();
+        return Err(Error::Invalid(format!(
+            "--by '{}' is not a dataframe of the entity set (it has: {})",
+            opts.by,
+            names.join(", ")
+        )));
+    }
+    let tables: Vec<TableSpec> = schema
+        .dataframes
+        .iter()
+        .map(|d| TableSpec {
+            name: d.name.clone(),
+            key: d.index.clone(),
+            time: d.time_index.clone(),
+        })
+        .collect();
+    let links: Vec<Link> = schema
+        .relationships
+        .iter()
+        .map(|r| Link {
+            parent: r.parent_dataframe_name.clone(),
+            parent_key: r.parent_column_name.clone(),
+            child: r.child_dataframe_name.clone(),
+            child_key: r.child_column_name.clone(),
+        })
+        .collect();
+    let metadata = serde_json::to_value(&schema).map_err(|e| Error::Invalid(e.to_string()))?;
+    let source = EntitySetSource {
+        dir: es_dir.to_path_buf(),
+        format,
+        schema,
+    };
+    let sopts = SplitOptions {
+        root: opts.by.clone(),
+        parts: opts.parts,
+        out: opts.out.clone(),
+        force: opts.force,
+        metadata,
+    };
+    ftpart_partitioner::split(&tables, &links, &source, &sopts, progress)
+        .map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// A shard directory: its manifest and the entity set schema it was split from.
+#[derive(Debug, Clone)]
+pub struct Shards {
+    /// The directory.
+    pub dir: PathBuf,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The entity set schema.
+    pub schema: EntitySetSchema,
+}
+
+impl Shards {
+    /// Opens a shard directory written by `ftpart split`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let manifest = Manifest::read(dir).map_err(|e| Error::Invalid(e.to_string()))?;
+        let schema: EntitySetSchema =
+            serde_json::from_value(manifest.metadata.clone()).map_err(|e| {
+                Error::json(
+                    dir.join(ftpart_partitioner::MANIFEST),
+                    format!("entity set schema: {e}"),
+                )
+            })?;
+        schema.validate()?;
+        Ok(Shards {
+            dir: dir.to_path_buf(),
+            manifest,
+            schema,
+        })
+    }
+
+    /// Number of parts.
+    pub fn parts(&self) -> usize {
+        self.manifest.parts.len()
+    }
+
+    /// Loads one part as an entity set, each table read by `read` (e.g. a zero-copy memory map).
+    pub fn load_part(
+        &self,
+        part: usize,
+        read: &dyn Fn(&Path) -> std::result::Result<Vec<RecordBatch>, String>,
+    ) -> Result<EntitySet> {
+        let mut data = Vec::new();
+        for df in &self.schema.dataframes {
+            let path = self
+                .manifest
+                .table_path(&self.dir, part, &df.name)
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "{}: part {part} has no file for dataframe '{}'",
+                        self.dir.display(),
+                        df.name
+                    ))
+                })?;
+            if !path.exists() {
+                return Err(Error::Data {
+                    path,
+                    dataframe: df.name.clone(),
+                    column: "*".into(),
+                    message: "shard file is missing".into(),
+                });
+            }
+            let batches = read(&path).map_err(|m| Error::Data {
+                path: path.clone(),
+                dataframe: df.name.clone(),
+                column: "*".into(),
+                message: m,
+            })?;
+            let schema = arrow_schema(df);
+            let batch = match batches.len() {
+                0 => RecordBatch::new_empty(schema.clone()),
+                1 => batches.into_iter().next().expect("one batch"),
+                _ => arrow_select::concat::concat_batches(&batches[0].schema(), &batches)
+                    .map_err(|e| Error::arrow(path.display().to_string(), e))?,
+            };
+            let expected = self.manifest.parts[part]
+                .tables
+                .get(&df.name)
+                .map(|t| t.rows)
+                .unwrap_or(0);
+            if batch.num_rows() as u64 != expected {
+                return Err(Error::Data {
+                    path,
+                    dataframe: df.name.clone(),
+                    column: "*".into(),
+                    message: format!(
+                        "holds {} rows, the manifest says {expected}",
+                        batch.num_rows()
+                    ),
+                });
+            }
+            data.push(conform_part(df, &batch, &schema).map_err(|m| Error::Data {
+                path: path.clone(),
+                dataframe: df.name.clone(),
+                column: "*".into(),
+                message: m,
+            })?);
+        }
+        EntitySet::assemble(self.schema.clone(), data)
+    }
+}
+
+/// Checks a shard table against the schema; re-encodes categories whose dictionary differs from
+/// the schema's category order.
+fn conform_part(
+    df: &DataFrameSchema,
+    batch: &RecordBatch,
+    schema: &SchemaRef,
+) -> std::result::Result<RecordBatch, String> {
+    let mut cols: Vec<ArrayRef> = Vec::with_capacity(df.columns.len());
+    for (c, field) in df.columns.iter().zip(schema.fields()) {
+        let a = batch
+            .column_by_name(&c.name)
+            .ok_or_else(|| format!("column '{}' is missing", c.name))?;
+        if a.data_type() != field.data_type() {
+            return Err(format!(
+                "column '{}' holds {}, expected {}",
+                c.name,
+                a.data_type(),
+                field.data_type()
+            ));
+        }
+        if c.storage() == Storage::Category {
+            let d = a.as_dictionary::<Int32Type>();
+            let same = match &c.categories {
+                Some(cats) => {
+                    let v = d.values().as_string::<i32>();
+                    v.len() == cats.len() && v.iter().zip(cats).all(|(x, y)| x == Some(y.as_str()))
+                }
+                None => true,
+            };
+            if !same {
+                let text = arrow_cast::cast(a, &DataType::Utf8).map_err(|e| e.to_string())?;
+                let text: &StringArray = text.as_string::<i32>();
+                cols.push(crate::entityset::category_column(c, text.iter())?);
+                continue;
+            }
+        }
+        cols.push(a.clone());
+    }
+    RecordBatch::try_new(schema.clone(), cols).map_err(|e| e.to_string())
+}
+
+/// Reads an Arrow IPC file with the standard reader (copying); the worker uses a memory map.
+pub fn read_ipc_file(path: &Path) -> std::result::Result<Vec<RecordBatch>, String> {
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let r = arrow_ipc::reader::FileReader::try_new(f, None)
+        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
+    r.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))
+}
+
+/// Reads only the named columns of an Arrow IPC file.
+pub fn read_ipc_columns(
+    path: &Path,
+    columns: &[&str],
+) -> std::result::Result<Vec<RecordBatch>, String> {
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let r = arrow_ipc::reader::FileReader::try_new(f, None)
+        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
+    let schema = r.schema();
+    let projection = columns
+        .iter()
+        .map(|c| {
+            schema
+                .index_of(c)
+                .map_err(|_| format!("column '{c}' is missing"))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let r = arrow_ipc::reader::FileReader::try_new(f, Some(projection))
+        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
+    r.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))
+}

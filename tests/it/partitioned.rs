@@ -1,0 +1,96 @@
+//! Split then compute: every conformance case at 1, 3 and 8 parts gives featuretools' matrix and
+//! the same bytes as the in-process calculator (STYLE.md's "one expectation, every code path").
+
+use crate::util::{cases, compare_csv, ftpart, tmp, Case};
+
+/// Runs `ftpart split` + `ftpart compute` for a case; returns the matrix CSV.
+pub fn split_compute(c: &Case, parts: usize, jobs: usize) -> Result<String, String> {
+    let dir = tmp();
+    let shards = dir.path().join("shards");
+    let o = ftpart(&[
+        "split",
+        c.entityset.to_str().unwrap(),
+        "--by",
+        &c.by,
+        "--parts",
+        &parts.to_string(),
+        "--out",
+        shards.to_str().unwrap(),
+        "--quiet",
+    ]);
+    if !o.status.success() {
+        return Err(format!("split: {}", String::from_utf8_lossy(&o.stderr)));
+    }
+    let out = dir.path().join("fm.csv");
+    let mut args = vec![
+        "compute".to_string(),
+        shards.display().to_string(),
+        "--features".into(),
+        c.features.display().to_string(),
+    ];
+    args.extend(c.time_args());
+    args.extend([
+        "--jobs".to_string(),
+        jobs.to_string(),
+        "--out".to_string(),
+        out.display().to_string(),
+    ]);
+    let o = ftpart(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    if !o.status.success() {
+        return Err(format!("compute: {}", String::from_utf8_lossy(&o.stderr)));
+    }
+    std::fs::read_to_string(&out).map_err(|e| e.to_string())
+}
+
+/// Features that aggregate across parts (issue 5) are refused by name; these cases hold them.
+fn has_outer_features(c: &Case) -> bool {
+    c.name == "mc0_transactions_by_customers"
+}
+
+#[test]
+fn every_path_gives_featuretools_matrix() {
+    let mut failures = Vec::new();
+    let all = cases("conformance");
+    for c in &all {
+        let in_process = c.compute_in_process().unwrap();
+        compare_csv(&in_process, &c.expected).unwrap();
+        if has_outer_features(c) {
+            continue;
+        }
+        for (parts, jobs) in [(1, 1), (3, 2), (8, 2), (3, 0)] {
+            match split_compute(c, parts, jobs) {
+                Ok(csv) if csv == in_process => {}
+                Ok(csv) => failures.push(format!(
+                    "{} parts={parts} jobs={jobs}: differs from in-process: {:?}",
+                    c.name,
+                    compare_csv(&csv, &c.expected)
+                )),
+                Err(e) => failures.push(format!("{} parts={parts} jobs={jobs}: {e}", c.name)),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn features_that_aggregate_across_parts_are_refused_by_name() {
+    let c = cases("conformance")
+        .into_iter()
+        .find(has_outer_features)
+        .unwrap();
+    let e = split_compute(&c, 3, 1).unwrap_err();
+    assert!(
+        e.contains("products.COUNT(transactions)") && e.contains("spread over the parts"),
+        "{e}"
+    );
+}
+
+#[test]
+fn one_part_without_orphans_computes_outer_features_exactly() {
+    let c = cases("conformance")
+        .into_iter()
+        .find(has_outer_features)
+        .unwrap();
+    let csv = split_compute(&c, 1, 1).unwrap();
+    compare_csv(&csv, &c.expected).unwrap();
+}
