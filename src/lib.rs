@@ -13,11 +13,13 @@
 pub mod calc;
 pub mod compute;
 pub mod cutoff;
+pub mod demo;
 pub mod entityset;
 pub mod error;
 pub mod features;
 pub mod matrix;
 pub mod primitives;
+pub mod run;
 pub mod schema;
 pub mod shards;
 pub mod time;

@@ -74,6 +74,15 @@ pub struct JobArgs {
 }
 
 impl JobArgs {
+    /// Number of worker processes.
+    pub fn count(&self) -> usize {
+        self.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+    }
+
     /// The executor for these arguments.
     pub fn executor(&self) -> anyhow::Result<Box<dyn ftpart::compute::Executor>> {
         Ok(Box::new(ftpart::compute::InProcess))

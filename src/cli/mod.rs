@@ -3,6 +3,8 @@
 mod calculate;
 mod common;
 mod compute;
+mod demo;
+mod run;
 mod split;
 
 use std::process::ExitCode;
@@ -25,6 +27,10 @@ enum Command {
     Split(split::Args),
     /// Compute a feature matrix from shards in parallel worker processes.
     Compute(compute::Args),
+    /// Split into a temporary directory and compute, in one step.
+    Run(run::Args),
+    /// Write a mock-customer entity set (featuretools' demo data) of any size.
+    Demo(demo::Args),
 }
 
 /// Runs the chosen subcommand.
@@ -33,5 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calculate(a) => calculate::exec(a),
         Command::Split(a) => split::exec(a),
         Command::Compute(a) => compute::exec(a),
+        Command::Demo(a) => demo::exec(a),
+        Command::Run(a) => run::exec(a),
     }
 }

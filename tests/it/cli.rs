@@ -90,3 +90,55 @@ fn a_single_cutoff_time_on_the_command_line() {
     };
     assert_eq!(ids(&got), ids(&want));
 }
+
+#[test]
+fn the_readme_example_runs_and_matches_the_in_process_matrix() {
+    let dir = tmp();
+    let es = dir.path().join("es");
+    let feats = dir.path().join("features.json");
+    let o = ftpart(&[
+        "demo",
+        es.to_str().unwrap(),
+        "--transactions",
+        "3000",
+        "--features",
+        feats.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run_out = dir.path().join("fm_run.csv");
+    let o = ftpart(&[
+        "run",
+        es.to_str().unwrap(),
+        "--features",
+        feats.to_str().unwrap(),
+        "--parts",
+        "3",
+        "--out",
+        run_out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let calc_out = dir.path().join("fm_calc.csv");
+    let o = ftpart(&[
+        "calculate",
+        es.to_str().unwrap(),
+        "--features",
+        feats.to_str().unwrap(),
+        "--out",
+        calc_out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (a, b) = (
+        std::fs::read_to_string(run_out).unwrap(),
+        std::fs::read_to_string(calc_out).unwrap(),
+    );
+    assert_eq!(a.lines().count(), 7, "6 customers and a header");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn demo_refuses_a_non_empty_directory() {
+    let dir = tmp();
+    std::fs::write(dir.path().join("x"), "x").unwrap();
+    let o = ftpart(&["demo", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+}
