@@ -6,6 +6,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 /// fractional seconds, a UTC offset) into nanoseconds since the epoch (UTC for offsets).
 pub fn parse_datetime(s: &str) -> Option<i64> {
     let s = s.trim();
+    if let Some(ns) = parse_iso_fast(s.as_bytes()) {
+        return Some(ns);
+    }
     for fmt in [
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -32,6 +35,68 @@ pub fn parse_datetime(s: &str) -> Option<i64> {
         return parse_datetime(rest);
     }
     None
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD`, optionally followed by ` HH:MM:SS` or `THH:MM:SS` and a fraction: the forms
+/// pandas writes, parsed without allocation. Anything else falls through to chrono.
+fn parse_iso_fast(b: &[u8]) -> Option<i64> {
+    fn num(b: &[u8]) -> Option<i64> {
+        let mut v = 0i64;
+        for &c in b {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + (c - b'0') as i64;
+        }
+        Some(v)
+    }
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    let mut ns = days_from_civil(y, m, d) * 86_400_000_000_000;
+    if b.len() == 10 {
+        return Some(ns);
+    }
+    if b.len() < 19 || !(b[10] == b' ' || b[10] == b'T') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (h, mi, sec) = (num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?);
+    if h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    ns += ((h * 60 + mi) * 60 + sec) * 1_000_000_000;
+    match &b[19..] {
+        [] => Some(ns),
+        [b'.', frac @ ..] if !frac.is_empty() && frac.len() <= 9 => {
+            let f = num(frac)?;
+            Some(ns + f * 10i64.pow(9 - frac.len() as u32))
+        }
+        _ => None,
+    }
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
 }
 
 /// Formats nanoseconds since the epoch as pandas writes them.
@@ -99,6 +164,15 @@ mod tests {
             a + 500_000_000
         );
         assert!(parse_datetime("yesterday").is_none());
+        assert!(parse_datetime("2014-02-30").is_none());
+        assert_eq!(
+            parse_datetime("1969-12-31 23:59:59").unwrap(),
+            -1_000_000_000
+        );
+        assert_eq!(
+            parse_datetime("2000-02-29 12:00:00.123").unwrap(),
+            951_825_600_123_000_000
+        );
         assert_eq!(format_datetime(a), "2014-01-01 00:00:00");
     }
 

@@ -1,6 +1,6 @@
 //! Index keys: mapping index values to row numbers, and foreign keys to parent rows.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, Int64Type, TimestampNanosecondType};
@@ -125,7 +125,7 @@ impl KeyMap {
                 col.data_type(),
                 DataType::Int64 | DataType::Timestamp(_, _)
             ));
-        let mut map = HashMap::with_capacity(keys.len());
+        let mut map = HashMap::with_capacity_and_hasher(keys.len(), Default::default());
         for (i, k) in keys.into_iter().enumerate() {
             let k = k.ok_or_else(|| format!("index has a null value at row {i}"))?;
             if let Some(prev) = map.insert(k.clone(), i as u32) {

@@ -1,7 +1,9 @@
 //! The split: key maps from streamed tables, balanced part assignment, per-part spill files, then
 //! one sorted Arrow IPC file per table per part and the manifest.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read};
 use std::path::{Path, PathBuf};
@@ -282,7 +284,7 @@ fn run(
     let mut maps: Vec<Option<HashMap<Key, u32>>> = vec![None; tables.len()];
     let mut weights: Vec<u64> = Vec::new();
     {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         let mut read = 0u64;
         source.scan(&root_spec.name, &mut |b| {
             for k in key_values(column(&b, &root_spec.name, &root_spec.key)?) {
@@ -318,7 +320,7 @@ fn run(
         let p = pos(tables, &link.parent)?;
         let parent_int = int_keys(&schemas[p], &link.parent_key);
         let keep = has_tree_children(t);
-        let mut own: HashMap<Key, u32> = HashMap::new();
+        let mut own: HashMap<Key, u32> = HashMap::default();
         let mut orphans = 0u64;
         let mut read = 0u64;
         let pmap = maps[p].as_ref().expect("parents come first");
@@ -387,9 +389,9 @@ fn run(
     // Pass 2: rows of the root and the tables below it, to their parts; referenced keys noted.
     let mut spills = Spills {
         dir: opts.out.clone(),
-        writers: HashMap::new(),
+        writers: HashMap::default(),
     };
-    let mut refs: Vec<HashMap<Key, Vec<u32>>> = vec![HashMap::new(); tables.len()];
+    let mut refs: Vec<HashMap<Key, Vec<u32>>> = vec![HashMap::default(); tables.len()];
     let written = |t: usize,
                    b: &RecordBatch,
                    parts: &[u32],

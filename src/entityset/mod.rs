@@ -58,6 +58,45 @@ struct Index {
     orphans: Vec<usize>,
 }
 
+/// Parent row of each foreign key value ([`NO_ROW`] for missing), and how many name no parent.
+/// Dictionary-encoded keys are resolved once per dictionary value.
+fn resolve_foreign_keys(fk: &ArrayRef, parent: &KeyMap) -> (Vec<u32>, usize) {
+    let mut orphans = 0;
+    let mut resolve = |k: Option<keys::Key>| match k {
+        None => NO_ROW,
+        Some(k) => parent.get(k).unwrap_or_else(|| {
+            orphans += 1;
+            NO_ROW
+        }),
+    };
+    if let Some(d) = fk.as_dictionary_opt::<arrow_array::types::Int32Type>() {
+        let per_value: Vec<Option<keys::Key>> = key_values(d.values());
+        let mut rows_of_value: Vec<Option<u32>> = vec![None; per_value.len()];
+        let mut out = Vec::with_capacity(fk.len());
+        for i in 0..fk.len() {
+            if d.is_null(i) {
+                out.push(NO_ROW);
+                continue;
+            }
+            let v = d.keys().value(i) as usize;
+            let r = match rows_of_value.get(v).copied().flatten() {
+                Some(r) => r,
+                None => {
+                    let r = resolve(per_value.get(v).cloned().flatten());
+                    if r != NO_ROW {
+                        rows_of_value[v] = Some(r);
+                    }
+                    r
+                }
+            };
+            out.push(r);
+        }
+        return (out, orphans);
+    }
+    let out = key_values(fk).into_iter().map(&mut resolve).collect();
+    (out, orphans)
+}
+
 fn time_values(col: &ArrayRef) -> Vec<i64> {
     let a = col.as_primitive::<TimestampNanosecondType>();
     (0..a.len())
@@ -89,18 +128,7 @@ impl EntitySet {
             let c = schema.position(&r.child_dataframe_name).expect("validated");
             let cdf = &schema.dataframes[c];
             let fk = data[c].column(cdf.position(&r.child_column_name).expect("validated"));
-            let parent_keys = &index.keys[p];
-            let mut orphans = 0;
-            let parent_rows: Vec<u32> = key_values(fk)
-                .into_iter()
-                .map(|k| match k {
-                    None => NO_ROW,
-                    Some(k) => parent_keys.get(k).unwrap_or_else(|| {
-                        orphans += 1;
-                        NO_ROW
-                    }),
-                })
-                .collect();
+            let (parent_rows, orphans) = resolve_foreign_keys(fk, &index.keys[p]);
             let n_parent = data[p].num_rows();
             let mut counts = vec![0u32; n_parent + 1];
             for &pr in &parent_rows {

@@ -27,7 +27,7 @@ const NA_VALUES: &[&str] = &[
 
 /// Whether pandas reads this CSV cell as missing.
 pub fn is_na(s: &str) -> bool {
-    NA_VALUES.contains(&s)
+    s.len() <= 8 && NA_VALUES.contains(&s)
 }
 
 /// Rows per chunk when streaming a data file.
@@ -35,11 +35,15 @@ pub const CHUNK_ROWS: usize = 65_536;
 
 /// Reads an entity set directory (CSV or Parquet, as featuretools writes it).
 pub fn read_entityset(dir: &Path) -> Result<EntitySet> {
+    read_entityset_chunked(dir, CHUNK_ROWS)
+}
+
+fn read_entityset_chunked(dir: &Path, chunk_rows: usize) -> Result<EntitySet> {
     let (schema, format) = read_schema(dir)?;
     let mut data = Vec::new();
     for df in &schema.dataframes {
         let mut chunks: Vec<Vec<ArrayRef>> = Vec::new();
-        scan_dataframe(dir, &format, df, CHUNK_ROWS, &mut |c| {
+        scan_dataframe(dir, &format, df, chunk_rows, &mut |c| {
             chunks.push(c);
             Ok(())
         })?;
@@ -170,39 +174,45 @@ fn scan_csv(
         })?;
         positions.push(pos);
     }
-    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); df.columns.len()];
+    // Records are reused chunk after chunk: one buffer per row, no allocation per cell.
+    let mut recs: Vec<csv::StringRecord> = vec![csv::StringRecord::new(); chunk_rows.min(1 << 16)];
     let mut first_row = 1usize;
     let mut emitted = false;
-    let mut flush = |cols: &mut Vec<Vec<Option<String>>>, first_row: usize| -> Result<()> {
+    loop {
+        let mut n = 0usize;
+        while n < recs.len() {
+            match rdr.read_record(&mut recs[n]) {
+                Ok(true) => n += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    return Err(data_err(
+                        path,
+                        df,
+                        "*",
+                        format!("row {}: {e}", first_row + n),
+                    ))
+                }
+            }
+        }
+        if n == 0 && emitted {
+            break;
+        }
         let arrays = df
             .columns
             .iter()
-            .zip(cols.iter())
-            .map(|(c, vals)| {
-                text_column(c, vals.iter().map(|v| v.as_deref()))
+            .zip(&positions)
+            .map(|(c, &pos)| {
+                let cells = recs[..n].iter().map(|r| r.get(pos).filter(|v| !is_na(v)));
+                text_column(c, cells)
                     .map_err(|m| data_err(path, df, &c.name, renumber(&m, first_row - 1)))
             })
             .collect::<Result<Vec<_>>>()?;
-        cols.iter_mut().for_each(Vec::clear);
-        f(arrays)
-    };
-    let mut n = 0usize;
-    for (line, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| data_err(path, df, "*", format!("row {}: {e}", line + 1)))?;
-        for (i, &pos) in positions.iter().enumerate() {
-            let v = rec.get(pos).unwrap_or("");
-            cols[i].push(if is_na(v) { None } else { Some(v.to_string()) });
+        f(arrays)?;
+        emitted = true;
+        first_row += n;
+        if n < recs.len() {
+            break;
         }
-        n += 1;
-        if n == chunk_rows {
-            flush(&mut cols, first_row)?;
-            emitted = true;
-            first_row += n;
-            n = 0;
-        }
-    }
-    if n > 0 || !emitted {
-        flush(&mut cols, first_row)?;
     }
     Ok(())
 }
@@ -369,21 +379,24 @@ pub fn category_column<'a>(
     c: &ColumnSchema,
     vals: impl Iterator<Item = Option<&'a str>>,
 ) -> Result<ArrayRef, String> {
-    let vals: Vec<Option<String>> = vals
-        .map(|v| v.map(|s| canonical(s, c.int_categories)))
-        .collect();
+    let vals: Vec<Option<&str>> = vals.collect();
     let cats: Vec<String> = match &c.categories {
         Some(cats) => cats
             .iter()
             .map(|s| canonical(s, c.int_categories))
             .collect(),
         None => {
-            let mut set: Vec<String> = vals.iter().flatten().cloned().collect();
+            let mut set: Vec<String> = vals
+                .iter()
+                .flatten()
+                .map(|s| canonical(s, c.int_categories))
+                .collect::<std::collections::HashSet<_>>()
+                .into_iter()
+                .collect();
             set.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
                 (Ok(x), Ok(y)) => x.total_cmp(&y),
                 _ => a.cmp(b),
             });
-            set.dedup();
             set
         }
     };
@@ -396,13 +409,19 @@ pub fn category_column<'a>(
     for (i, v) in vals.iter().enumerate() {
         keys.push(match v {
             None => None,
-            Some(s) => Some(*lookup.get(s.as_str()).ok_or_else(|| {
-                format!(
-                    "row {}: value '{s}' is not one of the column's categories {:?}",
-                    i + 1,
-                    cats
-                )
-            })?),
+            Some(s) => Some(match lookup.get(s) {
+                Some(&k) => k,
+                // "1.0" for an integer category "1"
+                None => *lookup
+                    .get(canonical(s, c.int_categories).as_str())
+                    .ok_or_else(|| {
+                        format!(
+                            "row {}: value '{s}' is not one of the column's categories {:?}",
+                            i + 1,
+                            cats
+                        )
+                    })?,
+            }),
         });
     }
     let dict = DictionaryArray::<Int32Type>::try_new(
@@ -504,4 +523,41 @@ pub fn sort_batch(df: &DataFrameSchema, columns: Vec<ArrayRef>) -> Result<Record
     }
     let idx = arrow_array::UInt32Array::from(order);
     arrow_select::take::take_record_batch(&batch, &idx).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: chunks' dictionaries were appended by a plain concat, which duplicated the
+    /// categories and broke MODE and NUM_UNIQUE on entity sets larger than one chunk.
+    #[test]
+    fn reading_in_small_chunks_gives_the_same_entity_set() {
+        let root =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conformance/entitysets");
+        for name in ["mock_customer_s0", "mock_customer_s0_parquet"] {
+            let whole = read_entityset(&root.join(name)).unwrap();
+            let chunked = read_entityset_chunked(&root.join(name), 7).unwrap();
+            assert_eq!(whole.data, chunked.data, "{name}");
+            for b in &chunked.data {
+                for c in b.columns() {
+                    if let Some(d) = c.as_dictionary_opt::<Int32Type>() {
+                        assert!(
+                            d.values().len() <= 5,
+                            "{name}: dictionary of {} values",
+                            d.values().len()
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn na_values_are_those_of_pandas() {
+        for v in ["", "NA", "NaN", "nan", "null", "<NA>", "#N/A N/A"] {
+            assert!(is_na(v), "{v}");
+        }
+        assert!(!is_na("none") && !is_na("0"));
+    }
 }
