@@ -1,0 +1,168 @@
+//! Every `unsafe` operation of the crate, each behind a safe function.
+//!
+//! # Safety
+//!
+//! - [`map_readonly`] maps a file read-only. The mapping's bytes change if another process writes
+//!   to the file, and reading a page past a point where the file was truncated raises SIGBUS. Shard
+//!   files are written once by the partitioner (temporary name, then rename) and only read
+//!   afterwards, so nothing writes or truncates a file while a worker has it mapped; that is the
+//!   contract callers of [`crate::mmap::map_ipc_file`] accept, and the reason memmap2 marks mapping
+//!   `unsafe`.
+//! - [`install_signal_handler`] installs a handler with `sigaction`. The handlers passed to it only
+//!   load a `OnceLock` that is already set and store to an atomic, both async-signal-safe (no lock,
+//!   no allocation); `sigaction` is `unsafe` in nix because an arbitrary handler might not be.
+//!   [`reset_signal_to_default`] installs no handler at all (`SIG_DFL`).
+//! - [`WorkerAllocator`] forwards every call to the system allocator unchanged, so it upholds the
+//!   `GlobalAlloc` contract exactly as `System` does; on a null return it stores to an atomic byte
+//!   (no allocation, no lock).
+//! - [`set_oom_flag`] turns the first byte of a shared-memory region into a `&'static AtomicU8`.
+//!   The region is leaked, so the mapping lives as long as the process; `u8` and `AtomicU8` have
+//!   the same size and alignment; the only other view of the byte is the coordinator's, in another
+//!   process, which reads it after this process has ended.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::fs::File;
+use std::io;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
+
+use ipc_channel::ipc::IpcSharedMemory;
+use memmap2::Mmap;
+use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+
+/// Maps `file` read-only into memory.
+pub(crate) fn map_readonly(file: &File) -> io::Result<Mmap> {
+    // SAFETY: see the module docs: shard files are immutable once written.
+    unsafe { Mmap::map(file) }
+}
+
+/// Installs `handler` for `signal`, restarting interrupted system calls.
+pub(crate) fn install_signal_handler(
+    signal: Signal,
+    handler: extern "C" fn(nix::libc::c_int),
+) -> nix::Result<()> {
+    let action = SigAction::new(
+        SigHandler::Handler(handler),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    // SAFETY: the crate's handlers are async-signal-safe (module docs).
+    unsafe { sigaction(signal, &action) }.map(drop)
+}
+
+/// Restores the default disposition of `signal` (for SIGTERM: terminate the process).
+pub(crate) fn reset_signal_to_default(signal: Signal) -> nix::Result<()> {
+    // SAFETY: `SIG_DFL` runs no code of ours (module docs).
+    unsafe { nix::sys::signal::signal(signal, SigHandler::SigDfl) }.map(drop)
+}
+
+/// The byte the worker's allocator sets on an allocation failure, once `serve` has set it up.
+static OOM_FLAG: OnceLock<&'static AtomicU8> = OnceLock::new();
+
+/// Makes the first byte of `region` the out-of-memory flag of this process. The region is leaked:
+/// the allocator may write to it until the process exits. Returns false if it was already set or
+/// the region is empty.
+pub(crate) fn set_oom_flag(region: IpcSharedMemory) -> bool {
+    let region: &'static mut IpcSharedMemory = Box::leak(Box::new(region));
+    // SAFETY: this process keeps no other reference into the region (it was just leaked), and the
+    // coordinator reads its own mapping only after this process has ended.
+    let bytes = unsafe { region.deref_mut() };
+    let Some(first) = bytes.first_mut() else {
+        return false;
+    };
+    // SAFETY: `first` is valid for 'static (leaked mapping), aligned (align of AtomicU8 is 1), and
+    // from here on only accessed atomically in this process.
+    let flag: &'static AtomicU8 = unsafe { AtomicU8::from_ptr(first) };
+    OOM_FLAG.set(flag).is_ok()
+}
+
+fn note_allocation_failure() {
+    if let Some(flag) = OOM_FLAG.get() {
+        flag.store(1, Ordering::SeqCst);
+    }
+}
+
+/// The system allocator, plus a note to the coordinator when an allocation fails.
+///
+/// Rust aborts the process (SIGABRT) when an allocation fails; on its own that looks like any other
+/// abort. Register this allocator in the worker program and a worker that fails an allocation (for
+/// example under the pool's memory limit) is reported as [`crate::WorkerEnd::OutOfMemory`]:
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOCATOR: ftpart_worker::WorkerAllocator = ftpart_worker::WorkerAllocator;
+/// # fn main() {}
+/// ```
+///
+/// In the coordinator (or any process not started by a pool) it is the system allocator.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WorkerAllocator;
+
+// SAFETY: every method forwards to `System` with the same arguments (module docs).
+unsafe impl GlobalAlloc for WorkerAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged; the caller upholds `GlobalAlloc::alloc`'s contract.
+        let ptr = unsafe { System.alloc(layout) };
+        if ptr.is_null() {
+            note_allocation_failure();
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if ptr.is_null() {
+            note_allocation_failure();
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System` through this allocator with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` came from `System` through this allocator; the caller upholds the rest.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if new.is_null() {
+            note_allocation_failure();
+        }
+        new
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocator_round_trips_through_the_system_allocator() {
+        let layout = Layout::from_size_align(64, 16).unwrap();
+        let alloc = WorkerAllocator;
+        // SAFETY: non-zero layout; the pointer is freed with the same layout.
+        unsafe {
+            let ptr = alloc.alloc_zeroed(layout);
+            assert!(!ptr.is_null());
+            assert_eq!(*ptr, 0);
+            let ptr = alloc.realloc(ptr, layout, 128);
+            assert!(!ptr.is_null());
+            alloc.dealloc(ptr, Layout::from_size_align(128, 16).unwrap());
+        }
+    }
+
+    #[test]
+    fn an_allocation_failure_sets_the_shared_flag() {
+        let region = IpcSharedMemory::from_byte(0, 1);
+        let coordinator_view = region.clone();
+        assert!(set_oom_flag(region));
+        assert_eq!(coordinator_view[0], 0);
+        let huge = Layout::from_size_align(isize::MAX as usize - 4096, 1).unwrap();
+        // SAFETY: non-zero layout; the result is null, so there is nothing to free.
+        let ptr = unsafe { WorkerAllocator.alloc(huge) };
+        assert!(ptr.is_null());
+        assert_eq!(coordinator_view[0], 1);
+    }
+}
