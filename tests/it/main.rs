@@ -4,4 +4,5 @@ mod cli;
 mod conformance;
 mod errors;
 mod partitioned;
+mod split;
 mod util;
