@@ -66,6 +66,12 @@ pub enum Error {
     /// An option has an invalid value.
     #[error("{0}")]
     Invalid(String),
+    /// Worker processes failed.
+    #[error("{0}")]
+    Worker(String),
+    /// Interrupted by a signal (Ctrl-C, SIGTERM).
+    #[error("interrupted")]
+    Interrupted,
     /// Arrow or Parquet failed.
     #[error("{context}: {message}")]
     Arrow {

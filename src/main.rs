@@ -1,10 +1,15 @@
-//! The `ftpart` command line. Exit codes: 0 success, 1 failure, 2 bad usage or input.
+//! The `ftpart` command line. Exit codes: 0 success, 1 failure (e.g. a worker crashed past its
+//! retries), 2 bad usage or input, 130 interrupted.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 mod cli;
+
+/// Flags allocation failures so a worker that runs out of memory is reported as such.
+#[global_allocator]
+static ALLOC: ftpart_worker::WorkerAllocator = ftpart_worker::WorkerAllocator;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
@@ -17,10 +22,11 @@ fn main() -> ExitCode {
                 }
             }
             eprintln!("ftpart: error: {e:#}");
-            if e.downcast_ref::<ftpart::Error>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
+            match e.downcast_ref::<ftpart::Error>() {
+                Some(ftpart::Error::Interrupted) => ExitCode::from(130),
+                Some(ftpart::Error::Worker(_)) => ExitCode::from(1),
+                Some(_) => ExitCode::from(2),
+                None => ExitCode::from(1),
             }
         }
     }

@@ -71,6 +71,39 @@ pub struct JobArgs {
     /// Worker processes (default: the number of cores). 0 computes in this process.
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Times a part is retried after its worker crashed.
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// Address-space limit of each worker, e.g. 512M or 4G.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub worker_memory: Option<u64>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Log every worker event.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.chars().last() {
+        Some('K' | 'k') => (&t[..t.len() - 1], 1u64 << 10),
+        Some('M' | 'm') => (&t[..t.len() - 1], 1 << 20),
+        Some('G' | 'g') => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<f64>()
+        .map(|n| (n * mult as f64) as u64)
+        .map_err(|_| format!("'{s}' is not a size such as 512M or 4G"))
+}
+
+/// What the workers did, for the end-of-run summary.
+#[derive(Debug, Default, Clone)]
+pub struct WorkerStats {
+    /// Per worker: parts, seconds, peak RSS bytes.
+    pub workers: std::collections::BTreeMap<usize, (usize, f64, u64)>,
 }
 
 impl JobArgs {
@@ -83,9 +116,70 @@ impl JobArgs {
         })
     }
 
-    /// The executor for these arguments.
-    pub fn executor(&self) -> anyhow::Result<Box<dyn ftpart::compute::Executor>> {
-        Ok(Box::new(ftpart::compute::InProcess))
+    /// The executor for these arguments; events go to the progress display and the summary.
+    pub fn executor(
+        &self,
+        parts: usize,
+        stats: std::sync::Arc<std::sync::Mutex<WorkerStats>>,
+    ) -> anyhow::Result<Box<dyn ftpart::compute::Executor>> {
+        if self.jobs == Some(0) {
+            return Ok(Box::new(ftpart::compute::InProcess));
+        }
+        let interrupt =
+            ftpart_worker::install_interrupt_handler().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let opts = ftpart::pool::WorkerPoolOptions {
+            workers: self.count().min(parts.max(1)),
+            retries: self.retries,
+            memory_limit: self.worker_memory,
+            program: None,
+            interrupt: Some(interrupt),
+        };
+        let mut pool = ftpart::pool::WorkerPool::start(opts)?;
+        let progress = Progress::new(self.quiet);
+        let verbose = self.verbose;
+        let start = std::time::Instant::now();
+        let mut done = 0usize;
+        pool.on_event(move |e| {
+            use ftpart_worker::Event;
+            if verbose {
+                eprintln!("{e:?}");
+            }
+            if let Event::JobFinished {
+                worker, stats: s, ..
+            } = e
+            {
+                done += 1;
+                let elapsed = start.elapsed().as_secs_f64();
+                let eta = elapsed / done as f64 * (parts.saturating_sub(done)) as f64;
+                progress.message(&format!(
+                    "parts {done}/{parts}, {elapsed:.1} s, ETA {eta:.1} s"
+                ));
+                if done == parts {
+                    progress.finish();
+                }
+                if let Ok(mut st) = stats.lock() {
+                    let w = st.workers.entry(*worker).or_default();
+                    w.0 += 1;
+                    w.1 += s.seconds;
+                    w.2 = w.2.max(s.peak_rss_bytes);
+                }
+            }
+        });
+        Ok(Box::new(pool))
+    }
+
+    /// Prints the per-worker summary.
+    pub fn summary(&self, stats: &WorkerStats, seconds: f64) {
+        if self.quiet {
+            return;
+        }
+        eprintln!("computed in {seconds:.2} s");
+        for (w, (parts, secs, rss)) in &stats.workers {
+            eprintln!(
+                "  worker {w}: {parts} parts, {secs:.2} s, peak memory {:.1} MB",
+                *rss as f64 / 1048576.0
+            );
+        }
     }
 }
 

@@ -29,6 +29,9 @@ enum Command {
     Compute(compute::Args),
     /// Split into a temporary directory and compute, in one step.
     Run(run::Args),
+    /// Worker process (started by compute; not for direct use).
+    #[command(name = "__worker", hide = true)]
+    Worker,
     /// Write a mock-customer entity set (featuretools' demo data) of any size.
     Demo(demo::Args),
 }
@@ -41,5 +44,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compute(a) => compute::exec(a),
         Command::Demo(a) => demo::exec(a),
         Command::Run(a) => run::exec(a),
+        Command::Worker => {
+            ftpart::pool::serve_worker()?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

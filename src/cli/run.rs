@@ -66,8 +66,15 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
         })
         .with_context(|| format!("features {}", a.features.display()))?;
     let cutoff = a.time.cutoff(&shards.schema.dataframes[target])?;
-    let mut exec = a.jobs.executor()?;
+    let stats = std::sync::Arc::new(std::sync::Mutex::new(super::common::WorkerStats::default()));
+    let start = std::time::Instant::now();
+    let mut exec = a.jobs.executor(shards.parts(), stats.clone())?;
     let fm = compute::compute(&shards, &graph, &cutoff, &opts, exec.as_mut())?;
+    drop(exec);
+    let seconds = start.elapsed().as_secs_f64();
     matrix::write_matrix(&fm, &a.out)?;
+    if let Ok(st) = stats.lock() {
+        a.jobs.summary(&st, seconds);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,3 +6,4 @@ mod errors;
 mod partitioned;
 mod split;
 mod util;
+mod workers;

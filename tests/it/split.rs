@@ -7,7 +7,15 @@ use ftpart_partitioner::Manifest;
 use crate::util::{fixtures, ftpart, tmp};
 
 fn split(es: &Path, by: &str, parts: usize, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["split", es.to_str().unwrap(), "--by", by, "--out", out.to_str().unwrap(), "--quiet"];
+    let mut args = vec![
+        "split",
+        es.to_str().unwrap(),
+        "--by",
+        by,
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
     let p = parts.to_string();
     args.extend(["--parts", &p]);
     args.extend(extra);
@@ -16,7 +24,12 @@ fn split(es: &Path, by: &str, parts: usize, out: &Path, extra: &[&str]) -> std::
 
 fn mock(dir: &Path, transactions: usize) -> std::path::PathBuf {
     let es = dir.join("es");
-    let o = ftpart(&["demo", es.to_str().unwrap(), "--transactions", &transactions.to_string()]);
+    let o = ftpart(&[
+        "demo",
+        es.to_str().unwrap(),
+        "--transactions",
+        &transactions.to_string(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     es
 }
@@ -80,17 +93,40 @@ fn splits_an_entity_set_larger_than_its_memory_limit() {
     let es = mock(dir.path(), 3_000_000);
     let input = dir_size(&es);
     let limit: u64 = 80 << 20;
-    assert!(input > 2 * limit, "input {input} bytes should be over twice the limit {limit}");
+    assert!(
+        input > 2 * limit,
+        "input {input} bytes should be over twice the limit {limit}"
+    );
     let out = dir.path().join("shards");
     let o = std::process::Command::new("prlimit")
         .arg(format!("--as={limit}"))
         .arg(env!("CARGO_BIN_EXE_ftpart"))
-        .args(["split", es.to_str().unwrap(), "--by", "customers", "--parts", "32", "--out", out.to_str().unwrap(), "--quiet"])
+        .args([
+            "split",
+            es.to_str().unwrap(),
+            "--by",
+            "customers",
+            "--parts",
+            "32",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
         .output()
         .expect("prlimit (util-linux) runs");
-    assert!(o.status.success(), "split under {limit} bytes failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "split under {limit} bytes failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let m = Manifest::read(&out).unwrap();
-    assert_eq!(m.parts.iter().map(|p| p.tables["transactions"].rows).sum::<u64>(), 3_000_000);
+    assert_eq!(
+        m.parts
+            .iter()
+            .map(|p| p.tables["transactions"].rows)
+            .sum::<u64>(),
+        3_000_000
+    );
 }
 
 #[test]
@@ -103,7 +139,9 @@ fn refuses_a_non_empty_output_unless_forced() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert_eq!(Manifest::read(&out).unwrap().parts.len(), 2, "untouched");
-    assert!(split(&es, "customers", 3, &out, &["--force"]).status.success());
+    assert!(split(&es, "customers", 3, &out, &["--force"])
+        .status
+        .success());
     assert_eq!(Manifest::read(&out).unwrap().parts.len(), 3);
     // --force never deletes a directory that is not a shard set.
     let other = dir.path().join("precious");
@@ -135,7 +173,11 @@ fn more_parts_than_instances_gives_empty_parts_that_compute() {
         fm.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    crate::util::compare_csv(&std::fs::read_to_string(fm).unwrap(), &case.join("expected.csv")).unwrap();
+    crate::util::compare_csv(
+        &std::fs::read_to_string(fm).unwrap(),
+        &case.join("expected.csv"),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -155,12 +197,22 @@ fn rows_without_an_instance_are_counted() {
     }
     std::fs::write(&sessions, lines.join("\n") + "\n").unwrap();
     let out = dir.path().join("shards");
-    let o = ftpart(&["split", es.to_str().unwrap(), "--by", "customers", "--parts", "2", "--out", out.to_str().unwrap()]);
+    let o = ftpart(&[
+        "split",
+        es.to_str().unwrap(),
+        "--by",
+        "customers",
+        "--parts",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let m = Manifest::read(&out).unwrap();
     assert_eq!(m.rows_without_root["sessions"], 2);
     assert!(m.rows_without_root["transactions"] > 0);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("2 rows of 'sessions' belong to no 'customers' row"));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("2 rows of 'sessions' belong to no 'customers' row"));
 }
 
 #[test]
@@ -189,9 +241,19 @@ fn a_failed_split_leaves_nothing_compute_accepts() {
     let out = dir.path().join("shards");
     let o = split(&es, "customers", 2, &out, &[]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("someday") && String::from_utf8_lossy(&o.stderr).contains("transactions.csv"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("someday")
+            && String::from_utf8_lossy(&o.stderr).contains("transactions.csv")
+    );
     assert!(Manifest::read(&out).is_err());
-    let o = ftpart(&["compute", out.to_str().unwrap(), "--features", "x.json", "--out", dir.path().join("fm.csv").to_str().unwrap()]);
+    let o = ftpart(&[
+        "compute",
+        out.to_str().unwrap(),
+        "--features",
+        "x.json",
+        "--out",
+        dir.path().join("fm.csv").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no manifest.json"));
 }

@@ -1,0 +1,179 @@
+//! Worker processes for [`crate::compute`]: a persistent pool of `ftpart __worker` processes, the
+//! counterpart of reusing a Dask cluster across `calculate_feature_matrix` calls.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ftpart_worker::{Event, Failure, Pool, PoolOptions, RunError};
+
+use crate::compute::Executor;
+use crate::error::{Error, Result};
+
+/// Environment variable naming the `ftpart` executable that workers run.
+pub const FTPART_BIN: &str = "FTPART_BIN";
+
+/// Finds the `ftpart` executable for workers: `$FTPART_BIN`, then next to the running program,
+/// then on `PATH`.
+pub fn find_worker_binary() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os(FTPART_BIN) {
+        let p = PathBuf::from(p);
+        if p.is_file() {
+            return Ok(p);
+        }
+        return Err(Error::Invalid(format!(
+            "{FTPART_BIN}={} is not a file",
+            p.display()
+        )));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        if exe.file_stem().and_then(|s| s.to_str()) == Some("ftpart") {
+            return Ok(exe);
+        }
+        let mut dirs: Vec<PathBuf> = exe
+            .parent()
+            .map(|d| vec![d.to_path_buf()])
+            .unwrap_or_default();
+        // Test and bench binaries live in target/<profile>/deps, next to target/<profile>/ftpart.
+        if let Some(up) = exe.parent().and_then(Path::parent) {
+            dirs.push(up.to_path_buf());
+        }
+        for d in dirs {
+            let c = d.join("ftpart");
+            if c.is_file() {
+                return Ok(c);
+            }
+        }
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        for d in std::env::split_paths(&path) {
+            let c = d.join("ftpart");
+            if c.is_file() {
+                return Ok(c);
+            }
+        }
+    }
+    Err(Error::Invalid(format!(
+        "cannot find the ftpart executable for worker processes: set {FTPART_BIN}, put ftpart next to this program, or on PATH"
+    )))
+}
+
+/// Options of a [`WorkerPool`].
+#[derive(Debug, Clone)]
+pub struct WorkerPoolOptions {
+    /// Number of worker processes.
+    pub workers: usize,
+    /// Retries of a part whose worker crashed.
+    pub retries: u32,
+    /// Address-space limit of each worker, bytes.
+    pub memory_limit: Option<u64>,
+    /// The `ftpart` executable (default: [`find_worker_binary`]).
+    pub program: Option<PathBuf>,
+    /// Stop all workers when this flag is set (e.g. by [`ftpart_worker::install_interrupt_handler`]).
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Default for WorkerPoolOptions {
+    fn default() -> Self {
+        WorkerPoolOptions {
+            workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            retries: 2,
+            memory_limit: None,
+            program: None,
+            interrupt: None,
+        }
+    }
+}
+
+/// Persistent worker processes. Computations on the same pool pay no start-up.
+pub struct WorkerPool {
+    pool: Pool,
+    on_event: Box<dyn FnMut(&Event) + Send>,
+}
+
+impl std::fmt::Debug for WorkerPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerPool")
+            .field("pids", &self.pool.worker_pids())
+            .finish()
+    }
+}
+
+impl WorkerPool {
+    /// Starts the workers.
+    pub fn start(opts: WorkerPoolOptions) -> Result<Self> {
+        let program = match opts.program {
+            Some(p) => p,
+            None => find_worker_binary()?,
+        };
+        let mut p = PoolOptions::new(program);
+        p.workers = opts.workers.max(1);
+        p.args = vec!["__worker".to_string()];
+        p.retries = opts.retries;
+        p.memory_limit = opts.memory_limit;
+        p.handshake_timeout = Duration::from_secs(20);
+        p.interrupt = opts.interrupt;
+        let pool = Pool::start(p).map_err(|e| Error::Worker(e.to_string()))?;
+        Ok(WorkerPool {
+            pool,
+            on_event: Box::new(|_| {}),
+        })
+    }
+
+    /// Calls `f` with every worker event (progress bars, logs, tests).
+    pub fn on_event(&mut self, f: impl FnMut(&Event) + Send + 'static) {
+        self.on_event = Box::new(f);
+    }
+
+    /// Process ids of the workers.
+    pub fn pids(&self) -> Vec<i32> {
+        self.pool.worker_pids()
+    }
+
+    /// Stops the workers.
+    pub fn shutdown(self) -> Result<()> {
+        self.pool
+            .shutdown()
+            .map_err(|e| Error::Worker(e.to_string()))
+    }
+}
+
+impl Executor for WorkerPool {
+    fn run(&mut self, jobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>> {
+        let on_event = &mut self.on_event;
+        self.pool
+            .run(jobs, &mut |e| on_event(e))
+            .map_err(|e| match e {
+                RunError::Interrupted => Error::Interrupted,
+                RunError::JobFailed { job, kind, message } if kind == "input" => {
+                    Error::Invalid(format!("part {job}: {message}"))
+                }
+                RunError::JobFailed { job, kind, message } => {
+                    Error::Worker(format!("part {job}: {kind}: {message}"))
+                }
+                RunError::JobCrashed { job, attempts, end } => Error::Worker(format!(
+                    "part {job} failed after {attempts} attempts: worker {end}"
+                )),
+                other => Error::Worker(other.to_string()),
+            })
+    }
+}
+
+/// The worker side of `ftpart __worker`: answers jobs until the coordinator hangs up. Shards are
+/// memory-mapped and read without copying.
+pub fn serve_worker() -> Result<()> {
+    let read = |p: &Path| ftpart_worker::mmap::map_ipc_file(p).map_err(|e| e.to_string());
+    ftpart_worker::serve(&mut |payload, _progress| {
+        crate::compute::handle_job(payload, &read).map_err(|e| {
+            let kind = match e {
+                Error::Worker(_) | Error::Io { .. } => "failure",
+                _ => "input",
+            };
+            Failure::new(kind, e.to_string())
+        })
+    })
+    .map_err(|e| Error::Worker(e.to_string()))
+}
