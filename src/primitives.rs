@@ -745,13 +745,23 @@ fn ordered(a: &ArrayRef) -> Result<Vec<f64>, String> {
     }
 }
 
+/// Two-column comparison as pandas does it: missing in a nullable-dtype operand (Int64, boolean,
+/// string) gives NA; NaN in a float, categorical or datetime operand compares False (True for `!=`).
 fn compare_two(
     a: &ArrayRef,
     b: &ArrayRef,
     op: fn(f64, f64) -> bool,
     null_result: bool,
 ) -> Result<ArrayRef, String> {
-    let nullable = !(null_compares_false(a) && null_compares_false(b));
+    let na_a = !null_compares_false(a);
+    let na_b = !null_compares_false(b);
+    let missing = |p_null: bool, q_null: bool| -> Option<bool> {
+        if (p_null && na_a) || (q_null && na_b) {
+            None
+        } else {
+            Some(null_result)
+        }
+    };
     if let (
         DataType::Dictionary(_, _) | DataType::Utf8,
         DataType::Dictionary(_, _) | DataType::Utf8,
@@ -764,13 +774,7 @@ fn compare_two(
                 .zip(&y)
                 .map(|(p, q)| match (p, q) {
                     (Some(p), Some(q)) => Some((p == q) == eq),
-                    _ => {
-                        if nullable {
-                            None
-                        } else {
-                            Some(null_result)
-                        }
-                    }
+                    _ => missing(p.is_none(), q.is_none()),
                 })
                 .collect::<BooleanArray>(),
         ));
@@ -781,11 +785,7 @@ fn compare_two(
             .zip(&y)
             .map(|(&p, &q)| {
                 if p.is_nan() || q.is_nan() {
-                    if nullable {
-                        None
-                    } else {
-                        Some(null_result)
-                    }
+                    missing(p.is_nan(), q.is_nan())
                 } else {
                     Some(op(p, q))
                 }
