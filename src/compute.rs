@@ -126,7 +126,7 @@ pub fn handle_job(
             .collect(),
         PartCutoff::Rows { ids, times } => {
             let ids = from_ipc_bytes(ids)?;
-            let keys = es.keys(target);
+            let keys = es.keys(target)?;
             key_values(ids.column(0))
                 .into_iter()
                 .zip(times)

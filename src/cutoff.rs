@@ -181,12 +181,12 @@ impl CutoffTable {
     }
 
     /// Row numbers of the instances in the entity set's target dataframe (`None` when unknown).
-    pub fn rows(&self, es: &EntitySet, target: usize) -> Vec<Option<u32>> {
-        let keys = es.keys(target);
-        key_values(&self.ids)
+    pub fn rows(&self, es: &EntitySet, target: usize) -> Result<Vec<Option<u32>>> {
+        let keys = es.keys(target)?;
+        Ok(key_values(&self.ids)
             .into_iter()
             .map(|k| k.and_then(|k| keys.get(k)))
-            .collect()
+            .collect())
     }
 }
 

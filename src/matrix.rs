@@ -80,7 +80,7 @@ pub fn queries_for(
     let index_col = es.column(target, index_name).expect("validated index");
     match cutoff {
         Cutoff::Table(t) => {
-            let rows = t.rows(es, target);
+            let rows = t.rows(es, target)?;
             let queries = rows
                 .into_iter()
                 .zip(&t.times)

@@ -242,7 +242,7 @@ impl Shards {
                 message: m,
             })?);
         }
-        EntitySet::assemble(self.schema.clone(), data)
+        EntitySet::assemble_with(self.schema.clone(), data, false)
     }
 }
 

@@ -105,52 +105,105 @@ pub fn coerce(key: Key, to_int: bool) -> Option<Key> {
 }
 
 /// Index value → row number.
-#[derive(Debug, Default)]
-pub struct KeyMap {
-    map: HashMap<Key, u32>,
-    /// Whether the index holds integers.
-    pub int: bool,
+#[derive(Debug)]
+pub enum KeyMap {
+    /// Integer (and datetime) index.
+    Int(HashMap<i64, u32>),
+    /// Text index.
+    Str(HashMap<String, u32>),
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        KeyMap::Int(HashMap::default())
+    }
 }
 
 impl KeyMap {
-    /// Builds the map; returns the first duplicated key or null position as an error.
+    /// Builds the map; a duplicated or missing index value is an error.
     pub fn build(col: &ArrayRef) -> Result<Self, String> {
+        let dup = |k: &Key, prev: u32, i: usize| {
+            format!(
+                "index value {} is not unique (rows {prev} and {i})",
+                show(k)
+            )
+        };
+        if let Some(a) = col.as_primitive_opt::<Int64Type>() {
+            let mut map = HashMap::with_capacity_and_hasher(a.len(), Default::default());
+            for i in 0..a.len() {
+                if a.is_null(i) {
+                    return Err(format!("index has a null value at row {i}"));
+                }
+                if let Some(prev) = map.insert(a.value(i), i as u32) {
+                    return Err(dup(&Key::Int(a.value(i)), prev, i));
+                }
+            }
+            return Ok(KeyMap::Int(map));
+        }
         let keys = key_values(col);
-        let int = keys
-            .iter()
-            .flatten()
-            .next()
-            .map(|k| matches!(k, Key::Int(_)))
-            .unwrap_or(matches!(
-                col.data_type(),
-                DataType::Int64 | DataType::Timestamp(_, _)
-            ));
-        let mut map = HashMap::with_capacity_and_hasher(keys.len(), Default::default());
+        let int = match keys.iter().flatten().next() {
+            Some(k) => matches!(k, Key::Int(_)),
+            None => matches!(col.data_type(), DataType::Int64 | DataType::Timestamp(_, _)),
+        };
+        let mut ints = HashMap::default();
+        let mut strs = HashMap::default();
         for (i, k) in keys.into_iter().enumerate() {
             let k = k.ok_or_else(|| format!("index has a null value at row {i}"))?;
-            if let Some(prev) = map.insert(k.clone(), i as u32) {
-                return Err(format!(
-                    "index value {} is not unique (rows {prev} and {i})",
-                    show(&k)
-                ));
+            let prev = match (&k, int) {
+                (Key::Int(v), true) => ints.insert(*v, i as u32),
+                (_, true) => {
+                    return Err(format!(
+                        "index value {} at row {i} is not an integer like the others",
+                        show(&k)
+                    ))
+                }
+                (Key::Str(s), false) => strs.insert(s.clone(), i as u32),
+                (Key::Int(v), false) => strs.insert(v.to_string(), i as u32),
+            };
+            if let Some(prev) = prev {
+                return Err(dup(&k, prev, i));
             }
         }
-        Ok(KeyMap { map, int })
+        Ok(if int {
+            KeyMap::Int(ints)
+        } else {
+            KeyMap::Str(strs)
+        })
+    }
+
+    /// Whether the index holds integers.
+    pub fn is_int(&self) -> bool {
+        matches!(self, KeyMap::Int(_))
     }
 
     /// Row of this key (after coercion to the index's type).
     pub fn get(&self, key: Key) -> Option<u32> {
-        coerce(key, self.int).and_then(|k| self.map.get(&k).copied())
+        match (self, coerce(key, self.is_int())?) {
+            (KeyMap::Int(m), Key::Int(i)) => m.get(&i).copied(),
+            (KeyMap::Str(m), Key::Str(s)) => m.get(&s).copied(),
+            _ => None,
+        }
+    }
+
+    /// Row of an integer key.
+    pub fn get_int(&self, key: i64) -> Option<u32> {
+        match self {
+            KeyMap::Int(m) => m.get(&key).copied(),
+            KeyMap::Str(m) => m.get(&key.to_string()).copied(),
+        }
     }
 
     /// Number of keys.
     pub fn len(&self) -> usize {
-        self.map.len()
+        match self {
+            KeyMap::Int(m) => m.len(),
+            KeyMap::Str(m) => m.len(),
+        }
     }
 
     /// Whether there are no keys.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len() == 0
     }
 }
 

@@ -342,8 +342,17 @@ fn run(
                     weights[r as usize] += 1;
                 }
                 if let Some(keys) = &own_keys {
-                    if let Some(k) = keys[i].clone() {
-                        own.insert(k, r);
+                    let k = keys[i].clone().ok_or_else(|| {
+                        PartitionError::table(
+                            &spec.name,
+                            format!("key '{}' has a missing value", spec.key),
+                        )
+                    })?;
+                    if own.insert(k.clone(), r).is_some() {
+                        return Err(PartitionError::table(
+                            &spec.name,
+                            format!("key value {} is not unique", crate::keys::show(&k)),
+                        ));
                     }
                 }
             }

@@ -50,7 +50,8 @@ impl Children {
 
 #[derive(Debug, Default)]
 struct Index {
-    keys: Vec<KeyMap>,
+    /// Built on first use: a large child table (transactions) is never looked up by its index.
+    keys: Vec<std::sync::OnceLock<KeyMap>>,
     times: Vec<Option<Vec<i64>>>,
     ltis: Vec<Option<Vec<i64>>>,
     parent_rows: Vec<Vec<u32>>,
@@ -93,6 +94,20 @@ fn resolve_foreign_keys(fk: &ArrayRef, parent: &KeyMap) -> (Vec<u32>, usize) {
         }
         return (out, orphans);
     }
+    if let Some(a) = fk.as_primitive_opt::<arrow_array::types::Int64Type>() {
+        let out = (0..a.len())
+            .map(|i| {
+                if a.is_null(i) {
+                    return NO_ROW;
+                }
+                parent.get_int(a.value(i)).unwrap_or_else(|| {
+                    orphans += 1;
+                    NO_ROW
+                })
+            })
+            .collect();
+        return (out, orphans);
+    }
     let out = key_values(fk).into_iter().map(&mut resolve).collect();
     (out, orphans)
 }
@@ -107,13 +122,31 @@ fn time_values(col: &ArrayRef) -> Vec<i64> {
 impl EntitySet {
     /// Assembles an entity set from already typed and sorted batches and builds its indexes.
     pub(crate) fn assemble(schema: EntitySetSchema, data: Vec<RecordBatch>) -> Result<Self> {
+        Self::assemble_with(schema, data, true)
+    }
+
+    /// Like [`EntitySet::assemble`]; with `validate_all_keys` false, only the indexes that are
+    /// looked up (parents, and later the target) are hashed, and so checked for duplicates. Shards
+    /// use this: their keys were checked when the entity set was first read.
+    pub(crate) fn assemble_with(
+        schema: EntitySetSchema,
+        data: Vec<RecordBatch>,
+        validate_all_keys: bool,
+    ) -> Result<Self> {
         schema.validate()?;
         let mut index = Index::default();
         for (df, batch) in schema.dataframes.iter().zip(&data) {
             let col = |name: &str| batch.column(df.position(name).expect("validated column"));
-            index
-                .keys
-                .push(KeyMap::build(col(&df.index)).map_err(|m| Error::df(&df.name, m))?);
+            let cell = std::sync::OnceLock::new();
+            let is_parent = schema
+                .relationships
+                .iter()
+                .any(|r| r.parent_dataframe_name == df.name);
+            if validate_all_keys || is_parent {
+                let _ =
+                    cell.set(KeyMap::build(col(&df.index)).map_err(|m| Error::df(&df.name, m))?);
+            }
+            index.keys.push(cell);
             index
                 .times
                 .push(df.time_index.as_ref().map(|t| time_values(col(t))));
@@ -128,7 +161,8 @@ impl EntitySet {
             let c = schema.position(&r.child_dataframe_name).expect("validated");
             let cdf = &schema.dataframes[c];
             let fk = data[c].column(cdf.position(&r.child_column_name).expect("validated"));
-            let (parent_rows, orphans) = resolve_foreign_keys(fk, &index.keys[p]);
+            let (parent_rows, orphans) =
+                resolve_foreign_keys(fk, index.keys[p].get().expect("parents are indexed"));
             let n_parent = data[p].num_rows();
             let mut counts = vec![0u32; n_parent + 1];
             for &pr in &parent_rows {
@@ -195,8 +229,15 @@ impl EntitySet {
     }
 
     /// Index value → row of dataframe `df`.
-    pub fn keys(&self, df: usize) -> &KeyMap {
-        &self.index.keys[df]
+    pub fn keys(&self, df: usize) -> Result<&KeyMap> {
+        let cell = &self.index.keys[df];
+        if let Some(m) = cell.get() {
+            return Ok(m);
+        }
+        let d = &self.schema.dataframes[df];
+        let col = self.data[df].column(d.position(&d.index).expect("validated index"));
+        let built = KeyMap::build(col).map_err(|m| Error::df(&d.name, m))?;
+        Ok(cell.get_or_init(|| built))
     }
 
     /// Time index values of dataframe `df` (ns; [`NULL_TIME`] for null), if it has one.
