@@ -418,6 +418,38 @@ impl Ranked {
     }
 }
 
+/// Counts ranks of one group at a time without sorting: a count per distinct value, reset
+/// through the list of values seen.
+struct Counter {
+    counts: Vec<u32>,
+    distinct: Vec<u32>,
+}
+
+impl Counter {
+    fn new(values: usize) -> Self {
+        Counter {
+            counts: vec![0; values],
+            distinct: Vec::new(),
+        }
+    }
+    fn count(&mut self, ranks: impl Iterator<Item = u32>) {
+        for &v in &self.distinct {
+            self.counts[v as usize] = 0;
+        }
+        self.distinct.clear();
+        for r in ranks {
+            if r == u32::MAX {
+                continue;
+            }
+            let c = &mut self.counts[r as usize];
+            if *c == 0 {
+                self.distinct.push(r);
+            }
+            *c += 1;
+        }
+    }
+}
+
 fn kahan_sum(vals: &[f64], rows: &[u32]) -> (f64, usize) {
     let (mut sum, mut comp, mut n) = (0.0f64, 0.0f64, 0usize);
     for &r in rows {
@@ -495,11 +527,44 @@ pub fn aggregate(
     inputs: &[ArrayRef],
     groups: &Groups,
 ) -> Result<Vec<ArrayRef>, String> {
+    aggregate_with(p, inputs, groups, None)
+}
+
+impl Primitive {
+    /// Whether the aggregation reads its input as numbers (see [`to_f64`]).
+    pub fn numeric_input(&self) -> bool {
+        matches!(
+            self,
+            Primitive::Sum
+                | Primitive::Mean { .. }
+                | Primitive::Std
+                | Primitive::Skew
+                | Primitive::Max
+                | Primitive::Min
+                | Primitive::Median
+        )
+    }
+}
+
+/// [`aggregate`] with the input already converted by [`to_f64`] (shared between aggregations).
+pub fn aggregate_with(
+    p: &Primitive,
+    inputs: &[ArrayRef],
+    groups: &Groups,
+    as_f64: Option<&[f64]>,
+) -> Result<Vec<ArrayRef>, String> {
     let input = inputs.first().ok_or("aggregation without input")?;
     let g = groups.len();
     let numeric = |f: &dyn Fn(&[f64], &[u32]) -> f64| -> Result<ArrayRef, String> {
-        let vals = to_f64(input)?;
-        Ok(float_out((0..g).map(|i| f(&vals, groups.get(i))).collect()))
+        let owned;
+        let vals = match as_f64 {
+            Some(v) => v,
+            None => {
+                owned = to_f64(input)?;
+                &owned
+            }
+        };
+        Ok(float_out((0..g).map(|i| f(vals, groups.get(i))).collect()))
     };
     let out: ArrayRef = match p {
         Primitive::Count => {
@@ -579,46 +644,31 @@ pub fn aggregate(
         }
         Primitive::NumUnique => {
             let ranked = rank(input)?;
-            let mut seen: Vec<u32> = Vec::new();
+            let mut counter = Counter::new(ranked.values.len());
             // An empty group has no value (default NaN); a group of missing values has 0.
             Arc::new(Int64Array::from_iter((0..g).map(|i| {
                 let rows = groups.get(i);
-                seen.clear();
-                seen.extend(
-                    rows.iter()
-                        .map(|&r| ranked.ranks[r as usize])
-                        .filter(|&x| x != u32::MAX),
-                );
-                seen.sort_unstable();
-                seen.dedup();
-                (!rows.is_empty()).then_some(seen.len() as i64)
+                counter.count(rows.iter().map(|&r| ranked.ranks[r as usize]));
+                (!rows.is_empty()).then_some(counter.distinct.len() as i64)
             })))
         }
         Primitive::Mode | Primitive::NMostCommon { .. } => {
             let n_out = p.outputs();
             let ranked = rank(input)?;
             let mut outs: Vec<Vec<Option<u32>>> = vec![Vec::with_capacity(g); n_out];
-            let mut seen: Vec<u32> = Vec::new();
+            let mut counter = Counter::new(ranked.values.len());
             let mut counts: Vec<(u32, usize)> = Vec::new();
             for i in 0..g {
-                seen.clear();
-                seen.extend(
-                    groups
-                        .get(i)
-                        .iter()
-                        .map(|&r| ranked.ranks[r as usize])
-                        .filter(|&x| x != u32::MAX),
-                );
-                seen.sort_unstable();
+                counter.count(groups.get(i).iter().map(|&r| ranked.ranks[r as usize]));
                 counts.clear();
-                for &v in &seen {
-                    match counts.last_mut() {
-                        Some((u, c)) if *u == v => *c += 1,
-                        _ => counts.push((v, 1)),
-                    }
-                }
+                counts.extend(
+                    counter
+                        .distinct
+                        .iter()
+                        .map(|&v| (v, counter.counts[v as usize] as usize)),
+                );
                 // Most frequent first; ties go to the smaller value (`Series.mode` sorts its result).
-                counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 for (k, out) in outs.iter_mut().enumerate() {
                     out.push(counts.get(k).map(|c| c.0));
                 }

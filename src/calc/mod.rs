@@ -9,7 +9,7 @@
 
 mod plan;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -79,6 +79,8 @@ pub fn calculate(
         opts: *opts,
         frames: Vec::new(),
         memo: Vec::new(),
+        plain_groups: HashMap::default(),
+        numeric: HashMap::default(),
     };
     calc.build_frames(queries);
     let entry_of_query = match &calc.frames[0].link {
@@ -133,6 +135,11 @@ struct Calc<'a> {
     opts: TimeOptions,
     frames: Vec<Frame>,
     memo: Vec<HashMap<usize, Arc<Vec<ArrayRef>>>>,
+    /// Groups of an aggregation path without `where` or `use_previous`, shared by every
+    /// aggregation over that path.
+    plain_groups: HashMap<(usize, usize), Arc<Groups>>,
+    /// Numeric inputs as f64, shared by every aggregation of the same input.
+    numeric: HashMap<(usize, usize), Arc<Vec<f64>>>,
 }
 
 impl Calc<'_> {
@@ -187,7 +194,7 @@ impl Calc<'_> {
             times,
             link: Link::Root { entry_of_query },
         });
-        self.memo.push(HashMap::new());
+        self.memo.push(HashMap::default());
         for n in 1..self.plan.nodes.len() {
             let (parent, step) = self.plan.nodes[n].parent.expect("non-root node");
             let df = self.plan.nodes[n].df;
@@ -196,7 +203,7 @@ impl Calc<'_> {
                 Step::Forward(rel) => self.forward(&self.frames[parent], rel, df),
             };
             self.frames.push(frame);
-            self.memo.push(HashMap::new());
+            self.memo.push(HashMap::default());
         }
     }
 
@@ -240,7 +247,7 @@ impl Calc<'_> {
 
     fn forward(&self, child: &Frame, rel: usize, df: usize) -> Frame {
         let parent_rows = self.es.parent_rows(rel);
-        let mut seen: HashMap<(u32, i64), u32> = HashMap::new();
+        let mut seen: HashMap<(u32, i64), u32> = HashMap::default();
         let (mut rows, mut times) = (Vec::new(), Vec::new());
         let mut map = Vec::with_capacity(child.rows.len());
         for (&c, &t) in child.rows.iter().zip(&child.times) {
@@ -343,17 +350,49 @@ impl Calc<'_> {
                     Some(w) => Some(self.value(leaf, *w)?[0].clone()),
                     None => None,
                 };
-                let groups = self
-                    .groups(
-                        node,
-                        leaf,
-                        &offsets,
-                        mask.as_ref(),
-                        *use_previous,
-                        path.len() > 1,
+                let groups = if where_.is_none() && use_previous.is_none() {
+                    match self.plain_groups.get(&(node, leaf)) {
+                        Some(g) => g.clone(),
+                        None => {
+                            let g = Arc::new(
+                                self.groups(node, leaf, &offsets, None, None, false)
+                                    .map_err(err)?,
+                            );
+                            self.plain_groups.insert((node, leaf), g.clone());
+                            g
+                        }
+                    }
+                } else {
+                    Arc::new(
+                        self.groups(
+                            node,
+                            leaf,
+                            &offsets,
+                            mask.as_ref(),
+                            *use_previous,
+                            path.len() > 1,
+                        )
+                        .map_err(err)?,
                     )
-                    .map_err(err)?;
-                let out = primitives::aggregate(primitive, &inputs, &groups).map_err(err)?;
+                };
+                let numeric = match (bases.first(), primitive.numeric_input()) {
+                    (Some(&b), true) => Some(match self.numeric.get(&(leaf, b)) {
+                        Some(v) => v.clone(),
+                        None => {
+                            let v = Arc::new(primitives::to_f64(&inputs[0]).map_err(err)?);
+                            self.numeric.insert((leaf, b), v.clone());
+                            v
+                        }
+                    }),
+                    _ => None,
+                };
+                let out = primitives::aggregate_with(
+                    primitive,
+                    &inputs,
+                    &groups,
+                    numeric.as_deref().map(Vec::as_slice),
+                )
+                .map_err(err)?;
                 let d = primitive.default_value();
                 out.iter().map(|a| fill_default(a, d)).collect()
             }
@@ -485,6 +524,8 @@ pub fn visible_rows(es: &EntitySet, df: usize, t: i64, opts: &TimeOptions) -> Ve
         opts: *opts,
         frames: Vec::new(),
         memo: Vec::new(),
+        plain_groups: HashMap::default(),
+        numeric: HashMap::default(),
     };
     (0..es.num_rows(df) as u32)
         .filter(|&r| calc.visible(df, r, t))
