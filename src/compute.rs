@@ -114,7 +114,7 @@ pub fn handle_job(
             shards.parts()
         )));
     }
-    let es = shards.load_part(job.part, read)?;
+    let (es, source_rows) = shards.load_part_with_rows(job.part, read)?;
     let target = es.df_position(job.graph.target())?;
     let queries: Vec<Query> = match &job.cutoff {
         PartCutoff::At(t) => calc::visible_rows(&es, target, *t, &job.time)
@@ -148,9 +148,16 @@ pub fn handle_job(
             .map_err(|e| Error::arrow("part matrix", e))
     };
     let ids = take(&df.index)?;
-    let ti: ArrayRef = match &df.time_index {
-        Some(t) => take(t)?,
-        None => Arc::new(TimestampNanosecondArray::new_null(queries.len())),
+    // Untimed targets keep their source order: the split recorded each row's position.
+    let ti: ArrayRef = match (&df.time_index, &source_rows[target]) {
+        (Some(t), _) => take(t)?,
+        (None, Some(pos)) => {
+            let pos = arrow_cast::cast(pos, &arrow_schema::DataType::Int64)
+                .map_err(|e| Error::arrow("part matrix", e))?;
+            arrow_select::take::take(pos.as_ref(), &rows, None)
+                .map_err(|e| Error::arrow("part matrix", e))?
+        }
+        (None, None) => Arc::new(TimestampNanosecondArray::new_null(queries.len())),
     };
     let mut cols: Vec<(String, ArrayRef)> = vec![("__id".into(), ids), ("__ti".into(), ti)];
     cols.extend(job.graph.output_names().into_iter().zip(values));
@@ -222,7 +229,7 @@ pub fn compute(
     let target_name = graph.target().to_string();
     let target = shards.schema.position(&target_name).expect("checked");
     let n_parts = shards.parts();
-    let now = matrix::now();
+    let now = matrix::now_for(&shards.schema);
     let mut jobs = Vec::with_capacity(n_parts);
     // For a table: which part and position each cutoff row goes to.
     let mut placement: Vec<(u32, u32)> = Vec::new();
@@ -368,14 +375,9 @@ fn merge(
             let mut id_parts: Vec<ArrayRef> = Vec::new();
             for (p, b) in parts.iter().enumerate() {
                 let ids = b.column(0).clone();
-                let ti = b
-                    .column(1)
-                    .as_any()
-                    .downcast_ref::<TimestampNanosecondArray>()
-                    .ok_or_else(|| {
-                        Error::Invalid(format!("part {p} returned a malformed matrix"))
-                    })?;
-                for (i, (k, t)) in key_values(&ids).into_iter().zip(ti.iter()).enumerate() {
+                let ti = crate::entityset::time_values(b.column(1));
+                for (i, (k, t)) in key_values(&ids).into_iter().zip(ti).enumerate() {
+                    let t = (t != crate::entityset::NULL_TIME).then_some(t);
                     all.push((t, k, p, i));
                 }
                 id_parts.push(ids);

@@ -49,19 +49,26 @@ fn cerr(source: &str, message: impl Into<String>) -> Error {
 
 impl CutoffTable {
     /// Reads a cutoff table from CSV or Parquet (chosen by extension).
-    pub fn read(path: &Path, target: &DataFrameSchema) -> Result<Self> {
+    pub fn read(path: &Path, target: &DataFrameSchema, numeric_time: bool) -> Result<Self> {
         let source = path.display().to_string();
         let batch = if path.extension().and_then(|e| e.to_str()) == Some("parquet") {
             read_parquet(path, &source)?
         } else {
             read_csv(path, &source)?
         };
-        Self::from_batch(&batch, target, &source)
+        Self::from_batch(&batch, target, numeric_time, &source)
     }
 
     /// Builds a cutoff table from a record batch whose columns are the instance id (named as the
     /// target index or `instance_id`), `time` (or the target's time index name), then labels.
-    pub fn from_batch(batch: &RecordBatch, target: &DataFrameSchema, source: &str) -> Result<Self> {
+    /// `numeric_time`: the entity set's time indexes are numbers
+    /// ([`crate::schema::EntitySetSchema::numeric_time`]).
+    pub fn from_batch(
+        batch: &RecordBatch,
+        target: &DataFrameSchema,
+        numeric_time: bool,
+        source: &str,
+    ) -> Result<Self> {
         let schema = batch.schema();
         let find = |names: &[&str], what: &str| -> Result<usize> {
             let hits: Vec<usize> = names
@@ -125,6 +132,7 @@ impl CutoffTable {
             return Err(cerr(source, "some instance ids are missing"));
         }
         let tcol = batch.column(time_pos);
+        let numeric = numeric_time;
         let times: Vec<i64> = match tcol.data_type() {
             DataType::Utf8 => {
                 let s = tcol.as_string::<i32>();
@@ -133,16 +141,27 @@ impl CutoffTable {
                     let v = v.ok_or_else(|| {
                         cerr(source, format!("row {}: the time is missing", i + 1))
                     })?;
-                    out.push(parse_datetime(v).ok_or_else(|| {
-                        cerr(
-                            source,
-                            format!("row {}: time '{v}' is not a date/time", i + 1),
-                        )
+                    let t = if numeric {
+                        v.trim()
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|x| !x.is_nan())
+                            .map(crate::time::numeric_time_key)
+                    } else {
+                        parse_datetime(v)
+                    };
+                    out.push(t.ok_or_else(|| {
+                        let what = if numeric {
+                            "number (the time indexes are numeric)"
+                        } else {
+                            "date/time"
+                        };
+                        cerr(source, format!("row {}: time '{v}' is not a {what}", i + 1))
                     })?);
                 }
                 out
             }
-            DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
+            DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 if !numeric => {
                 let ts = arrow_cast::cast(
                     tcol,
                     &DataType::Timestamp(arrow_schema::TimeUnit::Nanosecond, None),
@@ -154,11 +173,23 @@ impl CutoffTable {
                 }
                 ts.values().to_vec()
             }
+            DataType::Int64 | DataType::Int32 | DataType::Float64 | DataType::Float32
+                if numeric =>
+            {
+                let f = arrow_cast::cast(tcol, &DataType::Float64)
+                    .map_err(|e| cerr(source, e.to_string()))?;
+                let t = crate::entityset::time_values(&f);
+                if t.contains(&crate::entityset::NULL_TIME) {
+                    return Err(cerr(source, "some times are missing"));
+                }
+                t
+            }
             other => {
+                let kind = if numeric { "numeric" } else { "Datetimes" };
                 return Err(cerr(
                     source,
-                    format!("the time column holds {other}, not date/times"),
-                ))
+                    format!("the time column holds {other}, but the time indexes are {kind}"),
+                ));
             }
         };
         let mut seen = HashSet::with_capacity(times.len());

@@ -58,6 +58,15 @@ pub fn calculate_feature_matrix(
     )
 }
 
+/// "No cutoff" as featuretools takes it: `np.inf` for numeric time indexes, else [`now`].
+pub fn now_for(schema: &crate::schema::EntitySetSchema) -> i64 {
+    if schema.numeric_time() {
+        crate::time::numeric_time_key(f64::INFINITY)
+    } else {
+        now()
+    }
+}
+
 /// The current time as featuretools takes it for "no cutoff" (`datetime.now()`, local time).
 pub fn now() -> i64 {
     chrono::Local::now()
@@ -91,7 +100,7 @@ pub fn queries_for(
         Cutoff::Now | Cutoff::At(_) => {
             let t = match cutoff {
                 Cutoff::At(t) => *t,
-                _ => now(),
+                _ => now_for(&es.schema),
             };
             let rows = calc::visible_rows(es, target, t, time);
             let ids = arrow_select::take::take(
@@ -128,12 +137,24 @@ pub fn assemble(
 ) -> Result<RecordBatch> {
     let mut cols: Columns = vec![(es.schema.dataframes[target].index.clone(), ids)];
     if in_index {
-        cols.push((
-            "time".into(),
+        let times: ArrayRef = if es.schema.numeric_time() {
+            let v: Vec<f64> = queries
+                .iter()
+                .map(|q| crate::time::numeric_time_value(q.time))
+                .collect();
+            if v.iter().all(|x| x.fract() == 0.0 && x.abs() < 9e15) {
+                Arc::new(arrow_array::Int64Array::from(
+                    v.iter().map(|&x| x as i64).collect::<Vec<_>>(),
+                ))
+            } else {
+                Arc::new(arrow_array::Float64Array::from(v))
+            }
+        } else {
             Arc::new(TimestampNanosecondArray::from(
                 queries.iter().map(|q| q.time).collect::<Vec<_>>(),
-            )),
-        ));
+            ))
+        };
+        cols.push(("time".into(), times));
     }
     cols.extend(graph.output_names().into_iter().zip(values));
     cols.extend(extra);

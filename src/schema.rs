@@ -218,6 +218,14 @@ impl EntitySetSchema {
     pub fn position(&self, name: &str) -> Option<usize> {
         self.dataframes.iter().position(|d| d.name == name)
     }
+    /// Whether the time indexes are numbers rather than Datetimes (featuretools' `time_type`).
+    pub fn numeric_time(&self) -> bool {
+        self.dataframes
+            .iter()
+            .find_map(|d| d.time_index.as_ref().and_then(|t| d.column(t)))
+            .is_some_and(|c| c.logical_type != LogicalType::Datetime)
+    }
+
     /// The dataframe of this name.
     pub fn dataframe(&self, name: &str) -> Option<&DataFrameSchema> {
         self.dataframes.iter().find(|d| d.name == name)
@@ -250,14 +258,33 @@ impl EntitySetSchema {
                 let c = df.column(ti).ok_or_else(|| {
                     Error::df(&df.name, format!("time index '{ti}' is not a column"))
                 })?;
-                if !matches!(c.logical_type, LogicalType::Datetime) {
+                let numeric = matches!(c.storage(), Storage::Int64 | Storage::Float64);
+                if !numeric && c.logical_type != LogicalType::Datetime {
                     return Err(Error::df(
                         &df.name,
-                        format!(
-                            "time index '{ti}' has logical type {}; ftpart supports Datetime time indexes",
-                            c.type_name
-                        ),
+                        format!("time index '{ti}' has logical type {}; a time index is Datetime or numeric", c.type_name),
                     ));
+                }
+                // featuretools: all time indexes have one type (`_check_uniform_time_index`).
+                let first = self.dataframes[..i].iter().find_map(|d| {
+                    d.time_index
+                        .as_ref()
+                        .and_then(|t| d.column(t))
+                        .map(|c| (d, c.logical_type == LogicalType::Datetime))
+                });
+                if let Some((d, first_is_datetime)) = first {
+                    if first_is_datetime == numeric {
+                        let kind = |dt: bool| if dt { "Datetime" } else { "numeric" };
+                        return Err(Error::df(
+                            &df.name,
+                            format!(
+                                "time index '{ti}' is {} but '{}' has a {} time index; all time indexes must have the same type",
+                                kind(!numeric),
+                                d.name,
+                                kind(first_is_datetime)
+                            ),
+                        ));
+                    }
                 }
             }
             for (sti, cols) in &df.secondary_time_index {

@@ -145,6 +145,9 @@ pub fn split_entityset(
         .map_err(|e| Error::Invalid(e.to_string()))
 }
 
+/// Reads an Arrow IPC file's batches (a memory map in workers, a plain read elsewhere).
+pub type ReadFn<'a> = dyn Fn(&Path) -> std::result::Result<Vec<RecordBatch>, String> + 'a;
+
 /// A shard directory: its manifest and the entity set schema it was split from.
 #[derive(Debug, Clone)]
 pub struct Shards {
@@ -181,12 +184,19 @@ impl Shards {
     }
 
     /// Loads one part as an entity set, each table read by `read` (e.g. a zero-copy memory map).
-    pub fn load_part(
+    pub fn load_part(&self, part: usize, read: &ReadFn<'_>) -> Result<EntitySet> {
+        self.load_part_with_rows(part, read).map(|(es, _)| es)
+    }
+
+    /// Like [`Shards::load_part`], with each untimed dataframe's source row positions
+    /// ([`ftpart_partitioner::SOURCE_ROW`]), which give featuretools' order of such rows.
+    pub fn load_part_with_rows(
         &self,
         part: usize,
-        read: &dyn Fn(&Path) -> std::result::Result<Vec<RecordBatch>, String>,
-    ) -> Result<EntitySet> {
+        read: &ReadFn<'_>,
+    ) -> Result<(EntitySet, Vec<Option<ArrayRef>>)> {
         let mut data = Vec::new();
+        let mut source_rows = Vec::new();
         for df in &self.schema.dataframes {
             let path = self
                 .manifest
@@ -235,6 +245,11 @@ impl Shards {
                     ),
                 });
             }
+            source_rows.push(
+                batch
+                    .column_by_name(ftpart_partitioner::SOURCE_ROW)
+                    .cloned(),
+            );
             data.push(conform_part(df, &batch, &schema).map_err(|m| Error::Data {
                 path: path.clone(),
                 dataframe: df.name.clone(),
@@ -242,7 +257,10 @@ impl Shards {
                 message: m,
             })?);
         }
-        EntitySet::assemble_with(self.schema.clone(), data, false)
+        Ok((
+            EntitySet::assemble_with(self.schema.clone(), data, false)?,
+            source_rows,
+        ))
     }
 }
 

@@ -99,6 +99,21 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
+/// A numeric time (an integer or float time index, or cutoff) as an `i64` that orders as the
+/// number does, so the calculator compares numeric and datetime times alike. Featuretools does no
+/// arithmetic on numeric times (it refuses training windows and `use_previous` on them).
+pub fn numeric_time_key(x: f64) -> i64 {
+    let x = if x == 0.0 { 0.0 } else { x };
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// The number behind [`numeric_time_key`].
+pub fn numeric_time_value(k: i64) -> f64 {
+    let b = k ^ ((((k >> 63) as u64) >> 1) as i64);
+    f64::from_bits(b as u64)
+}
+
 /// Formats nanoseconds since the epoch as pandas writes them.
 pub fn format_datetime(ns: i64) -> String {
     let t = DateTime::from_timestamp_nanos(ns).naive_utc();
@@ -174,6 +189,28 @@ mod tests {
             951_825_600_123_000_000
         );
         assert_eq!(format_datetime(a), "2014-01-01 00:00:00");
+    }
+
+    #[test]
+    fn numeric_time_keys_keep_order() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -5.5,
+            -1.0,
+            0.0,
+            0.5,
+            1.0,
+            7.0,
+            1e300,
+            f64::INFINITY,
+        ];
+        let ks: Vec<i64> = xs.iter().map(|&x| numeric_time_key(x)).collect();
+        assert!(ks.windows(2).all(|w| w[0] < w[1]), "{ks:?}");
+        assert!(ks.iter().all(|&k| k != i64::MIN));
+        assert_eq!(numeric_time_key(-0.0), numeric_time_key(0.0));
+        for x in xs {
+            assert_eq!(numeric_time_value(numeric_time_key(x)), x);
+        }
     }
 
     #[test]

@@ -450,6 +450,7 @@ fn run(
         let mut next = 0usize;
         let mut read = 0u64;
         source.scan(&root_spec.name, &mut |b| {
+            let b = numbered(&b, next as u64, root_spec)?;
             let parts: Vec<u32> = (0..b.num_rows()).map(|i| part_of[next + i]).collect();
             next += b.num_rows();
             written(root, &b, &parts, &mut spills, &mut refs)?;
@@ -470,6 +471,7 @@ fn run(
         let pmap = maps[p].as_ref().expect("parent map");
         let mut read = 0u64;
         source.scan(&spec.name, &mut |b| {
+            let b = numbered(&b, read, spec)?;
             let parts: Vec<u32> = key_values(column(&b, &spec.name, &link.child_key)?)
                 .into_iter()
                 .map(|fk| {
@@ -509,6 +511,7 @@ fn run(
         let table_refs = std::mem::take(&mut refs[t]);
         let mut read = 0u64;
         source.scan(&spec.name, &mut |b| {
+            let b = numbered(&b, read, spec)?;
             let keys = key_values(column(&b, &spec.name, &spec.key)?);
             let mut rows: Vec<Vec<u32>> = vec![Vec::new(); n_parts];
             for (i, k) in keys.iter().enumerate() {
@@ -547,7 +550,7 @@ fn run(
         let mut files = BTreeMap::new();
         for (t, spec) in tables.iter().enumerate() {
             let spill = spills.path(p, &spec.name);
-            let batch = read_spill(&spill, &schemas[t])?;
+            let batch = read_spill(&spill, &numbered_schema(&schemas[t], spec))?;
             let batch = sort(&batch, spec)?;
             let file = format!("{}.arrow", spec.name);
             let path = dir.join(&file);
@@ -593,6 +596,35 @@ fn run(
     };
     manifest.write(&opts.out)?;
     Ok(manifest)
+}
+
+/// Name of the column that holds, for tables without a time column, each row's position in the
+/// source table, so that their original order can be restored across parts.
+pub const SOURCE_ROW: &str = "__ftpart_row";
+
+fn numbered_schema(schema: &SchemaRef, spec: &TableSpec) -> SchemaRef {
+    if spec.time.is_some() {
+        return schema.clone();
+    }
+    let mut fields: Vec<arrow_schema::FieldRef> = schema.fields().iter().cloned().collect();
+    fields.push(std::sync::Arc::new(arrow_schema::Field::new(
+        SOURCE_ROW,
+        DataType::UInt64,
+        false,
+    )));
+    std::sync::Arc::new(arrow_schema::Schema::new(fields))
+}
+
+/// Adds [`SOURCE_ROW`] (positions `start..`) to a batch of a table without a time column.
+fn numbered(b: &RecordBatch, start: u64, spec: &TableSpec) -> Result<RecordBatch, PartitionError> {
+    if spec.time.is_some() {
+        return Ok(b.clone());
+    }
+    let rows = arrow_array::UInt64Array::from_iter_values(start..start + b.num_rows() as u64);
+    let mut cols = b.columns().to_vec();
+    cols.push(std::sync::Arc::new(rows));
+    RecordBatch::try_new(numbered_schema(&b.schema(), spec), cols)
+        .map_err(|e| PartitionError::table(&spec.name, e))
 }
 
 fn read_spill(path: &Path, schema: &SchemaRef) -> Result<RecordBatch, PartitionError> {

@@ -423,12 +423,12 @@ impl Calc<'_> {
                 .es
                 .column(df, sti)
                 .ok_or_else(|| format!("secondary time index '{sti}' is missing"))?;
-            let st = sti_col.as_primitive::<arrow_array::types::TimestampNanosecondType>();
+            let st = crate::entityset::time_values(sti_col);
             let mask: arrow_array::BooleanArray = frame
                 .rows
                 .iter()
                 .zip(&frame.times)
-                .map(|(&r, &t)| Some(st.is_valid(r as usize) && st.value(r as usize) >= t))
+                .map(|(&r, &t)| Some(st[r as usize] != NULL_TIME && st[r as usize] >= t))
                 .collect();
             out = arrow_select::nullif::nullif(&out, &mask).map_err(|e| e.to_string())?;
         }

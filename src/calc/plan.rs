@@ -142,8 +142,13 @@ impl Plan {
                 path,
                 where_,
                 primitive,
-                ..
+                use_previous,
             } => {
+                if matches!(use_previous, Some(crate::features::UsePrevious::Span(_)))
+                    && es.schema.numeric_time()
+                {
+                    return Err(err("use_previous as a time span needs Datetime time indexes; this entity set's are numeric".into()));
+                }
                 if !primitive.is_aggregation() {
                     return Err(err(format!(
                         "{primitive:?} is not an aggregation primitive"

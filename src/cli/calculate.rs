@@ -34,7 +34,7 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     let target = es
         .df_position(graph.target())
         .with_context(|| format!("target of the features in {}", a.features.display()))?;
-    let cutoff = a.time.cutoff(&es.schema.dataframes[target])?;
+    let cutoff = a.time.cutoff(&es.schema, target)?;
     let fm = matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)?;
     matrix::write_matrix(&fm, &a.out)?;
     Ok(ExitCode::SUCCESS)

@@ -6,7 +6,7 @@ use anyhow::Context;
 use ftpart::calc::TimeOptions;
 use ftpart::cutoff::{Cutoff, CutoffTable};
 use ftpart::matrix::MatrixOptions;
-use ftpart::schema::DataFrameSchema;
+use ftpart::schema::EntitySetSchema;
 
 /// Cutoff and time arguments, as `calculate_feature_matrix` takes them.
 #[derive(Debug, clap::Args)]
@@ -47,18 +47,41 @@ impl TimeArgs {
     }
 
     /// The cutoff: a file when one exists at that path, else a single time.
-    pub fn cutoff(&self, target: &DataFrameSchema) -> anyhow::Result<Cutoff> {
+    pub fn cutoff(&self, schema: &EntitySetSchema, target: usize) -> anyhow::Result<Cutoff> {
+        let numeric = schema.numeric_time();
+        if numeric && self.training_window.is_some() {
+            // featuretools fails here too (`_check_timedelta` on a number).
+            return Err(ftpart::Error::Invalid(
+                "--training-window needs Datetime time indexes; this entity set's are numeric"
+                    .into(),
+            )
+            .into());
+        }
         let Some(c) = &self.cutoff_time else {
             return Ok(Cutoff::Now);
         };
         let path = PathBuf::from(c);
         if path.exists() {
-            return Ok(Cutoff::Table(CutoffTable::read(&path, target)?));
+            return Ok(Cutoff::Table(CutoffTable::read(
+                &path,
+                &schema.dataframes[target],
+                numeric,
+            )?));
         }
-        match ftpart::time::parse_datetime(c) {
+        let single = if numeric {
+            c.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| !x.is_nan())
+                .map(ftpart::time::numeric_time_key)
+        } else {
+            ftpart::time::parse_datetime(c)
+        };
+        match single {
             Some(t) => Ok(Cutoff::At(t)),
             None => Err(ftpart::Error::Invalid(format!(
-                "--cutoff-time '{c}' is neither an existing file nor a date/time"
+                "--cutoff-time '{c}' is neither an existing file nor a {}",
+                if numeric { "number" } else { "date/time" }
             ))
             .into()),
         }

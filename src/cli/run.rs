@@ -65,7 +65,7 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
             ))
         })
         .with_context(|| format!("features {}", a.features.display()))?;
-    let cutoff = a.time.cutoff(&shards.schema.dataframes[target])?;
+    let cutoff = a.time.cutoff(&shards.schema, target)?;
     let stats = std::sync::Arc::new(std::sync::Mutex::new(super::common::WorkerStats::default()));
     let start = std::time::Instant::now();
     let mut exec = a.jobs.executor(shards.parts(), stats.clone())?;

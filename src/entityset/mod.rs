@@ -112,11 +112,39 @@ fn resolve_foreign_keys(fk: &ArrayRef, parent: &KeyMap) -> (Vec<u32>, usize) {
     (out, orphans)
 }
 
-fn time_values(col: &ArrayRef) -> Vec<i64> {
-    let a = col.as_primitive::<TimestampNanosecondType>();
-    (0..a.len())
-        .map(|i| if a.is_valid(i) { a.value(i) } else { NULL_TIME })
-        .collect()
+/// Times as the calculator compares them: ns since the epoch for Datetimes, an order-preserving
+/// key for numeric times ([`crate::time::numeric_time_key`]); [`NULL_TIME`] for missing.
+pub fn time_values(col: &ArrayRef) -> Vec<i64> {
+    use crate::time::numeric_time_key;
+    let n = col.len();
+    if let Some(a) = col.as_primitive_opt::<TimestampNanosecondType>() {
+        return (0..n)
+            .map(|i| if a.is_valid(i) { a.value(i) } else { NULL_TIME })
+            .collect();
+    }
+    if let Some(a) = col.as_primitive_opt::<arrow_array::types::Int64Type>() {
+        return (0..n)
+            .map(|i| {
+                if a.is_valid(i) {
+                    numeric_time_key(a.value(i) as f64)
+                } else {
+                    NULL_TIME
+                }
+            })
+            .collect();
+    }
+    if let Some(a) = col.as_primitive_opt::<arrow_array::types::Float64Type>() {
+        return (0..n)
+            .map(|i| {
+                if a.is_valid(i) && !a.value(i).is_nan() {
+                    numeric_time_key(a.value(i))
+                } else {
+                    NULL_TIME
+                }
+            })
+            .collect();
+    }
+    vec![NULL_TIME; n]
 }
 
 impl EntitySet {

@@ -54,7 +54,8 @@ impl Case {
         let target = es.df_position(graph.target()).map_err(|e| e.to_string())?;
         let cutoff = match &self.cutoff_time {
             Some(p) => Cutoff::Table(
-                CutoffTable::read(p, &es.schema.dataframes[target]).map_err(|e| e.to_string())?,
+                CutoffTable::read(p, &es.schema.dataframes[target], es.schema.numeric_time())
+                    .map_err(|e| e.to_string())?,
             ),
             None => Cutoff::Now,
         };

@@ -300,7 +300,7 @@ fn a_persistent_pool_computes_twice_with_the_same_workers() {
     let graph = ftpart::features::FeatureGraph::read(&features).unwrap();
     let target = &shards.schema.dataframes[shards.schema.position("customers").unwrap()];
     let cutoff = ftpart::cutoff::Cutoff::Table(
-        ftpart::cutoff::CutoffTable::read(&case.join("cutoff.csv"), target).unwrap(),
+        ftpart::cutoff::CutoffTable::read(&case.join("cutoff.csv"), target, false).unwrap(),
     );
     let opts = WorkerPoolOptions {
         workers: 2,
