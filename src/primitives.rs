@@ -1098,6 +1098,47 @@ mod tests {
     }
 
     #[test]
+    fn single_rows_and_all_missing_groups() {
+        let a = f(&[Some(5.0), None, None]);
+        let g = groups(&[1, 2]);
+        let get = |p: Primitive| floats(&aggregate(&p, std::slice::from_ref(&a), &g).unwrap()[0]);
+        assert_eq!(get(Primitive::Mean { skipna: true }), vec![Some(5.0), None]);
+        assert_eq!(get(Primitive::Std), vec![None, None]);
+        assert_eq!(get(Primitive::Skew), vec![None, None]);
+        assert_eq!(get(Primitive::Max), vec![Some(5.0), None]);
+        assert_eq!(get(Primitive::Median), vec![Some(5.0), None]);
+        let m = aggregate(&Primitive::Mode, std::slice::from_ref(&a), &g).unwrap();
+        assert_eq!(floats(&m[0]), vec![Some(5.0), None]);
+    }
+
+    #[test]
+    fn n_most_common_fills_missing_places() {
+        let s: ArrayRef = Arc::new(arrow_array::StringArray::from(vec![
+            Some("b"),
+            Some("a"),
+            Some("b"),
+            None,
+        ]));
+        let out = aggregate(&Primitive::NMostCommon { n: 3 }, &[s], &groups(&[4])).unwrap();
+        let firsts: Vec<Option<&str>> = out
+            .iter()
+            .map(|a| a.as_string::<i32>().iter().next().flatten())
+            .collect();
+        assert_eq!(firsts, vec![Some("b"), Some("a"), None]);
+    }
+
+    #[test]
+    fn age_rounds_days_down() {
+        const DAY: i64 = 86_400_000_000_000;
+        let dob: ArrayRef = Arc::new(arrow_array::TimestampNanosecondArray::from(vec![
+            Some(0),
+            None,
+        ]));
+        let out = transform(&Primitive::Age, &[dob], &[365 * DAY + DAY / 2, 0]).unwrap();
+        assert_eq!(floats(&out), vec![Some(1.0), None]);
+    }
+
+    #[test]
     fn percent_true_counts_missing_as_false() {
         let b: ArrayRef = Arc::new(BooleanArray::from(vec![
             Some(true),

@@ -244,3 +244,152 @@ impl EntitySetBuilder {
         Ok(es)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray};
+
+    use super::*;
+
+    fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
+        RecordBatch::try_from_iter(cols).unwrap()
+    }
+
+    fn customers() -> RecordBatch {
+        batch(vec![
+            ("id", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef),
+            (
+                "joined",
+                Arc::new(TimestampNanosecondArray::from(vec![30, 10, 20])) as ArrayRef,
+            ),
+        ])
+    }
+
+    fn orders(customer_ids: Vec<i64>) -> RecordBatch {
+        let n = customer_ids.len() as i64;
+        batch(vec![
+            (
+                "order_id",
+                Arc::new(Int64Array::from((0..n).collect::<Vec<_>>())) as ArrayRef,
+            ),
+            (
+                "customer_id",
+                Arc::new(Int64Array::from(customer_ids)) as ArrayRef,
+            ),
+        ])
+    }
+
+    fn opts(index: &str, time: Option<&str>) -> DataFrameOptions {
+        DataFrameOptions {
+            index: index.into(),
+            time_index: time.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn builds_sorts_by_time_and_links_children() {
+        let mut b = EntitySetBuilder::new("shop");
+        b.add_dataframe("customers", customers(), opts("id", Some("joined")))
+            .unwrap();
+        b.add_dataframe("orders", orders(vec![1, 1, 3]), opts("order_id", None))
+            .unwrap();
+        b.add_relationship("customers", "id", "orders", "customer_id")
+            .unwrap();
+        let es = b.build().unwrap();
+        // Sorted by the time index, as woodwork sorts: ids 2 (t=10), 3 (t=20), 1 (t=30).
+        let ids = es
+            .column(0, "id")
+            .unwrap()
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .unwrap()
+            .values()
+            .to_vec();
+        assert_eq!(ids, vec![2, 3, 1]);
+        assert_eq!(es.children(0).of(2), &[0, 1]);
+        assert!(es.schema.dataframes[1]
+            .column("customer_id")
+            .unwrap()
+            .has_tag("foreign_key"));
+    }
+
+    #[test]
+    fn refuses_a_parent_column_that_is_not_the_index() {
+        let mut b = EntitySetBuilder::new("shop");
+        b.add_dataframe("customers", customers(), opts("id", None))
+            .unwrap();
+        b.add_dataframe("orders", orders(vec![1]), opts("order_id", None))
+            .unwrap();
+        b.add_relationship("customers", "joined", "orders", "customer_id")
+            .unwrap();
+        let e = b.build().unwrap_err().to_string();
+        assert!(e.contains("must be the parent's index 'id'"), "{e}");
+    }
+
+    #[test]
+    fn refuses_foreign_keys_without_a_parent_unless_allowed() {
+        let build = |allow: bool| {
+            let mut b = EntitySetBuilder::new("shop");
+            b.allow_orphans(allow);
+            b.add_dataframe("customers", customers(), opts("id", None))
+                .unwrap();
+            b.add_dataframe("orders", orders(vec![1, 9]), opts("order_id", None))
+                .unwrap();
+            b.add_relationship("customers", "id", "orders", "customer_id")
+                .unwrap();
+            b.build()
+        };
+        let e = build(false).unwrap_err().to_string();
+        assert!(
+            e.contains("'orders'")
+                && e.contains("1 rows have a 'customer_id' that names no row of 'customers'"),
+            "{e}"
+        );
+        assert_eq!(build(true).unwrap().orphans(0), 1);
+    }
+
+    #[test]
+    fn refuses_duplicate_index_values() {
+        let mut b = EntitySetBuilder::new("shop");
+        let dup = batch(vec![(
+            "id",
+            Arc::new(Int64Array::from(vec![1, 1])) as ArrayRef,
+        )]);
+        b.add_dataframe("customers", dup, opts("id", None)).unwrap();
+        let e = b.build().unwrap_err().to_string();
+        assert!(
+            e.contains("'customers'") && e.contains("index value 1 is not unique"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refuses_a_text_time_index_and_unknown_columns() {
+        let mut b = EntitySetBuilder::new("shop");
+        let t = batch(vec![
+            ("id", Arc::new(Int64Array::from(vec![1])) as ArrayRef),
+            (
+                "when",
+                Arc::new(StringArray::from(vec!["soon"])) as ArrayRef,
+            ),
+        ]);
+        b.add_dataframe("customers", t, opts("id", Some("when")))
+            .unwrap();
+        let e = b.build().unwrap_err().to_string();
+        assert!(
+            e.contains("time index 'when'") && e.contains("Datetime or numeric"),
+            "{e}"
+        );
+        let mut b = EntitySetBuilder::new("shop");
+        let mut o = opts("id", None);
+        o.logical_types.insert("nope".into(), "Double".into());
+        let e = b
+            .add_dataframe("customers", customers(), o)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'nope'"), "{e}");
+    }
+}
