@@ -4,7 +4,7 @@ use std::path::Path;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
-use ftpart_partitioner::{Link, PartitionError, SplitOptions, TableSpec};
+use ftpart_partitioner::{PartitionError, SplitOptions};
 
 use crate::compute::{self, Executor, InProcess};
 use crate::cutoff::Cutoff;
@@ -80,27 +80,7 @@ impl ftpart_partitioner::Source for Memory<'_> {
 /// Splits an entity set into shards under `out`.
 pub fn split_in_memory(es: &EntitySet, by: &str, parts: usize, out: &Path) -> Result<Shards> {
     es.df_position(by)?;
-    let tables: Vec<TableSpec> = es
-        .schema
-        .dataframes
-        .iter()
-        .map(|d| TableSpec {
-            name: d.name.clone(),
-            key: d.index.clone(),
-            time: d.time_index.clone(),
-        })
-        .collect();
-    let links: Vec<Link> = es
-        .schema
-        .relationships
-        .iter()
-        .map(|r| Link {
-            parent: r.parent_dataframe_name.clone(),
-            parent_key: r.parent_column_name.clone(),
-            child: r.child_dataframe_name.clone(),
-            child_key: r.child_column_name.clone(),
-        })
-        .collect();
+    let (tables, links) = crate::shards::tables_and_links(&es.schema);
     let metadata = serde_json::to_value(&es.schema).map_err(|e| Error::Invalid(e.to_string()))?;
     let opts = SplitOptions {
         root: by.to_string(),

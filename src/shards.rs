@@ -81,6 +81,30 @@ impl ftpart_partitioner::Source for EntitySetSource {
     }
 }
 
+/// The partitioner's view of an entity set schema: tables (index, time index) and links.
+pub fn tables_and_links(schema: &EntitySetSchema) -> (Vec<TableSpec>, Vec<Link>) {
+    let tables = schema
+        .dataframes
+        .iter()
+        .map(|d| TableSpec {
+            name: d.name.clone(),
+            key: d.index.clone(),
+            time: d.time_index.clone(),
+        })
+        .collect();
+    let links = schema
+        .relationships
+        .iter()
+        .map(|r| Link {
+            parent: r.parent_dataframe_name.clone(),
+            parent_key: r.parent_column_name.clone(),
+            child: r.child_dataframe_name.clone(),
+            child_key: r.child_column_name.clone(),
+        })
+        .collect();
+    (tables, links)
+}
+
 /// Options of [`split_entityset`].
 #[derive(Debug, Clone)]
 pub struct SplitEntitySet {
@@ -109,25 +133,7 @@ pub fn split_entityset(
             names.join(", ")
         )));
     }
-    let tables: Vec<TableSpec> = schema
-        .dataframes
-        .iter()
-        .map(|d| TableSpec {
-            name: d.name.clone(),
-            key: d.index.clone(),
-            time: d.time_index.clone(),
-        })
-        .collect();
-    let links: Vec<Link> = schema
-        .relationships
-        .iter()
-        .map(|r| Link {
-            parent: r.parent_dataframe_name.clone(),
-            parent_key: r.parent_column_name.clone(),
-            child: r.child_dataframe_name.clone(),
-            child_key: r.child_column_name.clone(),
-        })
-        .collect();
+    let (tables, links) = tables_and_links(&schema);
     let metadata = serde_json::to_value(&schema).map_err(|e| Error::Invalid(e.to_string()))?;
     let source = EntitySetSource {
         dir: es_dir.to_path_buf(),

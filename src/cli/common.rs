@@ -232,3 +232,38 @@ impl Progress {
         }
     }
 }
+
+/// Computes the matrix from shards with the time and job arguments, writes it, prints the summary.
+pub fn compute_and_write(
+    shards: &ftpart::shards::Shards,
+    graph: &ftpart::features::FeatureGraph,
+    features_path: &std::path::Path,
+    time: &TimeArgs,
+    jobs: &JobArgs,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let opts = time.options()?;
+    let target = shards
+        .schema
+        .position(graph.target())
+        .ok_or_else(|| {
+            ftpart::Error::Invalid(format!(
+                "the features are for '{}', which the entity set does not have",
+                graph.target()
+            ))
+        })
+        .with_context(|| format!("features {}", features_path.display()))?;
+    let cutoff = time.cutoff(&shards.schema, target)?;
+    let stats = std::sync::Arc::new(std::sync::Mutex::new(WorkerStats::default()));
+    let start = std::time::Instant::now();
+    let mut exec = jobs.executor(shards.parts(), stats.clone())?;
+    let fm = ftpart::compute::compute(shards, graph, &cutoff, &opts, exec.as_mut())?;
+    drop(exec);
+    let seconds = start.elapsed().as_secs_f64();
+    ftpart::matrix::write_matrix(&fm, out)?;
+    if let Ok(st) = stats.lock() {
+        jobs.summary(&st, seconds);
+    }
+    Ok(())
+}

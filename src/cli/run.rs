@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use ftpart::features::FeatureGraph;
 use ftpart::shards::{split_entityset, Shards, SplitEntitySet};
-use ftpart::{compute, matrix};
 
 use super::common::{JobArgs, TimeArgs};
 
@@ -35,7 +34,8 @@ pub struct Args {
 
 /// Runs the command.
 pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
-    let opts = a.time.options()?;
+    // Bad time options fail before the split, not after it.
+    a.time.options()?;
     let graph = FeatureGraph::read(&a.features)?;
     let by = a.by.clone().unwrap_or_else(|| graph.target().to_string());
     let parts = a.parts.unwrap_or(4 * a.jobs.count().max(1));
@@ -55,26 +55,6 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
         &mut |_| {},
     )?;
     let shards = Shards::open(&out)?;
-    let target = shards
-        .schema
-        .position(graph.target())
-        .ok_or_else(|| {
-            ftpart::Error::Invalid(format!(
-                "the features are for '{}', which the entity set does not have",
-                graph.target()
-            ))
-        })
-        .with_context(|| format!("features {}", a.features.display()))?;
-    let cutoff = a.time.cutoff(&shards.schema, target)?;
-    let stats = std::sync::Arc::new(std::sync::Mutex::new(super::common::WorkerStats::default()));
-    let start = std::time::Instant::now();
-    let mut exec = a.jobs.executor(shards.parts(), stats.clone())?;
-    let fm = compute::compute(&shards, &graph, &cutoff, &opts, exec.as_mut())?;
-    drop(exec);
-    let seconds = start.elapsed().as_secs_f64();
-    matrix::write_matrix(&fm, &a.out)?;
-    if let Ok(st) = stats.lock() {
-        a.jobs.summary(&st, seconds);
-    }
+    super::common::compute_and_write(&shards, &graph, &a.features, &a.time, &a.jobs, &a.out)?;
     Ok(ExitCode::SUCCESS)
 }
