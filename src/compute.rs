@@ -10,7 +10,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch, TimestampNanosecondArray, UInt32
 use arrow_schema::{DataType, Field, Schema};
 use serde::{Deserialize, Serialize};
 
-use crate::calc::{self, Plan, Query, Step, TimeOptions};
+use crate::calc::{self, Plan, Query, TimeOptions};
 use crate::cutoff::Cutoff;
 use crate::entityset::keys::{key_values, Key};
 use crate::entityset::EntitySet;
@@ -32,7 +32,28 @@ pub struct Job {
     pub time: TimeOptions,
     /// The part's queries.
     pub cutoff: PartCutoff,
+    /// Which round.
+    pub phase: Phase,
 }
+
+/// The rounds of a computation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Phase {
+    /// The part's matrix, with the answers of aggregations across parts: per feature, an IPC
+    /// stream of `__key`, `__time`, then the values.
+    Matrix {
+        /// Given values by feature.
+        given: Vec<(usize, Vec<u8>)>,
+    },
+    /// For aggregations across parts: the part's rows (contributions) and needs (requests).
+    Outer {
+        /// The aggregations.
+        specs: Vec<crate::outer::OuterSpec>,
+    },
+}
+
+/// A part's answer to [`Phase::Outer`]: per feature, contributions and requests (IPC streams).
+type OuterReply = Vec<(usize, Vec<u8>, Vec<u8>)>;
 
 /// What a part computes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,7 +158,21 @@ pub fn handle_job(
                 .collect()
         }
     };
-    let values = calc::calculate(&es, &job.graph, &queries, &job.time)?;
+    let given_bytes = match &job.phase {
+        Phase::Outer { specs } => return outer_reply(&es, &job, &queries, specs),
+        Phase::Matrix { given } => given,
+    };
+    let mut given = calc::Given::default();
+    for (f, bytes) in given_bytes {
+        let b = from_ipc_bytes(bytes)?;
+        let times = b
+            .column(1)
+            .as_any()
+            .downcast_ref::<arrow_array::Int64Array>()
+            .ok_or_else(|| Error::Invalid("malformed answers".into()))?;
+        given.insert(*f, b.column(0), times.values(), b.columns()[2..].to_vec());
+    }
+    let values = calc::calculate_with(&es, &job.graph, &queries, &job.time, &given)?;
     // Index value and time index of each row's instance, so the coordinator can restore
     // featuretools' order without reading the part again.
     let rows = UInt32Array::from(queries.iter().map(|q| q.row).collect::<Vec<_>>());
@@ -173,12 +208,53 @@ pub fn handle_job(
     ipc_bytes(&batch)
 }
 
-/// Checks that every feature can be computed from a part alone: each aggregation's backward steps
-/// must follow the links by which the shards keep a parent's children together. Features that
-/// aggregate rows spread over several parts (e.g. `products.COUNT(transactions)` when split by
-/// customers) are refused by name rather than computed from one part's rows, which would be wrong.
+/// A part's contributions to and requests for each aggregation across parts.
+fn outer_reply(
+    es: &EntitySet,
+    job: &Job,
+    queries: &[Query],
+    specs: &[crate::outer::OuterSpec],
+) -> Result<Vec<u8>> {
+    let set: std::collections::HashSet<usize> = specs.iter().map(|s| s.feature).collect();
+    let mut requests: HashMap<usize, (Vec<ArrayRef>, Vec<i64>)> = HashMap::new();
+    for (f, keys, times) in calc::requests(es, &job.graph, queries, &job.time, &set)? {
+        let e = requests.entry(f).or_default();
+        e.0.push(keys);
+        e.1.extend(times);
+    }
+    let mut reply: OuterReply = Vec::new();
+    for spec in specs {
+        let c = crate::outer::contributions(es, &job.graph, spec)?;
+        let (keys, times) = requests.remove(&spec.feature).unwrap_or_default();
+        let parent = &es.schema.relationships[spec.relationship].parent_dataframe_name;
+        let keys = if keys.is_empty() {
+            let p = es.df_position(parent)?;
+            arrow_array::new_empty_array(
+                es.column(p, &es.schema.dataframes[p].index)
+                    .expect("index")
+                    .data_type(),
+            )
+        } else {
+            let refs: Vec<&dyn Array> = keys.iter().map(|k| k.as_ref()).collect();
+            arrow_select::concat::concat(&refs).map_err(|e| Error::arrow("requests", e))?
+        };
+        let r = RecordBatch::try_from_iter([
+            ("__key", keys),
+            (
+                "__time",
+                Arc::new(arrow_array::Int64Array::from(times)) as ArrayRef,
+            ),
+        ])
+        .map_err(|e| Error::arrow("requests", e))?;
+        reply.push((spec.feature, ipc_bytes(&c)?, ipc_bytes(&r)?));
+    }
+    bincode::serde::encode_to_vec(&reply, config())
+        .map_err(|e| Error::Invalid(format!("encoding a part's rows: {e}")))
+}
+
+/// Checks that the features' target can be computed from shards: it must be the dataframe the
+/// shards are split by or below it.
 pub fn check_features(shards: &Shards, graph: &FeatureGraph) -> Result<()> {
-    let empty = EntitySet::empty(shards.schema.clone())?;
     let target = graph.target();
     let m = &shards.manifest;
     if target != m.root && !m.tree_links.contains_key(target) {
@@ -187,32 +263,7 @@ pub fn check_features(shards: &Shards, graph: &FeatureGraph) -> Result<()> {
             m.root
         )));
     }
-    // One part holding every row (no row lost for want of a root) is the whole entity set.
-    if m.parts.len() == 1 && m.rows_without_root.values().all(|&n| n == 0) {
-        return Ok(());
-    }
-    for &f in &graph.requested {
-        let single = FeatureGraph {
-            features: graph.features.clone(),
-            requested: vec![f],
-        };
-        let plan = Plan::build(&empty, &single)?;
-        for node in &plan.nodes {
-            if let Some((_, Step::Backward(rel))) = node.parent {
-                let child = &shards.schema.relationships[rel].child_dataframe_name;
-                let parent = &shards.schema.relationships[rel].parent_dataframe_name;
-                if m.tree_links.get(child) != Some(&rel) {
-                    return Err(Error::feature(
-                        &graph.features[f].unique_name,
-                        format!(
-                            "aggregates '{child}' rows of each '{parent}' row, and those rows are spread over the parts of shards split by '{}'; ftpart does not compute such features from shards yet (use `ftpart calculate`, or split by '{parent}')",
-                            m.root
-                        ),
-                    ));
-                }
-            }
-        }
-    }
+    Plan::build(&EntitySet::empty(shards.schema.clone())?, graph)?;
     Ok(())
 }
 
@@ -263,6 +314,7 @@ pub fn compute(
                     part: p,
                     graph: graph.clone(),
                     time: opts.time,
+                    phase: Phase::Matrix { given: Vec::new() },
                     cutoff: PartCutoff::Rows {
                         ids: ipc_bytes(&batch)?,
                         times,
@@ -282,8 +334,18 @@ pub fn compute(
                     graph: graph.clone(),
                     time: opts.time,
                     cutoff: PartCutoff::At(t),
+                    phase: Phase::Matrix { given: Vec::new() },
                 });
             }
+        }
+    }
+    let specs = crate::outer::find(shards, graph, &opts.time)?;
+    if !specs.is_empty() {
+        let given = outer_round(shards, graph, &specs, &jobs, opts, exec)?;
+        for j in &mut jobs {
+            j.phase = Phase::Matrix {
+                given: given.clone(),
+            };
         }
     }
     let payloads = jobs
@@ -304,6 +366,94 @@ pub fn compute(
         .map(|(p, r)| r.ok_or_else(|| Error::Invalid(format!("part {p} returned no result"))))
         .collect::<Result<_>>()?;
     merge(shards, graph, cutoff, opts, target, &parts, &placement, now)
+}
+
+/// The first round for aggregations across parts: every part's contributions and requests, then
+/// the answers (per feature, an IPC stream of keys, cutoffs and values).
+fn outer_round(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    specs: &[crate::outer::OuterSpec],
+    jobs: &[Job],
+    opts: &MatrixOptions,
+    exec: &mut dyn Executor,
+) -> Result<Vec<(usize, Vec<u8>)>> {
+    let payloads = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| {
+            let mut j = j.clone();
+            j.phase = Phase::Outer {
+                specs: specs.to_vec(),
+            };
+            Ok((i as u64, encode_job(&j)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut contributions: Vec<Vec<RecordBatch>> = vec![Vec::new(); specs.len()];
+    let mut requests: Vec<Vec<(ArrayRef, Vec<i64>)>> = vec![Vec::new(); specs.len()];
+    for (_, bytes) in exec.run(payloads)? {
+        let (reply, _): (OuterReply, usize) =
+            bincode::serde::decode_from_slice(&bytes, config())
+                .map_err(|e| Error::Worker(format!("decoding a part's rows: {e}")))?;
+        for (f, c, r) in reply {
+            let s = specs
+                .iter()
+                .position(|s| s.feature == f)
+                .ok_or_else(|| Error::Worker(format!("a part answered for feature {f}")))?;
+            contributions[s].push(from_ipc_bytes(&c)?);
+            let r = from_ipc_bytes(&r)?;
+            let times = r
+                .column(1)
+                .as_any()
+                .downcast_ref::<arrow_array::Int64Array>()
+                .ok_or_else(|| Error::Worker("malformed requests".into()))?;
+            requests[s].push((r.column(0).clone(), times.values().to_vec()));
+        }
+    }
+    let mut given = Vec::new();
+    for (s, spec) in specs.iter().enumerate() {
+        let rel = &shards.schema.relationships[spec.relationship];
+        let parent = shards
+            .schema
+            .dataframe(&rel.parent_dataframe_name)
+            .expect("validated");
+        let int = parent
+            .column(&parent.index)
+            .map(|c| c.storage() == crate::schema::Storage::Int64)
+            .unwrap_or(false);
+        let (keys, times, values) = crate::outer::answer(
+            graph,
+            spec,
+            &contributions[s],
+            &requests[s],
+            opts.time.include_cutoff_time,
+            int,
+        )?;
+        let mut cols: Vec<(String, ArrayRef)> = vec![
+            ("__key".into(), keys),
+            (
+                "__time".into(),
+                Arc::new(arrow_array::Int64Array::from(times)),
+            ),
+        ];
+        cols.extend(
+            values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (format!("v{i}"), v)),
+        );
+        let fields: Vec<Field> = cols
+            .iter()
+            .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
+            .collect();
+        let b = RecordBatch::try_new(
+            Arc::new(Schema::new(fields)),
+            cols.into_iter().map(|(_, a)| a).collect(),
+        )
+        .map_err(|e| Error::arrow("answers", e))?;
+        given.push((spec.feature, ipc_bytes(&b)?));
+    }
+    Ok(given)
 }
 
 /// Instance id → part, from each part's target dataframe index.

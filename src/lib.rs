@@ -18,6 +18,7 @@ pub mod entityset;
 pub mod error;
 pub mod features;
 pub mod matrix;
+pub mod outer;
 pub mod pool;
 pub mod primitives;
 pub mod run;

@@ -278,12 +278,18 @@ pub struct Groups {
     pub offsets: Vec<usize>,
     /// Input row positions.
     pub rows: Vec<u32>,
+    /// Instead of `offsets`: possibly overlapping `(start, end)` ranges of `rows`, one per group
+    /// (prefixes of time-ordered rows, for aggregations answered across parts).
+    pub ranges: Option<Vec<(usize, usize)>>,
 }
 
 impl Groups {
     /// Number of groups.
     pub fn len(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+        match &self.ranges {
+            Some(r) => r.len(),
+            None => self.offsets.len().saturating_sub(1),
+        }
     }
     /// Whether there are no groups.
     pub fn is_empty(&self) -> bool {
@@ -291,7 +297,10 @@ impl Groups {
     }
     /// The rows of group `g`.
     pub fn get(&self, g: usize) -> &[u32] {
-        &self.rows[self.offsets[g]..self.offsets[g + 1]]
+        match &self.ranges {
+            Some(r) => &self.rows[r[g].0..r[g].1],
+            None => &self.rows[self.offsets[g]..self.offsets[g + 1]],
+        }
     }
 }
 
@@ -356,10 +365,21 @@ struct Ranked {
 fn rank(a: &ArrayRef) -> Result<Ranked, String> {
     if let DataType::Dictionary(_, _) = a.data_type() {
         let d = a.as_dictionary::<Int32Type>();
+        // Arrays concatenated from several parts can carry the category list more than once;
+        // codes of equal values must count as one value, so map each code to the first code of
+        // its value (the category order is kept).
+        let values = d.values();
+        let mut first: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let mut canon: Vec<u32> = Vec::with_capacity(values.len());
+        let text = arrow_cast::cast(values, &DataType::Utf8).map_err(|e| e.to_string())?;
+        for (i, v) in text.as_string::<i32>().iter().enumerate() {
+            let v = v.unwrap_or("").to_string();
+            canon.push(*first.entry(v).or_insert(i as u32));
+        }
         let ranks = (0..a.len())
             .map(|i| {
                 if d.is_valid(i) {
-                    d.keys().value(i) as u32
+                    canon[d.keys().value(i) as usize]
                 } else {
                     u32::MAX
                 }
@@ -367,7 +387,7 @@ fn rank(a: &ArrayRef) -> Result<Ranked, String> {
             .collect();
         return Ok(Ranked {
             ranks,
-            values: d.values().clone(),
+            values: values.clone(),
             dict: true,
         });
     }
@@ -989,7 +1009,11 @@ mod tests {
             offsets.push(offsets.last().unwrap() + s);
         }
         let rows = (0..*offsets.last().unwrap() as u32).collect();
-        Groups { offsets, rows }
+        Groups {
+            offsets,
+            rows,
+            ranges: None,
+        }
     }
 
     fn f(vals: &[Option<f64>]) -> ArrayRef {
@@ -1136,6 +1160,24 @@ mod tests {
         ]));
         let out = transform(&Primitive::Age, &[dob], &[365 * DAY + DAY / 2, 0]).unwrap();
         assert_eq!(floats(&out), vec![Some(1.0), None]);
+    }
+
+    /// Regression: contributions concatenated from several parts carry the category list twice;
+    /// MODE and NUM_UNIQUE counted the two copies of a value as different values.
+    #[test]
+    fn duplicated_dictionary_values_count_as_one_value() {
+        let values: ArrayRef = Arc::new(arrow_array::StringArray::from(vec!["a", "b", "a", "b"]));
+        let keys = arrow_array::Int32Array::from(vec![0, 1, 2, 2, 3]);
+        let d: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).unwrap());
+        let u = aggregate(
+            &Primitive::NumUnique,
+            std::slice::from_ref(&d),
+            &groups(&[5]),
+        )
+        .unwrap();
+        assert_eq!(u[0].as_primitive::<Int64Type>().value(0), 2);
+        let m = aggregate(&Primitive::Mode, std::slice::from_ref(&d), &groups(&[5])).unwrap();
+        assert_eq!(crate::matrix::cell(&m[0], 0), "a");
     }
 
     #[test]

@@ -71,7 +71,49 @@ pub fn calculate(
     queries: &[Query],
     opts: &TimeOptions,
 ) -> Result<Vec<ArrayRef>> {
-    let plan = Plan::build(es, graph)?;
+    calculate_with(es, graph, queries, opts, &Given::default())
+}
+
+/// Values of some aggregation features given from outside, by (row key of the dataframe the
+/// feature is defined on, cutoff time): the answers of aggregations across parts.
+#[derive(Debug, Default)]
+pub struct Given {
+    features: HashMap<usize, GivenFeature>,
+}
+
+#[derive(Debug)]
+struct GivenFeature {
+    index: HashMap<(crate::entityset::keys::Key, i64), u32>,
+    values: Vec<ArrayRef>,
+}
+
+impl Given {
+    /// Adds the values of feature `f`: row `i` of `values` is the value for `(keys[i], times[i])`.
+    pub fn insert(&mut self, f: usize, keys: &ArrayRef, times: &[i64], values: Vec<ArrayRef>) {
+        let index = crate::entityset::keys::key_values(keys)
+            .into_iter()
+            .zip(times)
+            .enumerate()
+            .filter_map(|(i, (k, &t))| k.map(|k| ((k, t), i as u32)))
+            .collect();
+        self.features.insert(f, GivenFeature { index, values });
+    }
+
+    /// The features given.
+    pub fn features(&self) -> std::collections::HashSet<usize> {
+        self.features.keys().copied().collect()
+    }
+}
+
+/// [`calculate`] with some features' values given ([`Given`]).
+pub fn calculate_with(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    queries: &[Query],
+    opts: &TimeOptions,
+    given: &Given,
+) -> Result<Vec<ArrayRef>> {
+    let plan = Plan::build_except(es, graph, &given.features())?;
     let mut calc = Calc {
         es,
         graph,
@@ -81,6 +123,7 @@ pub fn calculate(
         memo: Vec::new(),
         plain_groups: HashMap::default(),
         numeric: HashMap::default(),
+        given: Some(given),
     };
     calc.build_frames(queries);
     let entry_of_query = match &calc.frames[0].link {
@@ -140,6 +183,8 @@ struct Calc<'a> {
     plain_groups: HashMap<(usize, usize), Arc<Groups>>,
     /// Numeric inputs as f64, shared by every aggregation of the same input.
     numeric: HashMap<(usize, usize), Arc<Vec<f64>>>,
+    /// Values computed elsewhere.
+    given: Option<&'a Given>,
 }
 
 impl Calc<'_> {
@@ -284,6 +329,11 @@ impl Calc<'_> {
         }
         let feat = &self.graph.features[f];
         let err = |m: String| Error::feature(&feat.unique_name, m);
+        if let Some(g) = self.given.and_then(|g| g.features.get(&f)) {
+            let v = Arc::new(self.given_values(node, f, g).map_err(err)?);
+            self.memo[node].insert(f, v.clone());
+            return Ok(v);
+        }
         let values: Vec<ArrayRef> = match &feat.kind {
             Kind::Identity { column } => vec![self.identity(node, column).map_err(err)?],
             Kind::Transform { bases, primitive }
@@ -403,6 +453,41 @@ impl Calc<'_> {
         Ok(v)
     }
 
+    fn given_values(
+        &self,
+        node: usize,
+        f: usize,
+        g: &GivenFeature,
+    ) -> std::result::Result<Vec<ArrayRef>, String> {
+        let frame = &self.frames[node];
+        let df = self.plan.nodes[node].df;
+        let index = &self.es.schema.dataframes[df].index;
+        let col = self.es.column(df, index).ok_or("index column is missing")?;
+        let keys =
+            arrow_select::take::take(col.as_ref(), &UInt32Array::from(frame.rows.clone()), None)
+                .map_err(|e| e.to_string())?;
+        let idx: UInt32Array = crate::entityset::keys::key_values(&keys)
+            .into_iter()
+            .zip(&frame.times)
+            .map(|(k, &t)| k.and_then(|k| g.index.get(&(k, t)).copied()))
+            .collect();
+        if idx.null_count() > 0 {
+            return Err(format!(
+                "{} rows lack a value computed across parts",
+                idx.null_count()
+            ));
+        }
+        let d = self.default_of(f);
+        g.values
+            .iter()
+            .map(|v| {
+                arrow_select::take::take(v.as_ref(), &idx, None)
+                    .map(|a| fill_default(&a, d))
+                    .map_err(|e| e.to_string())
+            })
+            .collect()
+    }
+
     fn identity(&self, node: usize, column: &str) -> std::result::Result<ArrayRef, String> {
         let frame = &self.frames[node];
         let df = self.plan.nodes[node].df;
@@ -474,6 +559,7 @@ impl Calc<'_> {
         let mut g = Groups {
             offsets: Vec::with_capacity(parent.rows.len() + 1),
             rows: Vec::new(),
+            ranges: None,
         };
         g.offsets.push(0);
         for e in 0..parent.rows.len() {
@@ -520,14 +606,100 @@ pub fn visible_rows(es: &EntitySet, df: usize, t: i64, opts: &TimeOptions) -> Ve
     let calc = Calc {
         es,
         graph: &graph,
-        plan: Plan { nodes: Vec::new() },
+        plan: Plan {
+            nodes: Vec::new(),
+            placements: Vec::new(),
+        },
         opts: *opts,
         frames: Vec::new(),
         memo: Vec::new(),
         plain_groups: HashMap::default(),
         numeric: HashMap::default(),
+        given: None,
     };
     (0..es.num_rows(df) as u32)
         .filter(|&r| calc.visible(df, r, t))
         .collect()
+}
+
+/// For aggregations answered across parts: the (index value, cutoff) pairs at which this entity
+/// set's queries need each feature in `outer`, as (feature, index values, cutoffs).
+pub fn requests(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    queries: &[Query],
+    opts: &TimeOptions,
+    outer: &std::collections::HashSet<usize>,
+) -> Result<Vec<(usize, ArrayRef, Vec<i64>)>> {
+    let plan = Plan::build_except(es, graph, outer)?;
+    let mut calc = Calc {
+        es,
+        graph,
+        plan,
+        opts: *opts,
+        frames: Vec::new(),
+        memo: Vec::new(),
+        plain_groups: HashMap::default(),
+        numeric: HashMap::default(),
+        given: None,
+    };
+    calc.build_frames(queries);
+    let mut out = Vec::new();
+    for &(f, node) in &calc.plan.placements {
+        if !outer.contains(&f) {
+            continue;
+        }
+        let df = calc.plan.nodes[node].df;
+        let frame = &calc.frames[node];
+        let col = es
+            .column(df, &es.schema.dataframes[df].index)
+            .expect("validated index");
+        let keys =
+            arrow_select::take::take(col.as_ref(), &UInt32Array::from(frame.rows.clone()), None)
+                .map_err(|e| Error::arrow("outer requests", e))?;
+        out.push((f, keys, frame.times.clone()));
+    }
+    Ok(out)
+}
+
+/// A feature's values on every row of dataframe `df` when they do not depend on the cutoff time
+/// (columns not governed by a secondary time index, and transforms of them other than AGE);
+/// `None` otherwise.
+pub fn row_local(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    df: usize,
+    f: usize,
+) -> Result<Option<ArrayRef>> {
+    let feat = &graph.features[f];
+    if feat.dataframe != es.schema.dataframes[df].name {
+        return Ok(None);
+    }
+    match &feat.kind {
+        Kind::Identity { column } => {
+            let schema = &es.schema.dataframes[df];
+            if schema
+                .secondary_time_index
+                .values()
+                .any(|cols| cols.contains(column))
+            {
+                return Ok(None);
+            }
+            Ok(es.column(df, column).cloned())
+        }
+        Kind::Transform { bases, primitive } if *primitive != crate::primitives::Primitive::Age => {
+            let mut inputs = Vec::new();
+            for &b in bases {
+                match row_local(es, graph, df, b)? {
+                    Some(a) => inputs.push(a),
+                    None => return Ok(None),
+                }
+            }
+            let times = vec![0i64; es.num_rows(df)];
+            primitives::transform(primitive, &inputs, &times)
+                .map(Some)
+                .map_err(|m| Error::feature(&feat.unique_name, m))
+        }
+        _ => Ok(None),
+    }
 }

@@ -30,11 +30,23 @@ pub struct Node {
 pub struct Plan {
     /// Nodes; the root is 0 and parents come before their children.
     pub nodes: Vec<Node>,
+    /// Every (feature, node) placed.
+    pub placements: Vec<(usize, usize)>,
 }
 
 impl Plan {
     /// Places every requested feature and its dependencies, checking them against the entity set.
     pub fn build(es: &EntitySet, graph: &FeatureGraph) -> Result<Self> {
+        Self::build_except(es, graph, &Default::default())
+    }
+
+    /// Like [`Plan::build`], but the features in `given` are placed without their dependencies:
+    /// their values come from elsewhere (aggregations answered across parts).
+    pub fn build_except(
+        es: &EntitySet,
+        graph: &FeatureGraph,
+        given: &std::collections::HashSet<usize>,
+    ) -> Result<Self> {
         let target = graph.target();
         let root_df = es.schema.position(target).ok_or_else(|| {
             Error::feature(
@@ -48,10 +60,11 @@ impl Plan {
                 parent: None,
                 children: Vec::new(),
             }],
+            placements: Vec::new(),
         };
         let mut seen = std::collections::HashSet::new();
         for &f in &graph.requested {
-            plan.place(es, graph, f, 0, &mut seen)?;
+            plan.place(es, graph, f, 0, &mut seen, given)?;
         }
         Ok(plan)
     }
@@ -88,8 +101,13 @@ impl Plan {
         f: usize,
         node: usize,
         seen: &mut std::collections::HashSet<(usize, usize)>,
+        given: &std::collections::HashSet<usize>,
     ) -> Result<()> {
         if !seen.insert((f, node)) {
+            return Ok(());
+        }
+        self.placements.push((f, node));
+        if given.contains(&f) {
             return Ok(());
         }
         let feat = &graph.features[f];
@@ -135,7 +153,7 @@ impl Plan {
                     .position(&relationship.parent_dataframe_name)
                     .expect("validated");
                 let c = self.child(node, Step::Forward(r), parent_df);
-                self.place(es, graph, *base, c, seen)?;
+                self.place(es, graph, *base, c, seen, given)?;
             }
             Kind::Aggregation {
                 bases,
@@ -169,7 +187,7 @@ impl Plan {
                     n = self.child(n, Step::Backward(r), child_df);
                 }
                 for &b in bases.iter().chain(where_.iter()) {
-                    self.place(es, graph, b, n, seen)?;
+                    self.place(es, graph, b, n, seen, given)?;
                 }
             }
             Kind::Transform { bases, primitive }
@@ -189,10 +207,10 @@ impl Plan {
                     )));
                 }
                 for &b in bases {
-                    self.place(es, graph, b, node, seen)?;
+                    self.place(es, graph, b, node, seen, given)?;
                 }
                 if let Kind::GroupByTransform { groupby, .. } = &feat.kind {
-                    self.place(es, graph, *groupby, node, seen)?;
+                    self.place(es, graph, *groupby, node, seen, given)?;
                 }
             }
             Kind::Slice { base, n } => {
@@ -202,7 +220,7 @@ impl Plan {
                         graph.features[*base].outputs.len()
                     )));
                 }
-                self.place(es, graph, *base, node, seen)?;
+                self.place(es, graph, *base, node, seen, given)?;
             }
         }
         Ok(())

@@ -1,0 +1,338 @@
+//! Aggregations that reach outside a part (issue 5): e.g. `products.COUNT(transactions)` when the
+//! shards are split by customers. Each part holds only its own customers' transactions, so the
+//! aggregation is answered in two rounds: workers send each such aggregation's per-row inputs
+//! (outer key, time, row-local input values) and the (outer key, cutoff) pairs their instances
+//! need; the coordinator answers every pair over all parts' rows, and the answers are given to
+//! the workers' second, ordinary round. No process holds more than those columns.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use arrow_array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, UInt32Array};
+use arrow_schema::{DataType, Field, Schema};
+
+use crate::calc::{self, Plan, Step, TimeOptions};
+use crate::entityset::keys::{coerce, key_values, Key};
+use crate::entityset::{EntitySet, NULL_TIME};
+use crate::error::{Error, Result};
+use crate::features::{FeatureGraph, Kind};
+use crate::primitives::{self, Groups, Primitive};
+use crate::shards::Shards;
+
+/// One aggregation answered across parts.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct OuterSpec {
+    /// The aggregation feature.
+    pub feature: usize,
+    /// Its first relationship (outer dataframe → child), the one that crosses parts.
+    pub relationship: usize,
+    /// Its whole path, as relationship positions (the steps after the first keep rows together).
+    pub path: Vec<usize>,
+}
+
+/// Time of a contribution from a dataframe without a time index: always visible.
+const ALWAYS: i64 = i64::MIN + 1;
+
+/// Finds the aggregations of the plan that reach outside a part, checking that each can be
+/// answered exactly; a feature that cannot is an error naming it.
+pub fn find(shards: &Shards, graph: &FeatureGraph, time: &TimeOptions) -> Result<Vec<OuterSpec>> {
+    let m = &shards.manifest;
+    if m.parts.len() == 1 && m.rows_without_root.values().all(|&n| n == 0) {
+        return Ok(Vec::new()); // one part holding every row is the whole entity set
+    }
+    let empty = EntitySet::empty(shards.schema.clone())?;
+    let plan = Plan::build(&empty, graph)?;
+    let mut specs: Vec<OuterSpec> = Vec::new();
+    // Nodes below an outer aggregation belong to it.
+    let mut inside = HashSet::new();
+    for (n, node) in plan.nodes.iter().enumerate() {
+        if let Some((p, step)) = node.parent {
+            if inside.contains(&p) {
+                inside.insert(n);
+                continue;
+            }
+            if let Step::Backward(rel) = step {
+                let r = &shards.schema.relationships[rel];
+                if m.tree_links.get(&r.child_dataframe_name) != Some(&rel) {
+                    inside.insert(n);
+                }
+            }
+        }
+    }
+    for &(f, node) in &plan.placements {
+        if inside.contains(&node) {
+            continue;
+        }
+        let feat = &graph.features[f];
+        let Kind::Aggregation {
+            bases,
+            path,
+            primitive,
+            where_,
+            use_previous,
+        } = &feat.kind
+        else {
+            continue;
+        };
+        let rel = empty.relationship_position(&path[0]).expect("planned");
+        let r = &path[0];
+        if m.tree_links.get(&r.child_dataframe_name) == Some(&rel) {
+            continue;
+        }
+        let refuse = |why: &str| {
+            Err(Error::feature(
+                &feat.unique_name,
+                format!(
+                    "aggregates '{}' rows of each '{}' row, which are spread over the parts of shards split by '{}', and {why}; compute it with `ftpart calculate` or split by '{}'",
+                    path[path.len() - 1].child_dataframe_name, r.parent_dataframe_name, m.root, r.parent_dataframe_name
+                ),
+            ))
+        };
+        let rels: Vec<usize> = path
+            .iter()
+            .map(|x| empty.relationship_position(x).expect("planned"))
+            .collect();
+        // Past the first step, each step must follow the links that keep rows in their parents'
+        // part, so that a leaf row's ancestors on the path are in the leaf row's part.
+        for (x, &rp) in path.iter().zip(&rels).skip(1) {
+            if m.tree_links.get(&x.child_dataframe_name) != Some(&rp) {
+                return refuse(&format!(
+                    "its step from '{}' to '{}' also crosses parts",
+                    x.parent_dataframe_name, x.child_dataframe_name
+                ));
+            }
+        }
+        let leaf = &path[path.len() - 1].child_dataframe_name;
+        if leaf != &m.root && !m.tree_links.contains_key(leaf) {
+            return refuse("its rows are copied into several parts");
+        }
+        if m.rows_without_root.get(leaf).copied().unwrap_or(0) > 0 {
+            return refuse("some of its rows belong to no instance and are in no part");
+        }
+        if time.training_window.is_some() || use_previous.is_some() {
+            return refuse("ftpart does not yet answer such aggregations with a training window or use_previous");
+        }
+        if matches!(primitive, Primitive::Median | Primitive::NMostCommon { .. }) {
+            return refuse(&format!("{primitive:?} is not answered across parts yet"));
+        }
+        let leaf_df = empty.df_position(leaf)?;
+        for &b in bases.iter().chain(where_.iter()) {
+            if calc::row_local(&empty, graph, leaf_df, b)?.is_none() {
+                return refuse(&format!(
+                    "its input '{}' depends on the cutoff time",
+                    graph.features[b].unique_name
+                ));
+            }
+        }
+        if !specs.iter().any(|s| s.feature == f) {
+            specs.push(OuterSpec {
+                feature: f,
+                relationship: rel,
+                path: rels,
+            });
+        }
+    }
+    Ok(specs)
+}
+
+/// A part's contributions to an outer aggregation: its rows of the child dataframe as
+/// `__key` (the outer key), `__time`, the inputs, then the `where` mask if any.
+pub fn contributions(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    spec: &OuterSpec,
+) -> Result<RecordBatch> {
+    let last = &es.schema.relationships[*spec.path.last().expect("non-empty path")];
+    let leaf = es.df_position(&last.child_dataframe_name)?;
+    let Kind::Aggregation { bases, where_, .. } = &graph.features[spec.feature].kind else {
+        return Err(Error::feature(
+            &graph.features[spec.feature].unique_name,
+            "is not an aggregation",
+        ));
+    };
+    let n = es.num_rows(leaf);
+    // Each leaf row counts when it and its ancestors on the path are visible: at the latest of
+    // their times. Its outer key is the first step's foreign key on the top ancestor.
+    let mut rows: Vec<u32> = (0..n as u32).collect();
+    let mut times: Vec<i64> = match es.times(leaf) {
+        Some(t) => t.to_vec(),
+        None => vec![ALWAYS; n],
+    };
+    for &rel in spec.path.iter().skip(1).rev() {
+        let parent_df = es.df_position(&es.schema.relationships[rel].parent_dataframe_name)?;
+        let up = es.parent_rows(rel);
+        for (r, t) in rows.iter_mut().zip(times.iter_mut()) {
+            if *r == crate::entityset::keys::NO_ROW {
+                continue;
+            }
+            *r = up[*r as usize];
+            if *r == crate::entityset::keys::NO_ROW {
+                *t = NULL_TIME;
+                continue;
+            }
+            if let Some(pt) = es.times(parent_df) {
+                let x = pt[*r as usize];
+                *t = if x == NULL_TIME || *t == NULL_TIME {
+                    NULL_TIME
+                } else {
+                    (*t).max(x)
+                };
+            }
+        }
+    }
+    let first = &es.schema.relationships[spec.relationship];
+    let top = es.df_position(&first.child_dataframe_name)?;
+    let fk = es.column(top, &first.child_column_name).expect("validated");
+    let idx = UInt32Array::from(
+        rows.iter()
+            .map(|&r| (r != crate::entityset::keys::NO_ROW).then_some(r))
+            .collect::<Vec<_>>(),
+    );
+    let key = arrow_select::take::take(fk.as_ref(), &idx, None)
+        .map_err(|e| Error::arrow("outer aggregation", e))?;
+    let mut cols: Vec<(String, ArrayRef)> = vec![
+        ("__key".into(), key),
+        ("__time".into(), Arc::new(Int64Array::from(times))),
+    ];
+    for (i, &b) in bases.iter().chain(where_.iter()).enumerate() {
+        let v = calc::row_local(es, graph, leaf, b)?.ok_or_else(|| {
+            Error::feature(&graph.features[b].unique_name, "depends on the cutoff time")
+        })?;
+        cols.push((format!("__in{i}"), v));
+    }
+    batch(cols)
+}
+
+fn batch(cols: Vec<(String, ArrayRef)>) -> Result<RecordBatch> {
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
+        .collect();
+    RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        cols.into_iter().map(|(_, a)| a).collect(),
+    )
+    .map_err(|e| Error::arrow("outer aggregation", e))
+}
+
+/// The answers of one outer aggregation: for each distinct requested (outer key, cutoff), the
+/// aggregate over every part's rows with that key visible at the cutoff. Returns the keys, the
+/// cutoffs and the values (one array per output).
+pub fn answer(
+    graph: &FeatureGraph,
+    spec: &OuterSpec,
+    contributions: &[RecordBatch],
+    requests: &[(ArrayRef, Vec<i64>)],
+    include_cutoff_time: bool,
+    key_is_int: bool,
+) -> Result<(ArrayRef, Vec<i64>, Vec<ArrayRef>)> {
+    let feat = &graph.features[spec.feature];
+    let err = |m: String| Error::feature(&feat.unique_name, m);
+    let Kind::Aggregation {
+        bases,
+        primitive,
+        where_,
+        ..
+    } = &feat.kind
+    else {
+        return Err(err("is not an aggregation".into()));
+    };
+    let whole = match contributions.first() {
+        Some(first) => arrow_select::concat::concat_batches(&first.schema(), contributions)
+            .map_err(|e| err(e.to_string()))?,
+        None => return Err(err("no part sent its rows".into())),
+    };
+    let keys: Vec<Option<Key>> = key_values(whole.column(0))
+        .into_iter()
+        .map(|k| k.and_then(|k| coerce(k, key_is_int)))
+        .collect();
+    let times = whole
+        .column(1)
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .ok_or_else(|| err("malformed rows".into()))?
+        .values()
+        .clone();
+    let mask = match where_ {
+        Some(_) => Some(
+            arrow_cast::cast(whole.column(2 + bases.len()), &DataType::Boolean)
+                .map_err(|e| err(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let mask = mask.as_ref().map(|m| {
+        m.as_any()
+            .downcast_ref::<BooleanArray>()
+            .expect("boolean")
+            .clone()
+    });
+    // Rows by key, in time order; rows with no time or excluded by `where` never count.
+    let mut by_key: HashMap<Key, Vec<u32>> = HashMap::new();
+    for (i, k) in keys.into_iter().enumerate() {
+        let Some(k) = k else { continue };
+        if times[i] == NULL_TIME
+            || mask
+                .as_ref()
+                .is_some_and(|m| !(m.is_valid(i) && m.value(i)))
+        {
+            continue;
+        }
+        by_key.entry(k).or_default().push(i as u32);
+    }
+    let mut rows: Vec<u32> = Vec::new();
+    let mut span: HashMap<Key, (usize, usize)> = HashMap::new();
+    for (k, mut v) in by_key {
+        v.sort_by_key(|&i| (times[i as usize], i));
+        let start = rows.len();
+        rows.extend(v);
+        span.insert(k, (start, rows.len()));
+    }
+    // Distinct requests.
+    let req_arrays: Vec<&dyn Array> = requests.iter().map(|(k, _)| k.as_ref()).collect();
+    let all_keys = if req_arrays.is_empty() {
+        arrow_array::new_empty_array(&DataType::Int64)
+    } else {
+        arrow_select::concat::concat(&req_arrays).map_err(|e| err(e.to_string()))?
+    };
+    let all_times: Vec<i64> = requests
+        .iter()
+        .flat_map(|(_, t)| t.iter().copied())
+        .collect();
+    let mut seen: HashMap<(Key, i64), ()> = HashMap::new();
+    let mut picked: Vec<u32> = Vec::new();
+    let mut ranges = Vec::new();
+    for (i, k) in key_values(&all_keys).into_iter().enumerate() {
+        let Some(k) = k.and_then(|k| coerce(k, key_is_int)) else {
+            continue;
+        };
+        let t = all_times[i];
+        if seen.insert((k.clone(), t), ()).is_some() {
+            continue;
+        }
+        picked.push(i as u32);
+        let (start, end) = span.get(&k).copied().unwrap_or((0, 0));
+        let visible = rows[start..end].partition_point(|&r| {
+            let x = times[r as usize];
+            if include_cutoff_time {
+                x <= t
+            } else {
+                x < t
+            }
+        });
+        ranges.push((start, start + visible));
+    }
+    let inputs: Vec<ArrayRef> = (0..bases.len())
+        .map(|i| whole.column(2 + i).clone())
+        .collect();
+    let groups = Groups {
+        offsets: Vec::new(),
+        rows,
+        ranges: Some(ranges),
+    };
+    let values = primitives::aggregate(primitive, &inputs, &groups).map_err(err)?;
+    let idx = UInt32Array::from(picked.clone());
+    let out_keys =
+        arrow_select::take::take(all_keys.as_ref(), &idx, None).map_err(|e| err(e.to_string()))?;
+    let out_times = picked.iter().map(|&i| all_times[i as usize]).collect();
+    Ok((out_keys, out_times, values))
+}
