@@ -415,6 +415,17 @@ fn rank(a: &ArrayRef) -> Result<Ranked, String> {
     })
 }
 
+/// Category codes of a column, in value order (missing → `u32::MAX`), as MODE and NUM_UNIQUE
+/// count them; [`decode_codes`] turns codes back into values.
+pub fn rank_codes(a: &ArrayRef) -> Result<Vec<u32>, String> {
+    Ok(rank(a)?.ranks)
+}
+
+/// Values of codes from [`rank_codes`] of the same column.
+pub fn decode_codes(a: &ArrayRef, codes: Vec<Option<u32>>) -> Result<ArrayRef, String> {
+    rank(a)?.decode(codes)
+}
+
 #[allow(non_snake_case)]
 fn Default_sort() -> arrow_schema::SortOptions {
     arrow_schema::SortOptions::default()
