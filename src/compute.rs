@@ -43,7 +43,7 @@ pub enum Phase {
     /// stream of `__key`, `__time`, then the values.
     Matrix {
         /// Given values by feature.
-        given: Vec<(usize, Vec<u8>)>,
+        given: Vec<(usize, serde_bytes::ByteBuf)>,
     },
     /// For aggregations across parts: the part's rows (contributions) and needs (requests).
     Outer {
@@ -53,7 +53,7 @@ pub enum Phase {
 }
 
 /// A part's answer to [`Phase::Outer`]: per feature, contributions and requests (IPC streams).
-type OuterReply = Vec<(usize, Vec<u8>, Vec<u8>)>;
+type OuterReply = Vec<(usize, serde_bytes::ByteBuf, serde_bytes::ByteBuf)>;
 
 /// What a part computes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,6 +63,7 @@ pub enum PartCutoff {
     /// These (instance id, time) rows; ids as Arrow IPC stream bytes of a one-column batch.
     Rows {
         /// Instance ids (IPC stream).
+        #[serde(with = "serde_bytes")]
         ids: Vec<u8>,
         /// Times.
         times: Vec<i64>,
@@ -246,7 +247,11 @@ fn outer_reply(
             ),
         ])
         .map_err(|e| Error::arrow("requests", e))?;
-        reply.push((spec.feature, ipc_bytes(&c)?, ipc_bytes(&r)?));
+        reply.push((
+            spec.feature,
+            serde_bytes::ByteBuf::from(ipc_bytes(&c)?),
+            serde_bytes::ByteBuf::from(ipc_bytes(&r)?),
+        ));
     }
     bincode::serde::encode_to_vec(&reply, config())
         .map_err(|e| Error::Invalid(format!("encoding a part's rows: {e}")))
@@ -377,7 +382,7 @@ fn outer_round(
     jobs: &[Job],
     opts: &MatrixOptions,
     exec: &mut dyn Executor,
-) -> Result<Vec<(usize, Vec<u8>)>> {
+) -> Result<Vec<(usize, serde_bytes::ByteBuf)>> {
     let payloads = jobs
         .iter()
         .enumerate()
@@ -451,7 +456,7 @@ fn outer_round(
             cols.into_iter().map(|(_, a)| a).collect(),
         )
         .map_err(|e| Error::arrow("answers", e))?;
-        given.push((spec.feature, ipc_bytes(&b)?));
+        given.push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)));
     }
     Ok(given)
 }

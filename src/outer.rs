@@ -30,6 +30,67 @@ pub struct OuterSpec {
     pub path: Vec<usize>,
 }
 
+const NO_KEY: u32 = u32::MAX;
+
+/// Numbers outer keys; dictionary columns are resolved once per dictionary value.
+struct Interner {
+    int: bool,
+    ids: HashMap<Key, u32>,
+}
+
+impl Interner {
+    fn new(int: bool) -> Self {
+        Interner {
+            int,
+            ids: HashMap::new(),
+        }
+    }
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+    fn id(&mut self, k: Option<Key>) -> u32 {
+        match k.and_then(|k| coerce(k, self.int)) {
+            None => NO_KEY,
+            Some(k) => {
+                let n = self.ids.len() as u32;
+                *self.ids.entry(k).or_insert(n)
+            }
+        }
+    }
+    fn ids(&mut self, col: &ArrayRef) -> Vec<u32> {
+        if let Some(d) = col
+            .as_any()
+            .downcast_ref::<arrow_array::DictionaryArray<arrow_array::types::Int32Type>>()
+        {
+            let per_value: Vec<u32> = key_values(d.values())
+                .into_iter()
+                .map(|k| self.id(k))
+                .collect();
+            return (0..d.len())
+                .map(|i| {
+                    if d.is_valid(i) {
+                        per_value[d.keys().value(i) as usize]
+                    } else {
+                        NO_KEY
+                    }
+                })
+                .collect();
+        }
+        if let Some(a) = col.as_any().downcast_ref::<Int64Array>() {
+            return (0..a.len())
+                .map(|i| {
+                    if a.is_valid(i) {
+                        self.id(Some(Key::Int(a.value(i))))
+                    } else {
+                        NO_KEY
+                    }
+                })
+                .collect();
+        }
+        key_values(col).into_iter().map(|k| self.id(k)).collect()
+    }
+}
+
 /// Time of a contribution from a dataframe without a time index: always visible.
 const ALWAYS: i64 = i64::MIN + 1;
 
@@ -242,10 +303,8 @@ pub fn answer(
             .map_err(|e| err(e.to_string()))?,
         None => return Err(err("no part sent its rows".into())),
     };
-    let keys: Vec<Option<Key>> = key_values(whole.column(0))
-        .into_iter()
-        .map(|k| k.and_then(|k| coerce(k, key_is_int)))
-        .collect();
+    let mut interner = Interner::new(key_is_int);
+    let keys: Vec<u32> = interner.ids(whole.column(0));
     let times = whole
         .column(1)
         .as_any()
@@ -267,25 +326,31 @@ pub fn answer(
             .clone()
     });
     // Rows by key, in time order; rows with no time or excluded by `where` never count.
-    let mut by_key: HashMap<Key, Vec<u32>> = HashMap::new();
-    for (i, k) in keys.into_iter().enumerate() {
-        let Some(k) = k else { continue };
-        if times[i] == NULL_TIME
-            || mask
-                .as_ref()
-                .is_some_and(|m| !(m.is_valid(i) && m.value(i)))
-        {
-            continue;
+    let n_keys = interner.len();
+    let mut starts = vec![0usize; n_keys + 1];
+    let keep = |i: usize| {
+        keys[i] != NO_KEY
+            && times[i] != NULL_TIME
+            && mask.as_ref().is_none_or(|m| m.is_valid(i) && m.value(i))
+    };
+    for (i, &k) in keys.iter().enumerate() {
+        if keep(i) {
+            starts[k as usize + 1] += 1;
         }
-        by_key.entry(k).or_default().push(i as u32);
     }
-    let mut rows: Vec<u32> = Vec::new();
-    let mut span: HashMap<Key, (usize, usize)> = HashMap::new();
-    for (k, mut v) in by_key {
-        v.sort_by_key(|&i| (times[i as usize], i));
-        let start = rows.len();
-        rows.extend(v);
-        span.insert(k, (start, rows.len()));
+    for k in 0..n_keys {
+        starts[k + 1] += starts[k];
+    }
+    let mut fill = starts.clone();
+    let mut rows = vec![0u32; starts[n_keys]];
+    for (i, &k) in keys.iter().enumerate() {
+        if keep(i) {
+            rows[fill[k as usize]] = i as u32;
+            fill[k as usize] += 1;
+        }
+    }
+    for k in 0..n_keys {
+        rows[starts[k]..starts[k + 1]].sort_by_key(|&i| (times[i as usize], i));
     }
     // Distinct requests.
     let req_arrays: Vec<&dyn Array> = requests.iter().map(|(k, _)| k.as_ref()).collect();
@@ -298,19 +363,24 @@ pub fn answer(
         .iter()
         .flat_map(|(_, t)| t.iter().copied())
         .collect();
-    let mut seen: HashMap<(Key, i64), ()> = HashMap::new();
+    let req_ids = interner.ids(&all_keys);
+    let mut seen: HashMap<(u32, i64), ()> = HashMap::new();
     let mut picked: Vec<u32> = Vec::new();
     let mut ranges = Vec::new();
-    for (i, k) in key_values(&all_keys).into_iter().enumerate() {
-        let Some(k) = k.and_then(|k| coerce(k, key_is_int)) else {
+    for (i, &k) in req_ids.iter().enumerate() {
+        if k == NO_KEY {
             continue;
-        };
+        }
         let t = all_times[i];
-        if seen.insert((k.clone(), t), ()).is_some() {
+        if seen.insert((k, t), ()).is_some() {
             continue;
         }
         picked.push(i as u32);
-        let (start, end) = span.get(&k).copied().unwrap_or((0, 0));
+        let (start, end) = if (k as usize) < n_keys {
+            (starts[k as usize], starts[k as usize + 1])
+        } else {
+            (0, 0)
+        };
         let visible = rows[start..end].partition_point(|&r| {
             let x = times[r as usize];
             if include_cutoff_time {
