@@ -22,6 +22,9 @@ pub struct Args {
     /// Also write the 75 DFS features (customers target, depth 2) to this file.
     #[arg(long)]
     features: Option<PathBuf>,
+    /// Replace an entity set directory written before (one with a data_description.json).
+    #[arg(long)]
+    force: bool,
 }
 
 /// The 75 features featuretools' `dfs(target_dataframe_name="customers", max_depth=2)` gives on
@@ -32,11 +35,14 @@ const CUSTOMER_FEATURES: &str =
 /// Runs the command.
 pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     if a.out.exists() && std::fs::read_dir(&a.out)?.next().is_some() {
-        return Err(ftpart::Error::Invalid(format!(
-            "{}: output directory is not empty",
-            a.out.display()
-        ))
-        .into());
+        if !(a.force && a.out.join("data_description.json").exists()) {
+            return Err(ftpart::Error::Invalid(format!(
+                "{}: output directory is not empty (--force replaces an entity set directory)",
+                a.out.display()
+            ))
+            .into());
+        }
+        std::fs::remove_dir_all(&a.out)?;
     }
     let mut opts = if a.transactions == 500 {
         MockOptions::default()

@@ -142,3 +142,25 @@ fn demo_refuses_a_non_empty_directory() {
     let o = ftpart(&["demo", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn demo_force_replaces_an_earlier_demo_only() {
+    let dir = tmp();
+    let es = dir.path().join("es");
+    assert!(ftpart(&["demo", es.to_str().unwrap()]).status.success());
+    assert_eq!(
+        ftpart(&["demo", es.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+    assert!(ftpart(&["demo", es.to_str().unwrap(), "--force"])
+        .status
+        .success());
+    std::fs::write(dir.path().join("note.txt"), "keep").unwrap();
+    assert_eq!(
+        ftpart(&["demo", dir.path().to_str().unwrap(), "--force"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(dir.path().join("note.txt").exists());
+}
