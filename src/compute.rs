@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, RecordBatch, TimestampNanosecondArray, UInt32Array};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::DataType;
 use serde::{Deserialize, Serialize};
 
 use crate::calc::{self, Plan, Query, TimeOptions};
@@ -197,15 +197,7 @@ pub fn handle_job(
     };
     let mut cols: Vec<(String, ArrayRef)> = vec![("__id".into(), ids), ("__ti".into(), ti)];
     cols.extend(job.graph.output_names().into_iter().zip(values));
-    let fields: Vec<Field> = cols
-        .iter()
-        .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
-        .collect();
-    let batch = RecordBatch::try_new(
-        Arc::new(Schema::new(fields)),
-        cols.into_iter().map(|(_, a)| a).collect(),
-    )
-    .map_err(|e| Error::arrow("part matrix", e))?;
+    let batch = matrix::named_batch(cols, "part matrix")?;
     ipc_bytes(&batch)
 }
 
@@ -447,15 +439,7 @@ fn outer_round(
                 .enumerate()
                 .map(|(i, v)| (format!("v{i}"), v)),
         );
-        let fields: Vec<Field> = cols
-            .iter()
-            .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
-            .collect();
-        let b = RecordBatch::try_new(
-            Arc::new(Schema::new(fields)),
-            cols.into_iter().map(|(_, a)| a).collect(),
-        )
-        .map_err(|e| Error::arrow("answers", e))?;
+        let b = matrix::named_batch(cols, "answers")?;
         given.push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)));
     }
     Ok(given)

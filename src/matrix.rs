@@ -76,7 +76,8 @@ pub fn now() -> i64 {
         .unwrap_or(i64::MAX)
 }
 
-type Columns = Vec<(String, ArrayRef)>;
+/// Named columns.
+pub type Columns = Vec<(String, ArrayRef)>;
 
 /// The queries of a cutoff: (target row, time) in output order, the instance ids, and label columns.
 pub fn queries_for(
@@ -158,6 +159,11 @@ pub fn assemble(
     }
     cols.extend(graph.output_names().into_iter().zip(values));
     cols.extend(extra);
+    named_batch(cols, "assembling the feature matrix")
+}
+
+/// A record batch of named columns (all nullable).
+pub fn named_batch(cols: Columns, context: &str) -> Result<RecordBatch> {
     let fields: Vec<Field> = cols
         .iter()
         .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
@@ -166,7 +172,7 @@ pub fn assemble(
         Arc::new(Schema::new(fields)),
         cols.into_iter().map(|(_, a)| a).collect(),
     )
-    .map_err(|e| Error::arrow("assembling the feature matrix", e))
+    .map_err(|e| Error::arrow(context, e))
 }
 
 /// Writes a matrix to `path` (CSV, Parquet or Arrow IPC by extension) through a temporary file

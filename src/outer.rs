@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, UInt32Array};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::DataType;
 
 use crate::calc::{self, Plan, Step, TimeOptions};
 use crate::entityset::keys::{coerce, key_values, Key};
@@ -261,19 +261,7 @@ pub fn contributions(
         })?;
         cols.push((format!("__in{i}"), v));
     }
-    batch(cols)
-}
-
-fn batch(cols: Vec<(String, ArrayRef)>) -> Result<RecordBatch> {
-    let fields: Vec<Field> = cols
-        .iter()
-        .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
-        .collect();
-    RecordBatch::try_new(
-        Arc::new(Schema::new(fields)),
-        cols.into_iter().map(|(_, a)| a).collect(),
-    )
-    .map_err(|e| Error::arrow("outer aggregation", e))
+    crate::matrix::named_batch(cols, "outer aggregation")
 }
 
 /// The answers of one outer aggregation: for each distinct requested (outer key, cutoff), the

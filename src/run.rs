@@ -12,7 +12,7 @@ use crate::entityset::EntitySet;
 use crate::error::{Error, Result};
 use crate::features::FeatureGraph;
 use crate::matrix::MatrixOptions;
-use crate::shards::{arrow_schema, Shards};
+use crate::shards::Shards;
 
 /// Options of [`partition_and_compute`].
 pub struct PartitionOptions<'a> {
@@ -46,12 +46,7 @@ struct Memory<'a>(&'a EntitySet);
 
 impl ftpart_partitioner::Source for Memory<'_> {
     fn schema(&self, table: &str) -> std::result::Result<SchemaRef, PartitionError> {
-        let df = self
-            .0
-            .schema
-            .dataframe(table)
-            .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?;
-        Ok(arrow_schema(df))
+        crate::shards::table_schema(&self.0.schema, table)
     }
     fn scan(
         &self,

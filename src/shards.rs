@@ -37,6 +37,17 @@ pub fn arrow_schema(df: &DataFrameSchema) -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
+/// The Arrow schema of a dataframe, for a [`ftpart_partitioner::Source`].
+pub fn table_schema(
+    schema: &EntitySetSchema,
+    table: &str,
+) -> std::result::Result<SchemaRef, PartitionError> {
+    let df = schema
+        .dataframe(table)
+        .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?;
+    Ok(arrow_schema(df))
+}
+
 /// A featuretools entity set directory as a [`ftpart_partitioner::Source`]: read in chunks, typed.
 struct EntitySetSource {
     dir: PathBuf,
@@ -46,11 +57,7 @@ struct EntitySetSource {
 
 impl ftpart_partitioner::Source for EntitySetSource {
     fn schema(&self, table: &str) -> std::result::Result<SchemaRef, PartitionError> {
-        let df = self
-            .schema
-            .dataframe(table)
-            .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?;
-        Ok(arrow_schema(df))
+        table_schema(&self.schema, table)
     }
 
     fn scan(

@@ -114,17 +114,7 @@ pub fn calculate_with(
     given: &Given,
 ) -> Result<Vec<ArrayRef>> {
     let plan = Plan::build_except(es, graph, &given.features())?;
-    let mut calc = Calc {
-        es,
-        graph,
-        plan,
-        opts: *opts,
-        frames: Vec::new(),
-        memo: Vec::new(),
-        plain_groups: HashMap::default(),
-        numeric: HashMap::default(),
-        given: Some(given),
-    };
+    let mut calc = Calc::new(es, graph, plan, opts, Some(given));
     calc.build_frames(queries);
     let entry_of_query = match &calc.frames[0].link {
         Link::Root { entry_of_query } => entry_of_query.clone(),
@@ -187,7 +177,27 @@ struct Calc<'a> {
     given: Option<&'a Given>,
 }
 
-impl Calc<'_> {
+impl<'a> Calc<'a> {
+    fn new(
+        es: &'a EntitySet,
+        graph: &'a FeatureGraph,
+        plan: Plan,
+        opts: &TimeOptions,
+        given: Option<&'a Given>,
+    ) -> Self {
+        Calc {
+            es,
+            graph,
+            plan,
+            opts: *opts,
+            frames: Vec::new(),
+            memo: Vec::new(),
+            plain_groups: HashMap::default(),
+            numeric: HashMap::default(),
+            given,
+        }
+    }
+
     /// `EntitySet._handle_time`: time index ≤ cutoff (< when exclusive), and within the training
     /// window by time index or last time index.
     fn visible(&self, df: usize, row: u32, t: i64) -> bool {
@@ -603,20 +613,16 @@ pub fn visible_rows(es: &EntitySet, df: usize, t: i64, opts: &TimeOptions) -> Ve
         features: Vec::new(),
         requested: Vec::new(),
     };
-    let calc = Calc {
+    let calc = Calc::new(
         es,
-        graph: &graph,
-        plan: Plan {
+        &graph,
+        Plan {
             nodes: Vec::new(),
             placements: Vec::new(),
         },
-        opts: *opts,
-        frames: Vec::new(),
-        memo: Vec::new(),
-        plain_groups: HashMap::default(),
-        numeric: HashMap::default(),
-        given: None,
-    };
+        opts,
+        None,
+    );
     (0..es.num_rows(df) as u32)
         .filter(|&r| calc.visible(df, r, t))
         .collect()
@@ -632,17 +638,7 @@ pub fn requests(
     outer: &std::collections::HashSet<usize>,
 ) -> Result<Vec<(usize, ArrayRef, Vec<i64>)>> {
     let plan = Plan::build_except(es, graph, outer)?;
-    let mut calc = Calc {
-        es,
-        graph,
-        plan,
-        opts: *opts,
-        frames: Vec::new(),
-        memo: Vec::new(),
-        plain_groups: HashMap::default(),
-        numeric: HashMap::default(),
-        given: None,
-    };
+    let mut calc = Calc::new(es, graph, plan, opts, None);
     calc.build_frames(queries);
     let mut out = Vec::new();
     for &(f, node) in &calc.plan.placements {
