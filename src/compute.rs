@@ -217,7 +217,7 @@ fn outer_reply(
     }
     let mut reply: OuterReply = Vec::new();
     for spec in specs {
-        let c = crate::outer::contributions(es, &job.graph, spec)?;
+        let c = crate::outer::contributions(es, &job.graph, spec, &job.time)?;
         let (keys, times) = requests.remove(&spec.feature).unwrap_or_default();
         let parent = &es.schema.relationships[spec.relationship].parent_dataframe_name;
         let keys = if keys.is_empty() {
