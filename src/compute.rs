@@ -336,7 +336,7 @@ pub fn compute(
             }
         }
     }
-    let specs = crate::outer::find(shards, graph, &opts.time)?;
+    let specs = crate::outer::find(shards, graph)?;
     if !specs.is_empty() {
         let given = outer_round(shards, graph, &specs, &jobs, opts, exec)?;
         for j in &mut jobs {

@@ -96,7 +96,7 @@ const ALWAYS: i64 = i64::MIN + 1;
 
 /// Finds the aggregations of the plan that reach outside a part, checking that each can be
 /// answered exactly; a feature that cannot is an error naming it.
-pub fn find(shards: &Shards, graph: &FeatureGraph, time: &TimeOptions) -> Result<Vec<OuterSpec>> {
+pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
     let m = &shards.manifest;
     if m.parts.len() == 1 && m.rows_without_root.values().all(|&n| n == 0) {
         return Ok(Vec::new()); // one part holding every row is the whole entity set
@@ -176,7 +176,6 @@ pub fn find(shards: &Shards, graph: &FeatureGraph, time: &TimeOptions) -> Result
         ) {
             return refuse("ftpart does not yet answer such aggregations with use_previous counted in observations");
         }
-        let _ = time;
         if matches!(primitive, Primitive::Median | Primitive::NMostCommon { .. }) {
             return refuse(&format!("{primitive:?} is not answered across parts yet"));
         }

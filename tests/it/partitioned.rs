@@ -46,11 +46,7 @@ pub fn split_compute_outer(c: &Case, parts: usize, jobs: usize) -> Result<(Strin
     }
     let sh = ftpart::shards::Shards::open(&shards).map_err(|e| e.to_string())?;
     let graph = ftpart::features::FeatureGraph::read(&c.features).map_err(|e| e.to_string())?;
-    let time = ftpart::calc::TimeOptions {
-        include_cutoff_time: c.include_cutoff_time,
-        ..Default::default()
-    };
-    let outer = !ftpart::outer::find(&sh, &graph, &time)
+    let outer = !ftpart::outer::find(&sh, &graph)
         .map_err(|e| e.to_string())?
         .is_empty();
     Ok((
