@@ -399,6 +399,7 @@ pub fn answer(
     let mut seen: HashMap<(u32, i64), ()> = HashMap::new();
     let mut picked: Vec<u32> = Vec::new();
     let mut ranges = Vec::new();
+    let mut req_keys = Vec::new();
     for (i, &k) in req_ids.iter().enumerate() {
         if k == NO_KEY {
             continue;
@@ -422,6 +423,7 @@ pub fn answer(
             }
         });
         ranges.push((start, start + visible));
+        req_keys.push(k);
     }
     let inputs: Vec<ArrayRef> = (0..bases.len())
         .map(|i| whole.column(3 + i).clone())
@@ -433,11 +435,20 @@ pub fn answer(
         .ok_or_else(|| err("malformed rows".into()))?
         .values()
         .clone();
+    let req_t: Vec<i64> = picked.iter().map(|&i| all_times[i as usize]).collect();
     let values = if rows.iter().any(|&r| his[r as usize] != i64::MAX) {
-        let req_t: Vec<i64> = picked.iter().map(|&i| all_times[i as usize]).collect();
-        sweep_windowed(primitive, &inputs, &rows, &ranges, &his, &req_t).map_err(err)?
+        sweep::<WAcc>(
+            primitive,
+            &inputs,
+            &rows,
+            &ranges,
+            &req_keys,
+            &req_t,
+            Some(&his),
+        )
+        .map_err(err)?
     } else {
-        sweep(primitive, &inputs, &rows, &ranges).map_err(err)?
+        sweep::<Acc>(primitive, &inputs, &rows, &ranges, &req_keys, &req_t, None).map_err(err)?
     };
     let idx = UInt32Array::from(picked.clone());
     let out_keys =
@@ -446,95 +457,190 @@ pub fn answer(
     Ok((out_keys, out_times, values))
 }
 
-/// Answers prefix groups (each `(start, end)` a prefix of one key's time-ordered rows) in one
-/// sweep per key: rows are added as the cutoff grows, so the work is O(rows + requests · log)
-/// rather than O(requests · rows). The accumulators follow the batch kernels ([`primitives`]):
-/// Kahan sums in time order, Welford moments for STD and SKEW, counts for MODE (ties to the
-/// smaller value) and NUM_UNIQUE.
-fn sweep(
+/// One request's aggregate, before it becomes an Arrow value.
+enum Answer {
+    Int(Option<i64>),
+    Float(f64),
+    Code(Option<u32>),
+}
+
+/// The input in the forms the accumulators read.
+struct Inputs<'a> {
+    input: &'a ArrayRef,
+    vals: Vec<f64>,
+    ranks: Vec<u32>,
+}
+
+/// One key's running state: rows come in (`d = 1`) in time order and, under a training window or
+/// use_previous, go out again (`d = -1`).
+trait Running: Default {
+    fn change(&mut self, p: &Primitive, r: u32, x: &Inputs, d: i64);
+    fn answer(&self, p: &Primitive) -> Answer;
+}
+
+/// Counts every accumulator keeps, and the answers that only need them.
+#[derive(Default)]
+struct Counts {
+    rows: i64,
+    valid: i64,
+    trues: i64,
+    counts: HashMap<u32, i64>,
+    distinct: i64,
+}
+
+impl Counts {
+    fn change(&mut self, p: &Primitive, r: u32, x: &Inputs, d: i64) {
+        self.rows += d;
+        if x.input.is_valid(r as usize) {
+            self.valid += d;
+        }
+        match p {
+            Primitive::PercentTrue | Primitive::NumTrue if x.vals[r as usize] == 1.0 => {
+                self.trues += d
+            }
+            Primitive::Mode | Primitive::NumUnique => {
+                let v = x.ranks[r as usize];
+                if v != u32::MAX {
+                    let c = self.counts.entry(v).or_insert(0);
+                    *c += d;
+                    if *c == 0 && d < 0 {
+                        self.distinct -= 1;
+                    } else if *c == 1 && d > 0 {
+                        self.distinct += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// MODE: the most frequent value, ties to the smaller (`Series.mode` sorts its result).
+    fn mode(&self) -> Option<u32> {
+        self.counts
+            .iter()
+            .filter(|(_, &c)| c > 0)
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(&v, _)| v)
+    }
+
+    fn answer(
+        &self,
+        p: &Primitive,
+        mode: impl FnOnce() -> Option<u32>,
+        value: impl FnOnce() -> f64,
+    ) -> Answer {
+        match p {
+            Primitive::Count => Answer::Int(Some(self.valid)),
+            Primitive::NumTrue => Answer::Int(Some(self.trues)),
+            Primitive::NumUnique => Answer::Int((self.rows > 0).then_some(self.distinct)),
+            Primitive::Mode => Answer::Code(mode()),
+            // `s.fillna(False).mean()`: missing counts as False.
+            Primitive::PercentTrue => Answer::Float(if self.rows > 0 {
+                self.trues as f64 / self.rows as f64
+            } else {
+                f64::NAN
+            }),
+            _ => Answer::Float(value()),
+        }
+    }
+}
+
+/// Answers prefix groups (each `(start, end)` a prefix of one key's time-ordered rows, for the
+/// cutoff `req_t`) in one sweep per key: rows are added as the cutoff grows and, when `ends` is
+/// given, removed through a min-heap once the cutoff reaches their end. Each row enters and
+/// leaves once per key, so the work is O(rows + requests · log) rather than O(requests · rows).
+fn sweep<A: Running>(
     p: &Primitive,
     inputs: &[ArrayRef],
     rows: &[u32],
     ranges: &[(usize, usize)],
+    keys: &[u32],
+    req_t: &[i64],
+    ends: Option<&[i64]>,
 ) -> std::result::Result<Vec<ArrayRef>, String> {
     use arrow_array::Float64Array;
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
     let input = inputs.first().ok_or("aggregation without input")?;
-    // Requests of one key share `start`; visit them by prefix length.
+    let x = Inputs {
+        input,
+        vals: if matches!(p, Primitive::Mode | Primitive::NumUnique | Primitive::Count) {
+            Vec::new()
+        } else {
+            primitives::to_f64(input)?
+        },
+        ranks: if matches!(p, Primitive::Mode | Primitive::NumUnique) {
+            primitives::rank_codes(input)?
+        } else {
+            Vec::new()
+        },
+    };
     let mut order: Vec<usize> = (0..ranges.len()).collect();
-    order.sort_by_key(|&q| ranges[q]);
-    let n = ranges.len();
-    let numeric = matches!(
-        p,
-        Primitive::Sum
-            | Primitive::Mean { .. }
-            | Primitive::Std
-            | Primitive::Skew
-            | Primitive::Max
-            | Primitive::Min
-            | Primitive::PercentTrue
-            | Primitive::NumTrue
-    );
-    let vals: Vec<f64> = if numeric {
-        primitives::to_f64(input)?
-    } else {
-        Vec::new()
-    };
-    let ranks: Vec<u32> = if matches!(p, Primitive::Mode | Primitive::NumUnique) {
-        primitives::rank_codes(input)?
-    } else {
-        Vec::new()
-    };
-    let mut out_f = vec![f64::NAN; n];
-    let mut out_i: Vec<Option<i64>> = vec![None; n];
-    let mut out_r: Vec<Option<u32>> = vec![None; n];
+    // By key, then cutoff: a key's requests share its rows (keys without rows may share a
+    // range start with another key, so the key, not the start, separates them).
+    order.sort_by_key(|&q| (keys[q], req_t[q], ranges[q].1));
+    let mut answers: Vec<Option<Answer>> = (0..ranges.len()).map(|_| None).collect();
     let mut k = 0;
     while k < order.len() {
-        let start = ranges[order[k]].0;
-        let mut acc = Acc::default();
-        let mut at = start;
-        while k < order.len() && ranges[order[k]].0 == start {
+        let key = keys[order[k]];
+        let mut acc = A::default();
+        let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+        let mut at = ranges[order[k]].0;
+        while k < order.len() && keys[order[k]] == key {
             let q = order[k];
-            let end = ranges[q].1;
-            while at < end {
+            while at < ranges[q].1 {
                 let r = rows[at];
-                acc.add(p, r, &vals, &ranks, input.is_valid(r as usize));
+                acc.change(p, r, &x, 1);
+                if let Some(e) = ends {
+                    heap.push(Reverse((e[r as usize], r)));
+                }
                 at += 1;
             }
-            let m = end - start;
-            match p {
-                Primitive::Count => out_i[q] = Some(acc.n as i64),
-                Primitive::NumTrue => out_i[q] = Some(acc.trues as i64),
-                Primitive::NumUnique => out_i[q] = (m > 0).then_some(acc.distinct as i64),
-                Primitive::Mode => out_r[q] = acc.mode,
-                Primitive::PercentTrue => {
-                    out_f[q] = if m > 0 {
-                        acc.trues as f64 / m as f64
-                    } else {
-                        f64::NAN
-                    }
+            while let Some(&Reverse((end, r))) = heap.peek() {
+                if end > req_t[q] {
+                    break;
                 }
-                _ => out_f[q] = acc.value(p),
+                acc.change(p, r, &x, -1);
+                heap.pop();
             }
+            answers[q] = Some(acc.answer(p));
             k += 1;
         }
     }
+    let answers = answers
+        .into_iter()
+        .map(|a| a.unwrap_or(Answer::Float(f64::NAN)));
     Ok(vec![match p {
-        Primitive::Count | Primitive::NumTrue | Primitive::NumUnique => {
-            Arc::new(Int64Array::from(out_i)) as ArrayRef
-        }
-        Primitive::Mode => primitives::decode_codes(input, out_r)?,
+        Primitive::Count | Primitive::NumTrue | Primitive::NumUnique => Arc::new(
+            answers
+                .map(|a| if let Answer::Int(v) = a { v } else { None })
+                .collect::<Int64Array>(),
+        ) as ArrayRef,
+        Primitive::Mode => primitives::decode_codes(
+            input,
+            answers
+                .map(|a| if let Answer::Code(v) = a { v } else { None })
+                .collect(),
+        )?,
         _ => Arc::new(
-            out_f
-                .into_iter()
-                .map(|x| (!x.is_nan()).then_some(x))
+            answers
+                .map(|a| {
+                    if let Answer::Float(v) = a {
+                        (!v.is_nan()).then_some(v)
+                    } else {
+                        None
+                    }
+                })
                 .collect::<Float64Array>(),
         ),
     }])
 }
 
-/// Running state of one key's sweep.
+/// Running state without removal: Kahan sums in time order (as the batch kernels), Welford /
+/// Terriberry central moments for STD and SKEW, running MAX/MIN and MODE.
 #[derive(Default)]
 struct Acc {
+    counts: Counts,
     n: usize,
     sum: f64,
     comp: f64,
@@ -543,57 +649,49 @@ struct Acc {
     m3: f64,
     max: f64,
     min: f64,
-    trues: usize,
-    counts: HashMap<u32, usize>,
-    distinct: usize,
     mode: Option<u32>,
-    best: usize,
+    best: i64,
 }
 
-impl Acc {
-    fn add(&mut self, p: &Primitive, r: u32, vals: &[f64], ranks: &[u32], valid: bool) {
+impl Running for Acc {
+    fn change(&mut self, p: &Primitive, r: u32, x: &Inputs, d: i64) {
+        debug_assert_eq!(d, 1, "rows only enter without a window");
+        self.counts.change(p, r, x, d);
         match p {
-            Primitive::Count => self.n += valid as usize,
-            Primitive::Mode | Primitive::NumUnique => {
-                let v = ranks[r as usize];
+            Primitive::Count
+            | Primitive::PercentTrue
+            | Primitive::NumTrue
+            | Primitive::NumUnique => {}
+            Primitive::Mode => {
+                let v = x.ranks[r as usize];
                 if v == u32::MAX {
                     return;
                 }
-                let c = self.counts.entry(v).or_insert(0);
-                *c += 1;
-                if *c == 1 {
-                    self.distinct += 1;
-                }
-                if *c > self.best || (*c == self.best && self.mode.is_none_or(|m| v < m)) {
-                    self.best = *c;
+                let c = self.counts.counts[&v];
+                if c > self.best || (c == self.best && self.mode.is_none_or(|m| v < m)) {
+                    self.best = c;
                     self.mode = Some(v);
                 }
             }
-            Primitive::PercentTrue | Primitive::NumTrue => {
-                self.trues += (vals[r as usize] == 1.0) as usize
-            }
             _ => {
-                let x = vals[r as usize];
-                if x.is_nan() {
+                let v = x.vals[r as usize];
+                if v.is_nan() {
                     return;
                 }
                 if self.n == 0 {
-                    self.max = x;
-                    self.min = x;
+                    (self.max, self.min) = (v, v);
                 } else {
-                    self.max = self.max.max(x);
-                    self.min = self.min.min(x);
+                    self.max = self.max.max(v);
+                    self.min = self.min.min(v);
                 }
-                // Kahan sum, as the batch kernel, in the same (time) order.
-                let y = x - self.comp;
+                let y = v - self.comp;
                 let t = self.sum + y;
                 self.comp = (t - self.sum) - y;
                 self.sum = t;
-                // Running central moments (Welford, Terriberry).
                 let n1 = self.n as f64;
                 self.n += 1;
                 let n = self.n as f64;
-                let delta = x - self.mean;
+                let delta = v - self.mean;
                 let dn = delta / n;
                 let term = delta * dn * n1;
                 self.m3 += term * dn * (n - 2.0) - 3.0 * dn * self.m2;
@@ -603,131 +701,53 @@ impl Acc {
         }
     }
 
-    fn value(&self, p: &Primitive) -> f64 {
-        let n = self.n as f64;
-        match p {
-            Primitive::Sum => self.sum,
-            Primitive::Mean { .. } if self.n > 0 => self.sum / n,
-            Primitive::Max if self.n > 0 => self.max,
-            Primitive::Min if self.n > 0 => self.min,
-            Primitive::Std if self.n > 1 => (self.m2.max(0.0) / (n - 1.0)).sqrt(),
-            Primitive::Skew if self.n > 2 => {
-                // pandas nanskew, with its `_zero_out_fperr` on the moments.
-                let m2 = if self.m2.abs() < 1e-14 { 0.0 } else { self.m2 };
-                let m3 = if self.m3.abs() < 1e-14 { 0.0 } else { self.m3 };
-                if m2 == 0.0 {
-                    0.0
-                } else {
-                    (n * (n - 1.0).sqrt() / (n - 2.0)) * (m3 / m2.powf(1.5))
-                }
-            }
-            _ => f64::NAN,
-        }
+    fn answer(&self, p: &Primitive) -> Answer {
+        self.counts.answer(
+            p,
+            || self.mode,
+            || {
+                moments(
+                    p,
+                    self.n as f64,
+                    self.sum,
+                    self.max,
+                    self.min,
+                    self.m2,
+                    self.m3,
+                )
+            },
+        )
     }
 }
 
-/// Like [`sweep`] for rows that also stop counting (training window, use_previous): row `r`
-/// counts for a cutoff `t` from its time on while `t < his[r]`. Rows enter in time order and
-/// leave through a min-heap of their ends, so each row is added and removed once per key.
-fn sweep_windowed(
-    p: &Primitive,
-    inputs: &[ArrayRef],
-    rows: &[u32],
-    ranges: &[(usize, usize)],
-    his: &[i64],
-    req_t: &[i64],
-) -> std::result::Result<Vec<ArrayRef>, String> {
-    use arrow_array::Float64Array;
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let input = inputs.first().ok_or("aggregation without input")?;
-    let mut order: Vec<usize> = (0..ranges.len()).collect();
-    order.sort_by_key(|&q| (ranges[q].0, req_t[q], ranges[q].1));
-    let n = ranges.len();
-    let vals: Vec<f64> = if matches!(p, Primitive::Mode | Primitive::NumUnique | Primitive::Count) {
-        Vec::new()
-    } else {
-        primitives::to_f64(input)?
-    };
-    let ranks: Vec<u32> = if matches!(p, Primitive::Mode | Primitive::NumUnique) {
-        primitives::rank_codes(input)?
-    } else {
-        Vec::new()
-    };
-    let mut out_f = vec![f64::NAN; n];
-    let mut out_i: Vec<Option<i64>> = vec![None; n];
-    let mut out_r: Vec<Option<u32>> = vec![None; n];
-    let mut k = 0;
-    while k < order.len() {
-        let start = ranges[order[k]].0;
-        let mut acc = WAcc::default();
-        let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
-        let mut at = start;
-        while k < order.len() && ranges[order[k]].0 == start {
-            let q = order[k];
-            let t = req_t[q];
-            while at < ranges[q].1 {
-                let r = rows[at];
-                acc.change(p, r, &vals, &ranks, input.is_valid(r as usize), 1);
-                heap.push(Reverse((his[r as usize], r)));
-                at += 1;
+/// SUM, MEAN, MAX, MIN, STD (ddof 1) and pandas' bias-corrected SKEW (with `_zero_out_fperr`)
+/// from a count, a sum, extremes and central moments.
+fn moments(p: &Primitive, n: f64, sum: f64, max: f64, min: f64, m2: f64, m3: f64) -> f64 {
+    match p {
+        Primitive::Sum => sum,
+        Primitive::Mean { .. } if n > 0.0 => sum / n,
+        Primitive::Max if n > 0.0 => max,
+        Primitive::Min if n > 0.0 => min,
+        Primitive::Std if n > 1.0 => (m2.max(0.0) / (n - 1.0)).sqrt(),
+        Primitive::Skew if n > 2.0 => {
+            let m2 = if m2.abs() < 1e-14 { 0.0 } else { m2 };
+            let m3 = if m3.abs() < 1e-14 { 0.0 } else { m3 };
+            if m2 == 0.0 {
+                0.0
+            } else {
+                (n * (n - 1.0).sqrt() / (n - 2.0)) * (m3 / m2.powf(1.5))
             }
-            while let Some(&Reverse((h, r))) = heap.peek() {
-                if h > t {
-                    break;
-                }
-                acc.change(p, r, &vals, &ranks, input.is_valid(r as usize), -1);
-                heap.pop();
-            }
-            match p {
-                Primitive::Count => out_i[q] = Some(acc.valid),
-                Primitive::NumTrue => out_i[q] = Some(acc.trues),
-                Primitive::NumUnique => {
-                    out_i[q] = (acc.rows > 0)
-                        .then(|| acc.counts.values().filter(|&&c| c > 0).count() as i64)
-                }
-                Primitive::Mode => {
-                    out_r[q] = acc
-                        .counts
-                        .iter()
-                        .filter(|(_, &c)| c > 0)
-                        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                        .map(|(&v, _)| v)
-                }
-                Primitive::PercentTrue => {
-                    out_f[q] = if acc.rows > 0 {
-                        acc.trues as f64 / acc.rows as f64
-                    } else {
-                        f64::NAN
-                    }
-                }
-                _ => out_f[q] = acc.value(p),
-            }
-            k += 1;
         }
+        _ => f64::NAN,
     }
-    Ok(vec![match p {
-        Primitive::Count | Primitive::NumTrue | Primitive::NumUnique => {
-            Arc::new(Int64Array::from(out_i)) as ArrayRef
-        }
-        Primitive::Mode => primitives::decode_codes(input, out_r)?,
-        _ => Arc::new(
-            out_f
-                .into_iter()
-                .map(|x| (!x.is_nan()).then_some(x))
-                .collect::<Float64Array>(),
-        ),
-    }])
 }
 
-/// Running state with removal: counts, Kahan sums, power sums about a shift (for STD and
-/// SKEW), and a multiset of values (for MAX and MIN).
+/// Running state with removal: Kahan sums, power sums about a shift (for STD and SKEW), and a
+/// multiset of values (for MAX and MIN).
 #[derive(Default)]
 struct WAcc {
-    rows: i64,
-    valid: i64,
+    counts: Counts,
     n: i64,
-    trues: i64,
     sum: f64,
     comp: f64,
     shift: Option<f64>,
@@ -735,86 +755,59 @@ struct WAcc {
     s2: f64,
     s3: f64,
     values: std::collections::BTreeMap<i64, (f64, i64)>,
-    counts: HashMap<u32, i64>,
 }
 
-impl WAcc {
-    fn change(&mut self, p: &Primitive, r: u32, vals: &[f64], ranks: &[u32], valid: bool, d: i64) {
-        self.rows += d;
-        self.valid += if valid { d } else { 0 };
-        match p {
-            Primitive::Count => {}
-            Primitive::Mode | Primitive::NumUnique => {
-                let v = ranks[r as usize];
-                if v != u32::MAX {
-                    *self.counts.entry(v).or_insert(0) += d;
-                }
-            }
-            Primitive::PercentTrue | Primitive::NumTrue => {
-                self.trues += if vals[r as usize] == 1.0 { d } else { 0 }
-            }
-            _ => {
-                let x = vals[r as usize];
-                if x.is_nan() {
-                    return;
-                }
-                self.n += d;
-                let y = d as f64 * x - self.comp;
-                let t = self.sum + y;
-                self.comp = (t - self.sum) - y;
-                self.sum = t;
-                let k = *self.shift.get_or_insert(x);
-                let z = x - k;
-                self.s1 += d as f64 * z;
-                self.s2 += d as f64 * z * z;
-                self.s3 += d as f64 * z * z * z;
-                let e = self
-                    .values
-                    .entry(crate::time::numeric_time_key(x))
-                    .or_insert((x, 0));
-                e.1 += d;
-                if e.1 == 0 {
-                    self.values.remove(&crate::time::numeric_time_key(x));
-                }
-            }
+impl Running for WAcc {
+    fn change(&mut self, p: &Primitive, r: u32, x: &Inputs, d: i64) {
+        self.counts.change(p, r, x, d);
+        if matches!(
+            p,
+            Primitive::Count
+                | Primitive::PercentTrue
+                | Primitive::NumTrue
+                | Primitive::NumUnique
+                | Primitive::Mode
+        ) {
+            return;
+        }
+        let v = x.vals[r as usize];
+        if v.is_nan() {
+            return;
+        }
+        self.n += d;
+        let y = d as f64 * v - self.comp;
+        let t = self.sum + y;
+        self.comp = (t - self.sum) - y;
+        self.sum = t;
+        let z = v - *self.shift.get_or_insert(v);
+        self.s1 += d as f64 * z;
+        self.s2 += d as f64 * z * z;
+        self.s3 += d as f64 * z * z * z;
+        let key = crate::time::numeric_time_key(v);
+        let e = self.values.entry(key).or_insert((v, 0));
+        e.1 += d;
+        if e.1 == 0 {
+            self.values.remove(&key);
         }
     }
 
-    fn value(&self, p: &Primitive) -> f64 {
+    fn answer(&self, p: &Primitive) -> Answer {
         let n = self.n as f64;
-        let m2 = || (self.s2 - self.s1 * self.s1 / n).max(0.0);
-        match p {
-            Primitive::Sum => {
-                if self.n == 0 {
-                    0.0
-                } else {
-                    self.sum
-                }
-            }
-            Primitive::Mean { .. } if self.n > 0 => self.sum / n,
-            Primitive::Max if self.n > 0 => self
-                .values
-                .values()
-                .next_back()
-                .map(|v| v.0)
-                .unwrap_or(f64::NAN),
-            Primitive::Min if self.n > 0 => {
-                self.values.values().next().map(|v| v.0).unwrap_or(f64::NAN)
-            }
-            Primitive::Std if self.n > 1 => (m2() / (n - 1.0)).sqrt(),
-            Primitive::Skew if self.n > 2 => {
-                let m3 = self.s3 - 3.0 * self.s1 * self.s2 / n + 2.0 * self.s1.powi(3) / (n * n);
-                let m2 = m2();
-                let m2 = if m2.abs() < 1e-14 { 0.0 } else { m2 };
-                let m3 = if m3.abs() < 1e-14 { 0.0 } else { m3 };
-                if m2 == 0.0 {
-                    0.0
-                } else {
-                    (n * (n - 1.0).sqrt() / (n - 2.0)) * (m3 / m2.powf(1.5))
-                }
-            }
-            _ => f64::NAN,
-        }
+        let m2 = self.s2 - self.s1 * self.s1 / n;
+        let m3 = self.s3 - 3.0 * self.s1 * self.s2 / n + 2.0 * self.s1.powi(3) / (n * n);
+        let max = self
+            .values
+            .values()
+            .next_back()
+            .map(|v| v.0)
+            .unwrap_or(f64::NAN);
+        let min = self.values.values().next().map(|v| v.0).unwrap_or(f64::NAN);
+        let sum = if self.n == 0 { 0.0 } else { self.sum };
+        self.counts.answer(
+            p,
+            || self.counts.mode(),
+            || moments(p, n, sum, max, min, m2, m3),
+        )
     }
 }
 
@@ -885,7 +878,18 @@ mod tests {
             (PercentTrue, &bools),
             (NumTrue, &bools),
         ] {
-            let a = sweep(&p, std::slice::from_ref(input), &rows, &ranges).unwrap();
+            let req_t: Vec<i64> = ranges.iter().map(|r| r.1 as i64).collect();
+            let keys: Vec<u32> = ranges.iter().map(|r| r.0 as u32).collect();
+            let a = sweep::<Acc>(
+                &p,
+                std::slice::from_ref(input),
+                &rows,
+                &ranges,
+                &keys,
+                &req_t,
+                None,
+            )
+            .unwrap();
             let b = primitives::aggregate(&p, std::slice::from_ref(input), &groups).unwrap();
             for i in 0..ranges.len() {
                 let (x, y) = (crate::matrix::cell(&a[0], i), crate::matrix::cell(&b[0], i));
@@ -959,13 +963,15 @@ mod tests {
             (PercentTrue, &bools),
             (NumTrue, &bools),
         ] {
-            let got = sweep_windowed(
+            let keys = vec![0u32; ranges.len()];
+            let got = sweep::<WAcc>(
                 &p,
                 std::slice::from_ref(input),
                 &rows,
                 &ranges,
-                &his,
+                &keys,
                 &req_t,
+                Some(&his),
             )
             .unwrap();
             let mut offsets = vec![0];
@@ -996,6 +1002,43 @@ mod tests {
                     _ => assert_eq!(x, y, "{p:?} request {q}"),
                 }
             }
+        }
+    }
+
+    /// Regression: a key with no rows has an empty range whose start can equal another key's;
+    /// grouping requests by range start gave it the other key's rows (COUNT 5 instead of 0).
+    #[test]
+    fn a_key_without_rows_gets_nothing_from_a_neighbour() {
+        let vals: ArrayRef = Arc::new(Float64Array::from(vec![1.0, 2.0, 3.0, 4.0, 5.0]));
+        let rows: Vec<u32> = (0..5).collect();
+        // Key 0 owns rows 0..5 and asks at cutoffs 1 and 9; key 1 owns nothing and asks at 5.
+        let ranges = vec![(0, 2), (0, 0), (0, 5)];
+        let keys = vec![0, 1, 0];
+        let req_t = vec![1, 5, 9];
+        for ends in [None, Some(vec![i64::MAX; 5])] {
+            let out = match &ends {
+                None => sweep::<Acc>(
+                    &Primitive::Count,
+                    std::slice::from_ref(&vals),
+                    &rows,
+                    &ranges,
+                    &keys,
+                    &req_t,
+                    None,
+                ),
+                Some(e) => sweep::<WAcc>(
+                    &Primitive::Count,
+                    std::slice::from_ref(&vals),
+                    &rows,
+                    &ranges,
+                    &keys,
+                    &req_t,
+                    Some(e),
+                ),
+            }
+            .unwrap();
+            let counts: Vec<String> = (0..3).map(|q| crate::matrix::cell(&out[0], q)).collect();
+            assert_eq!(counts, vec!["2", "0", "5"]);
         }
     }
 }
