@@ -562,9 +562,8 @@ fn merge(
         .iter()
         .map(|&t| Query { row: None, time: t })
         .collect();
-    let es_schema_only = EntitySet::empty(shards.schema.clone())?;
     matrix::assemble(
-        &es_schema_only,
+        &shards.schema,
         target,
         graph,
         &queries,

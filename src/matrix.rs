@@ -47,7 +47,7 @@ pub fn calculate_feature_matrix(
     let (queries, ids, extra) = queries_for(es, target, cutoff, &opts.time)?;
     let values = calc::calculate(es, graph, &queries, &opts.time)?;
     assemble(
-        es,
+        &es.schema,
         target,
         graph,
         &queries,
@@ -127,7 +127,7 @@ pub fn queries_for(
 /// Puts the matrix together: index, optional time, feature outputs, label columns.
 #[allow(clippy::too_many_arguments)]
 pub fn assemble(
-    es: &EntitySet,
+    schema: &crate::schema::EntitySetSchema,
     target: usize,
     graph: &FeatureGraph,
     queries: &[Query],
@@ -136,9 +136,9 @@ pub fn assemble(
     extra: Columns,
     in_index: bool,
 ) -> Result<RecordBatch> {
-    let mut cols: Columns = vec![(es.schema.dataframes[target].index.clone(), ids)];
+    let mut cols: Columns = vec![(schema.dataframes[target].index.clone(), ids)];
     if in_index {
-        let times: ArrayRef = if es.schema.numeric_time() {
+        let times: ArrayRef = if schema.numeric_time() {
             let v: Vec<f64> = queries
                 .iter()
                 .map(|q| crate::time::numeric_time_value(q.time))
