@@ -228,37 +228,114 @@ pub fn write_matrix(batch: &RecordBatch, path: &Path) -> Result<()> {
 
 /// One cell as pandas' `to_csv` writes it (missing → empty).
 pub fn cell(a: &ArrayRef, i: usize) -> String {
+    let mut s = String::new();
+    write_cell(a, i, &mut s);
+    s
+}
+
+/// Appends one cell as pandas' `to_csv` writes it (missing → nothing).
+fn write_cell(a: &ArrayRef, i: usize, out: &mut String) {
     if a.is_null(i) {
-        return String::new();
+        return;
     }
     match a.data_type() {
-        DataType::Float64 => {
-            let v = a.as_primitive::<Float64Type>().value(i);
-            if v.fract() == 0.0 && v.abs() < 1e16 {
-                format!("{v:.1}")
-            } else {
-                format!("{v}")
-            }
+        DataType::Float64 => python_float(a.as_primitive::<Float64Type>().value(i), out),
+        DataType::Int64 => {
+            out.push_str(itoa::Buffer::new().format(a.as_primitive::<Int64Type>().value(i)))
         }
-        DataType::Int64 => a.as_primitive::<Int64Type>().value(i).to_string(),
-        DataType::Boolean => if a.as_boolean().value(i) {
+        DataType::Boolean => out.push_str(if a.as_boolean().value(i) {
             "True"
         } else {
             "False"
-        }
-        .to_string(),
-        DataType::Timestamp(_, _) => {
-            format_datetime(a.as_primitive::<TimestampNanosecondType>().value(i))
-        }
-        DataType::Utf8 => a.as_string::<i32>().value(i).to_string(),
+        }),
+        DataType::Timestamp(_, _) => out.push_str(&format_datetime(
+            a.as_primitive::<TimestampNanosecondType>().value(i),
+        )),
+        DataType::Utf8 => out.push_str(a.as_string::<i32>().value(i)),
         DataType::Dictionary(_, _) => {
             let d = a.as_dictionary::<Int32Type>();
             let k = d.keys().value(i) as usize;
-            cell(d.values(), k)
+            write_cell(d.values(), k, out)
         }
-        _ => arrow_cast::display::ArrayFormatter::try_new(a.as_ref(), &Default::default())
-            .map(|f| f.value(i).to_string())
-            .unwrap_or_default(),
+        _ => {
+            if let Ok(f) =
+                arrow_cast::display::ArrayFormatter::try_new(a.as_ref(), &Default::default())
+            {
+                out.push_str(&f.value(i).to_string())
+            }
+        }
+    }
+}
+
+/// Appends `repr(v)` as Python writes a float: the shortest digits that read back as `v`, in
+/// positional notation when the decimal point falls within 16 digits of them
+/// (`1000000000000000.0`, `0.0001`), else in scientific notation (`1e+16`, `1.5e-05`).
+fn python_float(v: f64, out: &mut String) {
+    if !v.is_finite() {
+        // pandas writes NaN as a missing value.
+        out.push_str(if v.is_nan() {
+            ""
+        } else if v > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        });
+        return;
+    }
+    let mut buf = ryu::Buffer::new();
+    let s = buf.format_finite(v);
+    let (s, negative) = match s.strip_prefix('-') {
+        Some(rest) => (rest, true),
+        None => (s, false),
+    };
+    let (mantissa, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // v = 0.DIGITS × 10^decpt
+    let (digits, decpt): (String, i32) = if int.trim_start_matches('0').is_empty() {
+        let zeros = frac.len() - frac.trim_start_matches('0').len();
+        (frac[zeros..].to_string(), exp - zeros as i32)
+    } else {
+        let int = int.trim_start_matches('0');
+        (format!("{int}{frac}"), int.len() as i32 + exp)
+    };
+    let digits = digits.trim_end_matches('0');
+    if negative {
+        out.push('-');
+    }
+    if digits.is_empty() {
+        out.push_str("0.0");
+        return;
+    }
+    let n = digits.len() as i32;
+    if decpt > -4 && decpt <= 16 {
+        if decpt <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-decpt) as usize));
+            out.push_str(digits);
+        } else if decpt >= n {
+            out.push_str(digits);
+            out.extend(std::iter::repeat_n('0', (decpt - n) as usize));
+            out.push_str(".0");
+        } else {
+            out.push_str(&digits[..decpt as usize]);
+            out.push('.');
+            out.push_str(&digits[decpt as usize..]);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if n > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let e = decpt - 1;
+        out.push_str(if e < 0 { "e-" } else { "e+" });
+        if e.abs() < 10 {
+            out.push('0');
+        }
+        out.push_str(itoa::Buffer::new().format(e.abs()));
     }
 }
 
@@ -266,12 +343,49 @@ pub fn cell(a: &ArrayRef, i: usize) -> String {
 pub fn write_csv(batch: &RecordBatch, out: &mut impl Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(batch.schema().fields().iter().map(|f| f.name().as_str()))?;
-    let mut rec = Vec::with_capacity(batch.num_columns());
+    let mut field = String::new();
     for i in 0..batch.num_rows() {
-        rec.clear();
-        rec.extend(batch.columns().iter().map(|c| cell(c, i)));
-        w.write_record(&rec)?;
+        for c in batch.columns() {
+            field.clear();
+            write_cell(c, i, &mut field);
+            w.write_field(&field)?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::python_float;
+
+    #[test]
+    fn floats_are_written_as_python_repr_writes_them() {
+        // Each pair: a value and Python 3.11's repr() of it.
+        let cases = [
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (123.456, "123.456"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1.2345678901234568e17, "1.2345678901234568e+17"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (-2.5e-5, "-2.5e-05"),
+            (1234567.0, "1234567.0"),
+            (9007199254740993.0, "9007199254740992.0"),
+            (f64::INFINITY, "inf"),
+            (f64::NAN, ""),
+        ];
+        for (v, want) in cases {
+            let mut s = String::new();
+            python_float(v, &mut s);
+            assert_eq!(s, want, "{v:e}");
+        }
+    }
 }

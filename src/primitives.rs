@@ -304,6 +304,14 @@ impl Groups {
     }
 }
 
+/// [`to_f64`] without a copy for a Float64 array without missing values.
+pub fn f64_values(a: &ArrayRef) -> Result<arrow_buffer::ScalarBuffer<f64>, String> {
+    match a.as_primitive_opt::<Float64Type>() {
+        Some(x) if x.null_count() == 0 => Ok(x.values().clone()),
+        _ => to_f64(a).map(Into::into),
+    }
+}
+
 /// Missing values are NaN here, as in pandas.
 pub fn to_f64(a: &ArrayRef) -> Result<Vec<f64>, String> {
     let n = a.len();

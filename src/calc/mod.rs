@@ -60,8 +60,35 @@ enum Link {
 
 struct Frame {
     rows: Vec<u32>,
-    times: Vec<i64>,
+    times: Times,
     link: Link,
+}
+
+/// The cutoff of each frame entry: one for all (no cutoff table, or a single cutoff time, which
+/// then stays single at every node) or one per entry.
+enum Times {
+    Uniform(i64),
+    PerEntry(Vec<i64>),
+}
+
+impl Times {
+    fn get(&self, e: usize) -> i64 {
+        match self {
+            Times::Uniform(t) => *t,
+            Times::PerEntry(v) => v[e],
+        }
+    }
+
+    fn iter(&self, len: usize) -> impl Iterator<Item = i64> + '_ {
+        (0..len).map(move |e| self.get(e))
+    }
+
+    fn to_vec(&self, len: usize) -> Vec<i64> {
+        match self {
+            Times::Uniform(t) => vec![*t; len],
+            Times::PerEntry(v) => v.clone(),
+        }
+    }
 }
 
 /// Computes the requested features for each query; one array per output column, in feature order.
@@ -172,7 +199,7 @@ struct Calc<'a> {
     /// aggregation over that path.
     plain_groups: HashMap<(usize, usize), Arc<Groups>>,
     /// Numeric inputs as f64, shared by every aggregation of the same input.
-    numeric: HashMap<(usize, usize), Arc<Vec<f64>>>,
+    numeric: HashMap<(usize, usize), arrow_buffer::ScalarBuffer<f64>>,
     /// Values computed elsewhere.
     given: Option<&'a Given>,
 }
@@ -234,6 +261,7 @@ impl<'a> Calc<'a> {
         let mut rows = Vec::new();
         let mut times = Vec::new();
         let mut entry_of_query = Vec::with_capacity(queries.len());
+        let uniform = queries.windows(2).all(|w| w[0].time == w[1].time);
         for q in queries {
             match q.row {
                 Some(r) if self.visible(root_df, r, q.time) => {
@@ -244,6 +272,10 @@ impl<'a> Calc<'a> {
                 _ => entry_of_query.push(NO_ROW),
             }
         }
+        let times = match (uniform, times.first()) {
+            (true, Some(&t)) => Times::Uniform(t),
+            _ => Times::PerEntry(times),
+        };
         self.frames.push(Frame {
             rows,
             times,
@@ -268,8 +300,10 @@ impl<'a> Calc<'a> {
         let prefix_only = self.opts.training_window.is_none();
         let mut offsets = Vec::with_capacity(parent.rows.len() + 1);
         let (mut rows, mut times) = (Vec::new(), Vec::new());
+        let per_entry = matches!(parent.times, Times::PerEntry(_));
         offsets.push(0u32);
-        for (&p, &t) in parent.rows.iter().zip(&parent.times) {
+        for (e, &p) in parent.rows.iter().enumerate() {
+            let t = parent.times.get(e);
             let kids = children.of(p);
             match times_of {
                 // Children are in time order with missing times last: the visible ones are a prefix.
@@ -280,19 +314,27 @@ impl<'a> Calc<'a> {
                         x != NULL_TIME && if incl { x <= t } else { x < t }
                     });
                     rows.extend_from_slice(&kids[..end]);
-                    times.extend(std::iter::repeat_n(t, end));
+                    if per_entry {
+                        times.extend(std::iter::repeat_n(t, end));
+                    }
                 }
                 _ => {
                     for &c in kids {
                         if self.visible(df, c, t) {
                             rows.push(c);
-                            times.push(t);
+                            if per_entry {
+                                times.push(t);
+                            }
                         }
                     }
                 }
             }
             offsets.push(rows.len() as u32);
         }
+        let times = match parent.times {
+            Times::Uniform(t) => Times::Uniform(t),
+            Times::PerEntry(_) => Times::PerEntry(times),
+        };
         Frame {
             rows,
             times,
@@ -302,10 +344,33 @@ impl<'a> Calc<'a> {
 
     fn forward(&self, child: &Frame, rel: usize, df: usize) -> Frame {
         let parent_rows = self.es.parent_rows(rel);
-        let mut seen: HashMap<(u32, i64), u32> = HashMap::default();
         let (mut rows, mut times) = (Vec::new(), Vec::new());
         let mut map = Vec::with_capacity(child.rows.len());
-        for (&c, &t) in child.rows.iter().zip(&child.times) {
+        if let Times::Uniform(t) = child.times {
+            // One cutoff: parents are deduplicated by row alone.
+            let mut entry_of_row = vec![NO_ROW; self.es.num_rows(df)];
+            for &c in &child.rows {
+                let p = parent_rows[c as usize];
+                if p == NO_ROW || !self.visible(df, p, t) {
+                    map.push(NO_ROW);
+                    continue;
+                }
+                let e = &mut entry_of_row[p as usize];
+                if *e == NO_ROW {
+                    *e = rows.len() as u32;
+                    rows.push(p);
+                }
+                map.push(*e);
+            }
+            return Frame {
+                rows,
+                times: Times::Uniform(t),
+                link: Link::Forward { map },
+            };
+        }
+        let mut seen: HashMap<(u32, i64), u32> = HashMap::default();
+        for (e, &c) in child.rows.iter().enumerate() {
+            let t = child.times.get(e);
             let p = parent_rows[c as usize];
             if p == NO_ROW || !self.visible(df, p, t) {
                 map.push(NO_ROW);
@@ -320,7 +385,7 @@ impl<'a> Calc<'a> {
         }
         Frame {
             rows,
-            times,
+            times: Times::PerEntry(times),
             link: Link::Forward { map },
         }
     }
@@ -354,8 +419,9 @@ impl<'a> Calc<'a> {
                 for &b in bases {
                     inputs.push(self.value(node, b)?[0].clone());
                 }
-                let mut out = primitives::transform(primitive, &inputs, &self.frames[node].times)
-                    .map_err(err)?;
+                let mut out =
+                    primitives::transform(primitive, &inputs, &self.cutoffs_for(primitive, node))
+                        .map_err(err)?;
                 if let Kind::GroupByTransform { groupby, .. } = &feat.kind {
                     // Rows whose group key is missing are skipped (`_calculate_groupby_features`).
                     let keys = self.value(node, *groupby)?[0].clone();
@@ -439,20 +505,16 @@ impl<'a> Calc<'a> {
                     (Some(&b), true) => Some(match self.numeric.get(&(leaf, b)) {
                         Some(v) => v.clone(),
                         None => {
-                            let v = Arc::new(primitives::to_f64(&inputs[0]).map_err(err)?);
+                            let v = primitives::f64_values(&inputs[0]).map_err(err)?;
                             self.numeric.insert((leaf, b), v.clone());
                             v
                         }
                     }),
                     _ => None,
                 };
-                let out = primitives::aggregate_with(
-                    primitive,
-                    &inputs,
-                    &groups,
-                    numeric.as_deref().map(Vec::as_slice),
-                )
-                .map_err(err)?;
+                let out =
+                    primitives::aggregate_with(primitive, &inputs, &groups, numeric.as_deref())
+                        .map_err(err)?;
                 let d = primitive.default_value();
                 out.iter().map(|a| fill_default(a, d)).collect()
             }
@@ -461,6 +523,15 @@ impl<'a> Calc<'a> {
         let v = Arc::new(values);
         self.memo[node].insert(f, v.clone());
         Ok(v)
+    }
+
+    /// The cutoff of each entry of `node`'s frame for a transform that reads it (AGE), else none.
+    fn cutoffs_for(&self, primitive: &primitives::Primitive, node: usize) -> Vec<i64> {
+        let frame = &self.frames[node];
+        match primitive {
+            primitives::Primitive::Age => frame.times.to_vec(frame.rows.len()),
+            _ => Vec::new(),
+        }
     }
 
     fn given_values(
@@ -478,8 +549,8 @@ impl<'a> Calc<'a> {
                 .map_err(|e| e.to_string())?;
         let idx: UInt32Array = crate::entityset::keys::key_values(&keys)
             .into_iter()
-            .zip(&frame.times)
-            .map(|(k, &t)| k.and_then(|k| g.index.get(&(k, t)).copied()))
+            .zip(frame.times.iter(frame.rows.len()))
+            .map(|(k, t)| k.and_then(|k| g.index.get(&(k, t)).copied()))
             .collect();
         if idx.null_count() > 0 {
             return Err(format!(
@@ -522,8 +593,8 @@ impl<'a> Calc<'a> {
             let mask: arrow_array::BooleanArray = frame
                 .rows
                 .iter()
-                .zip(&frame.times)
-                .map(|(&r, &t)| Some(st[r as usize] != NULL_TIME && st[r as usize] >= t))
+                .zip(frame.times.iter(frame.rows.len()))
+                .map(|(&r, t)| Some(st[r as usize] != NULL_TIME && st[r as usize] >= t))
                 .collect();
             out = arrow_select::nullif::nullif(&out, &mask).map_err(|e| e.to_string())?;
         }
@@ -573,7 +644,7 @@ impl<'a> Calc<'a> {
         };
         g.offsets.push(0);
         for e in 0..parent.rows.len() {
-            let t = parent.times[e];
+            let t = parent.times.get(e);
             let start = g.rows.len();
             for j in offsets[e]..offsets[e + 1] {
                 if let Some(m) = mask {
@@ -653,7 +724,7 @@ pub fn requests(
         let keys =
             arrow_select::take::take(col.as_ref(), &UInt32Array::from(frame.rows.clone()), None)
                 .map_err(|e| Error::arrow("outer requests", e))?;
-        out.push((f, keys, frame.times.clone()));
+        out.push((f, keys, frame.times.to_vec(frame.rows.len())));
     }
     Ok(out)
 }

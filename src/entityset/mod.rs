@@ -12,6 +12,7 @@ pub use read::{category_column, is_na, read_schema, scan_dataframe, CHUNK_ROWS};
 use arrow_array::cast::AsArray;
 use arrow_array::types::TimestampNanosecondType;
 use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_buffer::ScalarBuffer;
 
 use crate::error::{Error, Result};
 use crate::schema::{EntitySetSchema, Relationship};
@@ -52,8 +53,8 @@ impl Children {
 struct Index {
     /// Built on first use: a large child table (transactions) is never looked up by its index.
     keys: Vec<std::sync::OnceLock<KeyMap>>,
-    times: Vec<Option<Vec<i64>>>,
-    ltis: Vec<Option<Vec<i64>>>,
+    times: Vec<Option<ScalarBuffer<i64>>>,
+    ltis: Vec<Option<ScalarBuffer<i64>>>,
     parent_rows: Vec<Vec<u32>>,
     children: Vec<Children>,
     orphans: Vec<usize>,
@@ -110,6 +111,15 @@ fn resolve_foreign_keys(fk: &ArrayRef, parent: &KeyMap) -> (Vec<u32>, usize) {
     }
     let out = key_values(fk).into_iter().map(&mut resolve).collect();
     (out, orphans)
+}
+
+/// [`time_values`] without a copy when the column is a Datetime without missing values (the
+/// buffer is shared, e.g. with a memory-mapped shard).
+pub fn time_buffer(col: &ArrayRef) -> ScalarBuffer<i64> {
+    match col.as_primitive_opt::<TimestampNanosecondType>() {
+        Some(a) if a.null_count() == 0 => a.values().clone(),
+        _ => ScalarBuffer::from(time_values(col)),
+    }
 }
 
 /// Times as the calculator compares them: ns since the epoch for Datetimes, an order-preserving
@@ -177,10 +187,10 @@ impl EntitySet {
             index.keys.push(cell);
             index
                 .times
-                .push(df.time_index.as_ref().map(|t| time_values(col(t))));
+                .push(df.time_index.as_ref().map(|t| time_buffer(col(t))));
             index
                 .ltis
-                .push(df.last_time_index.as_ref().map(|t| time_values(col(t))));
+                .push(df.last_time_index.as_ref().map(|t| time_buffer(col(t))));
         }
         for r in &schema.relationships {
             let p = schema
