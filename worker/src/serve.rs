@@ -46,6 +46,7 @@ pub fn serve(handler: &mut Handler<'_>) -> Result<(), ServeError> {
     if let Some(limit) = parse_env::<u64>(ENV_MEMORY_LIMIT, "a number of bytes")? {
         limit_address_space(limit)?;
     }
+    sys::keep_freed_memory();
 
     let to_coordinator = IpcSender::<FromWorker>::connect(server).map_err(ServeError::Connect)?;
     let (requests, from_coordinator) = ipc::channel::<Request>().map_err(ServeError::Connect)?;
