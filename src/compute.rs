@@ -46,9 +46,14 @@ pub enum Phase {
         given: Vec<(usize, serde_bytes::ByteBuf)>,
     },
     /// For aggregations across parts: the part's rows (contributions) and needs (requests).
+    /// Aggregations whose inputs depend on the cutoff take two such rounds: the first collects
+    /// only requests; the second gives every part all requests (`at`) and collects the rows
+    /// evaluated at those cutoffs.
     Outer {
         /// The aggregations.
         specs: Vec<crate::outer::OuterSpec>,
+        /// Per feature, the (`__key`, `__time`) requests of all parts (an IPC stream).
+        at: Vec<(usize, serde_bytes::ByteBuf)>,
     },
 }
 
@@ -160,7 +165,7 @@ pub fn handle_job(
         }
     };
     let given_bytes = match &job.phase {
-        Phase::Outer { specs } => return outer_reply(&es, &job, &queries, specs),
+        Phase::Outer { specs, at } => return outer_reply(&es, &job, &queries, specs, at),
         Phase::Matrix { given } => given,
     };
     let mut given = calc::Given::default();
@@ -207,17 +212,37 @@ fn outer_reply(
     job: &Job,
     queries: &[Query],
     specs: &[crate::outer::OuterSpec],
+    at: &[(usize, serde_bytes::ByteBuf)],
 ) -> Result<Vec<u8>> {
     let set: std::collections::HashSet<usize> = specs.iter().map(|s| s.feature).collect();
     let mut requests: HashMap<usize, (Vec<ArrayRef>, Vec<i64>)> = HashMap::new();
-    for (f, keys, times) in calc::requests(es, &job.graph, queries, &job.time, &set)? {
-        let e = requests.entry(f).or_default();
-        e.0.push(keys);
-        e.1.extend(times);
+    if at.is_empty() {
+        for (f, keys, times) in calc::requests(es, &job.graph, queries, &job.time, &set)? {
+            let e = requests.entry(f).or_default();
+            e.0.push(keys);
+            e.1.extend(times);
+        }
     }
     let mut reply: OuterReply = Vec::new();
     for spec in specs {
-        let c = crate::outer::contributions(es, &job.graph, spec, &job.time)?;
+        // Rows of an aggregation with cutoff-dependent inputs come in the second round.
+        let c = match at.iter().find(|(f, _)| *f == spec.feature) {
+            Some((_, r)) => Some(crate::outer::contributions_at(
+                es,
+                &job.graph,
+                spec,
+                &job.time,
+                &from_ipc_bytes(r)?,
+            )?),
+            None if spec.timed => None,
+            None => Some(crate::outer::contributions(
+                es, &job.graph, spec, &job.time,
+            )?),
+        };
+        let c = match c {
+            Some(c) => ipc_bytes(&c)?,
+            None => Vec::new(),
+        };
         let (keys, times) = requests.remove(&spec.feature).unwrap_or_default();
         let parent = &es.schema.relationships[spec.relationship].parent_dataframe_name;
         let keys = if keys.is_empty() {
@@ -241,7 +266,7 @@ fn outer_reply(
         .map_err(|e| Error::arrow("requests", e))?;
         reply.push((
             spec.feature,
-            serde_bytes::ByteBuf::from(ipc_bytes(&c)?),
+            serde_bytes::ByteBuf::from(c),
             serde_bytes::ByteBuf::from(ipc_bytes(&r)?),
         ));
     }
@@ -375,37 +400,28 @@ fn outer_round(
     opts: &MatrixOptions,
     exec: &mut dyn Executor,
 ) -> Result<Vec<(usize, serde_bytes::ByteBuf)>> {
-    let payloads = jobs
-        .iter()
-        .enumerate()
-        .map(|(i, j)| {
-            let mut j = j.clone();
-            j.phase = Phase::Outer {
-                specs: specs.to_vec(),
-            };
-            Ok((i as u64, encode_job(&j)?))
-        })
-        .collect::<Result<Vec<_>>>()?;
     let mut contributions: Vec<Vec<RecordBatch>> = vec![Vec::new(); specs.len()];
-    let mut requests: Vec<Vec<(ArrayRef, Vec<i64>)>> = vec![Vec::new(); specs.len()];
-    for (_, bytes) in exec.run(payloads)? {
-        let (reply, _): (OuterReply, usize) =
-            bincode::serde::decode_from_slice(&bytes, config())
-                .map_err(|e| Error::Worker(format!("decoding a part's rows: {e}")))?;
-        for (f, c, r) in reply {
-            let s = specs
-                .iter()
-                .position(|s| s.feature == f)
-                .ok_or_else(|| Error::Worker(format!("a part answered for feature {f}")))?;
-            contributions[s].push(from_ipc_bytes(&c)?);
-            let r = from_ipc_bytes(&r)?;
-            let times = r
-                .column(1)
-                .as_any()
-                .downcast_ref::<arrow_array::Int64Array>()
-                .ok_or_else(|| Error::Worker("malformed requests".into()))?;
-            requests[s].push((r.column(0).clone(), times.values().to_vec()));
+    let mut requests: Vec<Requests> = vec![Vec::new(); specs.len()];
+    outer_pass(
+        specs,
+        &[],
+        jobs,
+        exec,
+        &mut contributions,
+        Some(&mut requests),
+    )?;
+    // Aggregations with cutoff-dependent inputs: every part evaluates its rows at the cutoffs
+    // all parts requested for their keys.
+    let mut at = Vec::new();
+    for (s, spec) in specs.iter().enumerate() {
+        if spec.timed {
+            let batch =
+                distinct_requests(&requests[s], crate::outer::key_is_int(&shards.schema, spec))?;
+            at.push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&batch)?)));
         }
+    }
+    if !at.is_empty() {
+        outer_pass(specs, &at, jobs, exec, &mut contributions, None)?;
     }
     let mut given = Vec::new();
     for (s, spec) in specs.iter().enumerate() {
@@ -443,6 +459,112 @@ fn outer_round(
         given.push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)));
     }
     Ok(given)
+}
+
+/// Each part's (keys, cutoffs) requests for one aggregation.
+type Requests = Vec<(ArrayRef, Vec<i64>)>;
+
+/// One round of [`Phase::Outer`] over all parts: adds each part's contributions (and requests).
+fn outer_pass(
+    specs: &[crate::outer::OuterSpec],
+    at: &[(usize, serde_bytes::ByteBuf)],
+    jobs: &[Job],
+    exec: &mut dyn Executor,
+    contributions: &mut [Vec<RecordBatch>],
+    mut requests: Option<&mut [Requests]>,
+) -> Result<()> {
+    let specs_now: Vec<crate::outer::OuterSpec> = specs
+        .iter()
+        .filter(|s| at.is_empty() || at.iter().any(|(f, _)| *f == s.feature))
+        .cloned()
+        .collect();
+    let payloads = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| {
+            let mut j = j.clone();
+            j.phase = Phase::Outer {
+                specs: specs_now.clone(),
+                at: at.to_vec(),
+            };
+            Ok((i as u64, encode_job(&j)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for (_, bytes) in exec.run(payloads)? {
+        let (reply, _): (OuterReply, usize) =
+            bincode::serde::decode_from_slice(&bytes, config())
+                .map_err(|e| Error::Worker(format!("decoding a part's rows: {e}")))?;
+        for (f, c, r) in reply {
+            let s = specs
+                .iter()
+                .position(|s| s.feature == f)
+                .ok_or_else(|| Error::Worker(format!("a part answered for feature {f}")))?;
+            if !c.is_empty() {
+                contributions[s].push(from_ipc_bytes(&c)?);
+            }
+            if let Some(requests) = requests.as_deref_mut() {
+                let r = from_ipc_bytes(&r)?;
+                let times = r
+                    .column(1)
+                    .as_any()
+                    .downcast_ref::<arrow_array::Int64Array>()
+                    .ok_or_else(|| Error::Worker("malformed requests".into()))?;
+                requests[s].push((r.column(0).clone(), times.values().to_vec()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// All parts' requests for one aggregation, each (key, cutoff) once, as `__key`, `__time`.
+fn distinct_requests(requests: &[(ArrayRef, Vec<i64>)], int: bool) -> Result<RecordBatch> {
+    let mut seen = std::collections::HashSet::new();
+    let mut picked: Vec<(usize, u32)> = Vec::new();
+    for (p, (keys, times)) in requests.iter().enumerate() {
+        for (i, k) in key_values(keys).into_iter().enumerate() {
+            let Some(k) = k.and_then(|k| crate::entityset::keys::coerce(k, int)) else {
+                continue;
+            };
+            if seen.insert((k, times[i])) {
+                picked.push((p, i as u32));
+            }
+        }
+    }
+    let (keys, times): (Vec<ArrayRef>, Vec<i64>) = if requests.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let mut keys = Vec::new();
+        let mut times = Vec::new();
+        for (p, (k, t)) in requests.iter().enumerate() {
+            let idx = UInt32Array::from(
+                picked
+                    .iter()
+                    .filter(|(q, _)| *q == p)
+                    .map(|&(_, i)| i)
+                    .collect::<Vec<_>>(),
+            );
+            keys.push(
+                arrow_select::take::take(k.as_ref(), &idx, None)
+                    .map_err(|e| Error::arrow("requests", e))?,
+            );
+            times.extend(idx.values().iter().map(|&i| t[i as usize]));
+        }
+        (keys, times)
+    };
+    let refs: Vec<&dyn Array> = keys.iter().map(|k| k.as_ref()).collect();
+    let keys = if refs.is_empty() {
+        arrow_array::new_empty_array(&arrow_schema::DataType::Int64)
+    } else {
+        arrow_select::concat::concat(&refs).map_err(|e| Error::arrow("requests", e))?
+    };
+    RecordBatch::try_from_iter([
+        ("__key", keys),
+        (
+            "__time",
+            Arc::new(arrow_array::Int64Array::from(times)) as ArrayRef,
+        ),
+    ])
+    .map_err(|e| Error::arrow("requests", e))
 }
 
 /// Instance id → part, from each part's target dataframe index.

@@ -28,6 +28,31 @@ pub struct OuterSpec {
     pub relationship: usize,
     /// Its whole path, as relationship positions (the steps after the first keep rows together).
     pub path: Vec<usize>,
+    /// Its inputs (or `where`) depend on the cutoff time: AGE, direct features of parents,
+    /// nested aggregations, columns under a secondary time index. The parts then evaluate them
+    /// at each cutoff requested for the row's outer key ([`contributions_at`]).
+    pub timed: bool,
+    /// The child dataframe is outside the tree (e.g. `stores` in `regions.COUNT(stores)` when
+    /// split by customers): its rows are copied into every part that refers to them, so the
+    /// parts send each row's index (`__row`) and the coordinator counts each row once.
+    pub copied: bool,
+}
+
+/// Whether the outer keys of `spec` (the index of its first relationship's parent) are integers.
+pub fn key_is_int(schema: &crate::schema::EntitySetSchema, spec: &OuterSpec) -> bool {
+    let rel = &schema.relationships[spec.relationship];
+    schema
+        .dataframe(&rel.parent_dataframe_name)
+        .and_then(|p| p.column(&p.index))
+        .is_some_and(|c| c.storage() == crate::schema::Storage::Int64)
+}
+
+/// The graph that computes an aggregation's inputs (and `where` mask) on its child dataframe.
+fn inputs_graph(graph: &FeatureGraph, bases: &[usize], where_: &Option<usize>) -> FeatureGraph {
+    FeatureGraph {
+        features: graph.features.clone(),
+        requested: bases.iter().chain(where_.iter()).copied().collect(),
+    }
 }
 
 const NO_KEY: u32 = u32::MAX;
@@ -153,19 +178,13 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
             .iter()
             .map(|x| empty.relationship_position(x).expect("planned"))
             .collect();
-        // Past the first step, each step must follow the links that keep rows in their parents'
-        // part, so that a leaf row's ancestors on the path are in the leaf row's part.
-        for (x, &rp) in path.iter().zip(&rels).skip(1) {
-            if m.tree_links.get(&x.child_dataframe_name) != Some(&rp) {
-                return refuse(&format!(
-                    "its step from '{}' to '{}' also crosses parts",
-                    x.parent_dataframe_name, x.child_dataframe_name
-                ));
-            }
-        }
+        // Each leaf row is in exactly one part (below), and a part holds every row its rows
+        // refer to (the split copies referenced parents), so walking a leaf row up the path
+        // in its own part finds its outer key, whichever steps of the path cross parts.
         let leaf = &path[path.len() - 1].child_dataframe_name;
-        if leaf != &m.root && !m.tree_links.contains_key(leaf) {
-            return refuse("its rows are copied into several parts");
+        let copied = leaf != &m.root && !m.tree_links.contains_key(leaf);
+        if copied && !m.complete_lookups {
+            return refuse("these shards hold only the rows of it that their instances refer to (they were split by an older ftpart); split again");
         }
         if m.rows_without_root.get(leaf).copied().unwrap_or(0) > 0 {
             return refuse("some of its rows belong to no instance and are in no part");
@@ -180,12 +199,24 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
             return refuse(&format!("{primitive:?} is not answered across parts yet"));
         }
         let leaf_df = empty.df_position(leaf)?;
+        let mut timed = false;
         for &b in bases.iter().chain(where_.iter()) {
-            if calc::row_local(&empty, graph, leaf_df, b)?.is_none() {
-                return refuse(&format!(
-                    "its input '{}' depends on the cutoff time",
-                    graph.features[b].unique_name
-                ));
+            timed |= calc::row_local(&empty, graph, leaf_df, b)?.is_none();
+        }
+        if timed {
+            // The parts evaluate such inputs on their own rows: they must not reach outside.
+            let sub = inputs_graph(graph, bases, where_);
+            let sub_plan = Plan::build(&empty, &sub)?;
+            for node in &sub_plan.nodes {
+                if let Some((_, Step::Backward(rel))) = node.parent {
+                    let x = &shards.schema.relationships[rel];
+                    if m.tree_links.get(&x.child_dataframe_name) != Some(&rel) {
+                        return refuse(&format!(
+                            "its inputs, which depend on the cutoff time, themselves aggregate '{}' rows of each '{}' row across parts",
+                            x.child_dataframe_name, x.parent_dataframe_name
+                        ));
+                    }
+                }
             }
         }
         if !specs.iter().any(|s| s.feature == f) {
@@ -193,34 +224,179 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
                 feature: f,
                 relationship: rel,
                 path: rels,
+                timed,
+                copied,
             });
         }
     }
     Ok(specs)
 }
 
+/// An aggregation's inputs, `where` and `use_previous`.
+type AggregationParts<'g> = (
+    &'g [usize],
+    &'g Option<usize>,
+    &'g Option<crate::features::UsePrevious>,
+);
+
+/// An aggregation's parts, or an error naming it.
+fn aggregation<'g>(graph: &'g FeatureGraph, spec: &OuterSpec) -> Result<AggregationParts<'g>> {
+    match &graph.features[spec.feature].kind {
+        Kind::Aggregation {
+            bases,
+            where_,
+            use_previous,
+            ..
+        } => Ok((bases, where_, use_previous)),
+        _ => Err(Error::feature(
+            &graph.features[spec.feature].unique_name,
+            "is not an aggregation",
+        )),
+    }
+}
+
 /// A part's contributions to an outer aggregation: its rows of the child dataframe as
-/// `__key` (the outer key), `__time`, the inputs, then the `where` mask if any.
+/// `__key` (the outer key), `__time`, `__hi`, the inputs, then the `where` mask if any.
 pub fn contributions(
     es: &EntitySet,
     graph: &FeatureGraph,
     spec: &OuterSpec,
     time: &TimeOptions,
 ) -> Result<RecordBatch> {
+    let (bases, where_, _) = aggregation(graph, spec)?;
+    let (leaf, key, times, his) = leaf_rows(es, graph, spec, time)?;
+    let mut cols: Vec<(String, ArrayRef)> = vec![
+        ("__key".into(), key),
+        ("__time".into(), Arc::new(Int64Array::from(times))),
+        ("__hi".into(), Arc::new(Int64Array::from(his))),
+    ];
+    if spec.copied {
+        cols.push(("__row".into(), row_ids(es, leaf, None)?));
+    }
+    for (i, &b) in bases.iter().chain(where_.iter()).enumerate() {
+        let v = calc::row_local(es, graph, leaf, b)?.ok_or_else(|| {
+            Error::feature(&graph.features[b].unique_name, "depends on the cutoff time")
+        })?;
+        cols.push((format!("__in{i}"), v));
+    }
+    crate::matrix::named_batch(cols, "outer aggregation")
+}
+
+/// [`contributions`] for an aggregation whose inputs depend on the cutoff
+/// ([`OuterSpec::timed`]): one row per (child row, cutoff requested for its outer key at which it
+/// counts), with the cutoff as `__at` and the inputs evaluated at that cutoff. `requests` holds
+/// the (`__key`, `__time`) pairs every part needs.
+///
+/// Work grows with those (row, cutoff) pairs: with one cutoff for all instances, once per row;
+/// with per-instance cutoffs, once per row and distinct cutoff requested for its key, as
+/// featuretools does for every feature.
+pub fn contributions_at(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    spec: &OuterSpec,
+    time: &TimeOptions,
+    requests: &RecordBatch,
+) -> Result<RecordBatch> {
+    let name = &graph.features[spec.feature].unique_name;
+    let (bases, where_, _) = aggregation(graph, spec)?;
+    let (leaf, key, times, his) = leaf_rows(es, graph, spec, time)?;
+    let mut interner = Interner::new(key_is_int(&es.schema, spec));
+    let row_keys = interner.ids(&key);
+    let req_keys = interner.ids(requests.column(0));
+    let req_times = requests
+        .column(1)
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .ok_or_else(|| Error::feature(name, "malformed requests"))?;
+    let mut cutoffs: Vec<Vec<i64>> = vec![Vec::new(); interner.len()];
+    for (&k, t) in req_keys.iter().zip(req_times.values()) {
+        if k != NO_KEY {
+            cutoffs[k as usize].push(*t);
+        }
+    }
+    for c in &mut cutoffs {
+        c.sort_unstable();
+        c.dedup();
+    }
+    let (mut rows, mut at) = (Vec::new(), Vec::new());
+    for (i, &k) in row_keys.iter().enumerate() {
+        if k == NO_KEY || times[i] == NULL_TIME {
+            continue;
+        }
+        // The cutoffs at which the row counts: from its time on, until its end.
+        let cs = &cutoffs[k as usize];
+        let from = if time.include_cutoff_time {
+            cs.partition_point(|&c| c < times[i])
+        } else {
+            cs.partition_point(|&c| c <= times[i])
+        };
+        let to = cs.partition_point(|&c| c < his[i]);
+        for &c in cs.get(from..to).unwrap_or_default() {
+            rows.push(i as u32);
+            at.push(c);
+        }
+    }
+    let queries: Vec<calc::Query> = rows
+        .iter()
+        .zip(&at)
+        .map(|(&r, &t)| calc::Query {
+            row: Some(r),
+            time: t,
+        })
+        .collect();
+    let sub = inputs_graph(graph, bases, where_);
+    let values = calc::calculate(es, &sub, &queries, time)?;
+    if values.len() != sub.requested.len() {
+        return Err(Error::feature(name, "an input has several outputs"));
+    }
+    let idx = UInt32Array::from(rows);
+    let take = |a: &ArrayRef| {
+        arrow_select::take::take(a.as_ref(), &idx, None)
+            .map_err(|e| Error::arrow("outer aggregation", e))
+    };
+    let pick = |v: &[i64]| -> ArrayRef {
+        Arc::new(Int64Array::from_iter_values(
+            idx.values().iter().map(|&r| v[r as usize]),
+        ))
+    };
+    let mut cols: Vec<(String, ArrayRef)> = vec![
+        ("__key".into(), take(&key)?),
+        ("__time".into(), pick(&times)),
+        ("__hi".into(), pick(&his)),
+        ("__at".into(), Arc::new(Int64Array::from(at))),
+    ];
+    if spec.copied {
+        cols.push(("__row".into(), row_ids(es, leaf, Some(&idx))?));
+    }
+    for (i, v) in values.into_iter().enumerate() {
+        cols.push((format!("__in{i}"), v));
+    }
+    crate::matrix::named_batch(cols, "outer aggregation")
+}
+
+/// The index values of the child dataframe's rows (at `idx`, else all).
+fn row_ids(es: &EntitySet, df: usize, idx: Option<&UInt32Array>) -> Result<ArrayRef> {
+    let col = es
+        .column(df, &es.schema.dataframes[df].index)
+        .expect("validated index");
+    match idx {
+        Some(idx) => arrow_select::take::take(col.as_ref(), idx, None)
+            .map_err(|e| Error::arrow("outer aggregation", e)),
+        None => Ok(col.clone()),
+    }
+}
+
+/// The child rows of an outer aggregation in this part: their leaf dataframe, outer keys,
+/// times (the latest on the path: when the row starts to count) and ends (`__hi`).
+fn leaf_rows(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    spec: &OuterSpec,
+    time: &TimeOptions,
+) -> Result<(usize, ArrayRef, Vec<i64>, Vec<i64>)> {
+    let (_, _, use_previous) = aggregation(graph, spec)?;
     let last = &es.schema.relationships[*spec.path.last().expect("non-empty path")];
     let leaf = es.df_position(&last.child_dataframe_name)?;
-    let Kind::Aggregation {
-        bases,
-        where_,
-        use_previous,
-        ..
-    } = &graph.features[spec.feature].kind
-    else {
-        return Err(Error::feature(
-            &graph.features[spec.feature].unique_name,
-            "is not an aggregation",
-        ));
-    };
     let n = es.num_rows(leaf);
     // A row also stops counting once the cutoff passes its training window (by time index or
     // last time index, `_handle_time`) or the aggregation's use_previous span: `__hi` is the
@@ -294,18 +470,7 @@ pub fn contributions(
     );
     let key = arrow_select::take::take(fk.as_ref(), &idx, None)
         .map_err(|e| Error::arrow("outer aggregation", e))?;
-    let mut cols: Vec<(String, ArrayRef)> = vec![
-        ("__key".into(), key),
-        ("__time".into(), Arc::new(Int64Array::from(times))),
-        ("__hi".into(), Arc::new(Int64Array::from(his))),
-    ];
-    for (i, &b) in bases.iter().chain(where_.iter()).enumerate() {
-        let v = calc::row_local(es, graph, leaf, b)?.ok_or_else(|| {
-            Error::feature(&graph.features[b].unique_name, "depends on the cutoff time")
-        })?;
-        cols.push((format!("__in{i}"), v));
-    }
-    crate::matrix::named_batch(cols, "outer aggregation")
+    Ok((leaf, key, times, his))
 }
 
 /// The answers of one outer aggregation: for each distinct requested (outer key, cutoff), the
@@ -331,12 +496,45 @@ pub fn answer(
         return Err(err("is not an aggregation".into()));
     };
     let whole = match contributions.first() {
-        Some(first) => arrow_select::concat::concat_batches(&first.schema(), contributions)
-            .map_err(|e| err(e.to_string()))?,
+        Some(first) => concat_keeping_categories(&first.schema(), contributions).map_err(err)?,
         None => return Err(err("no part sent its rows".into())),
     };
     let mut interner = Interner::new(key_is_int);
-    let keys: Vec<u32> = interner.ids(whole.column(0));
+    let mut keys: Vec<u32> = interner.ids(whole.column(0));
+    // Rows evaluated at a cutoff (`contributions_at`) only answer requests at that cutoff: they
+    // are grouped by (key, cutoff) instead of key.
+    let at = match whole.column_by_name("__at") {
+        Some(a) => Some(
+            a.as_any()
+                .downcast_ref::<Int64Array>()
+                .ok_or_else(|| err("malformed rows".into()))?
+                .clone(),
+        ),
+        None => None,
+    };
+    let row_col = whole.column_by_name("__row");
+    let first_input = 3 + usize::from(at.is_some()) + usize::from(row_col.is_some());
+    // Rows copied into several parts count once: the first copy of each (row, cutoff).
+    let duplicate: Vec<bool> = match row_col {
+        Some(rows) => {
+            let mut seen = std::collections::HashSet::new();
+            key_values(rows)
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| !seen.insert((r, at.as_ref().map_or(0, |a| a.value(i)))))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let mut pairs: HashMap<(u32, i64), u32> = HashMap::new();
+    if let Some(at) = &at {
+        for (i, k) in keys.iter_mut().enumerate() {
+            if *k != NO_KEY {
+                let n = pairs.len() as u32;
+                *k = *pairs.entry((*k, at.value(i))).or_insert(n);
+            }
+        }
+    }
     let times = whole
         .column(1)
         .as_any()
@@ -346,7 +544,7 @@ pub fn answer(
         .clone();
     let mask = match where_ {
         Some(_) => Some(
-            arrow_cast::cast(whole.column(3 + bases.len()), &DataType::Boolean)
+            arrow_cast::cast(whole.column(first_input + bases.len()), &DataType::Boolean)
                 .map_err(|e| err(e.to_string()))?,
         ),
         None => None,
@@ -358,11 +556,16 @@ pub fn answer(
             .clone()
     });
     // Rows by key, in time order; rows with no time or excluded by `where` never count.
-    let n_keys = interner.len();
+    let n_keys = if at.is_some() {
+        pairs.len()
+    } else {
+        interner.len()
+    };
     let mut starts = vec![0usize; n_keys + 1];
     let keep = |i: usize| {
         keys[i] != NO_KEY
             && times[i] != NULL_TIME
+            && !duplicate.get(i).copied().unwrap_or(false)
             && mask.as_ref().is_none_or(|m| m.is_valid(i) && m.value(i))
     };
     for (i, &k) in keys.iter().enumerate() {
@@ -395,7 +598,16 @@ pub fn answer(
         .iter()
         .flat_map(|(_, t)| t.iter().copied())
         .collect();
-    let req_ids = interner.ids(&all_keys);
+    let mut req_ids = interner.ids(&all_keys);
+    if at.is_some() {
+        // Requests at a cutoff no row was evaluated at get a (key, cutoff) group of their own.
+        for (k, &t) in req_ids.iter_mut().zip(&all_times) {
+            if *k != NO_KEY {
+                let n = pairs.len() as u32;
+                *k = *pairs.entry((*k, t)).or_insert(n);
+            }
+        }
+    }
     let mut seen: HashMap<(u32, i64), ()> = HashMap::new();
     let mut picked: Vec<u32> = Vec::new();
     let mut ranges = Vec::new();
@@ -426,7 +638,7 @@ pub fn answer(
         req_keys.push(k);
     }
     let inputs: Vec<ArrayRef> = (0..bases.len())
-        .map(|i| whole.column(3 + i).clone())
+        .map(|i| whole.column(first_input + i).clone())
         .collect();
     let his = whole
         .column(2)
@@ -455,6 +667,46 @@ pub fn answer(
         arrow_select::take::take(all_keys.as_ref(), &idx, None).map_err(|e| err(e.to_string()))?;
     let out_times = picked.iter().map(|&i| all_times[i as usize]).collect();
     Ok((out_keys, out_times, values))
+}
+
+/// Concatenates the parts' rows. A categorical column keeps every part's category list, in
+/// order, one after the other (codes shifted): arrow's `concat` may instead merge them into the
+/// values used, in order of use, which loses the category order MODE breaks ties by. Repeated
+/// categories are counted as one value by [`primitives::rank_codes`].
+fn concat_keeping_categories(
+    schema: &arrow_schema::SchemaRef,
+    batches: &[RecordBatch],
+) -> std::result::Result<RecordBatch, String> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int32Type;
+    let mut columns = Vec::with_capacity(schema.fields().len());
+    for (c, field) in schema.fields().iter().enumerate() {
+        let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(c).as_ref()).collect();
+        let DataType::Dictionary(_, _) = field.data_type() else {
+            columns.push(arrow_select::concat::concat(&parts).map_err(|e| e.to_string())?);
+            continue;
+        };
+        let mut values: Vec<&dyn Array> = Vec::with_capacity(parts.len());
+        let mut keys: Vec<Option<i32>> = Vec::new();
+        let mut offset = 0usize;
+        for a in &parts {
+            let d = a.as_dictionary_opt::<Int32Type>().ok_or_else(|| {
+                format!("column {} is not a dictionary in every part", field.name())
+            })?;
+            let shift = i32::try_from(offset).map_err(|_| "too many categories".to_string())?;
+            keys.extend(d.keys().iter().map(|k| k.map(|k| k + shift)));
+            values.push(d.values().as_ref());
+            offset += d.values().len();
+        }
+        let values = arrow_select::concat::concat(&values).map_err(|e| e.to_string())?;
+        let d = arrow_array::DictionaryArray::<Int32Type>::try_new(
+            arrow_array::Int32Array::from(keys),
+            values,
+        )
+        .map_err(|e| e.to_string())?;
+        columns.push(Arc::new(d) as ArrayRef);
+    }
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
 }
 
 /// One request's aggregate, before it becomes an Arrow value.

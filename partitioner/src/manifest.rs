@@ -69,6 +69,11 @@ pub struct Manifest {
     pub tree_links: BTreeMap<String, usize>,
     /// Rows whose root could not be found (e.g. a session of a missing customer), by table.
     pub rows_without_root: BTreeMap<String, u64>,
+    /// Every row of the tables outside the tree (lookups, parents above the root) is in some
+    /// part: copied into each part that refers to it, rows no part refers to spread over the
+    /// parts. Shards written before this was so (field missing) hold only referenced rows.
+    #[serde(default)]
+    pub complete_lookups: bool,
     /// Parts.
     pub parts: Vec<PartInfo>,
     /// Caller's metadata.

@@ -505,7 +505,9 @@ fn run(
     }
     maps.clear();
 
-    // Pass 3: referenced rows of lookup tables (children first, so their own references count).
+    // Pass 3: rows of lookup tables (children first, so their own references count): each into
+    // the parts that refer to it; a row no part refers to into one part, in turn, so that
+    // aggregations over a whole lookup table (`regions.COUNT(stores)`) see every row.
     for &t in &layout.lookups {
         let spec = &tables[t];
         let table_refs = std::mem::take(&mut refs[t]);
@@ -515,10 +517,13 @@ fn run(
             let keys = key_values(column(&b, &spec.name, &spec.key)?);
             let mut rows: Vec<Vec<u32>> = vec![Vec::new(); n_parts];
             for (i, k) in keys.iter().enumerate() {
-                if let Some(ps) = k.as_ref().and_then(|k| table_refs.get(k)) {
-                    for &p in ps {
-                        rows[p as usize].push(i as u32);
+                match k.as_ref().and_then(|k| table_refs.get(k)) {
+                    Some(ps) => {
+                        for &p in ps {
+                            rows[p as usize].push(i as u32);
+                        }
                     }
+                    None => rows[((read + i as u64) % n_parts as u64) as usize].push(i as u32),
                 }
             }
             for (p, idx) in rows.into_iter().enumerate() {
@@ -591,6 +596,7 @@ fn run(
             .map(|&(t, li)| (tables[t].name.clone(), li))
             .collect(),
         rows_without_root: without_root,
+        complete_lookups: true,
         parts,
         metadata: opts.metadata.clone(),
     };

@@ -1,7 +1,7 @@
 """Generate extra conformance cases for ftpart: small hand-built entity sets, explicit feature
 definitions, cutoff times, and the feature matrices that featuretools 1.31 computes for them.
 
-Usage: python generate_extra.py OUT_DIR
+Usage: python generate_extra.py OUT_DIR [CASE ...]   (only the named cases when given)
 Run it in a venv made from requirements.txt (featuretools==1.31.0 pandas==2.2.3 numpy==1.26.4
 pyarrow==17.0.0). It writes OUT_DIR/entitysets/<name>/ and OUT_DIR/cases/<name>/ in the same format
 as /work/shared/conformance (see its README.md). Every expected.csv is written by featuretools.
@@ -27,6 +27,7 @@ from featuretools.primitives import (
 
 warnings.filterwarnings("ignore")
 out = sys.argv[1]
+only = set(sys.argv[2:])
 os.makedirs(out, exist_ok=True)
 NAN = np.nan
 T = pd.Timestamp
@@ -45,6 +46,8 @@ def save_es(es, name, fmt="csv"):
 
 def case(name, es, es_rel, target, features, by=None, cutoff=None, training_window=None,
          include_cutoff_time=True, cutoff_time_in_index=False):
+    if only and name not in only:
+        return None
     d = os.path.join(out, "cases", name)
     if os.path.exists(d):
         shutil.rmtree(d)
@@ -403,7 +406,7 @@ case("x_sti_loans_target_exclusive", es_sti, sti_rel, "loans", fd, by="customers
 # x_retail: regions -> stores -> customers -> orders <- products (string keys on regions and
 # products), with AGE / NUM_WORDS / NUM_CHARACTERS / HAVERSINE inputs on customers
 # ---------------------------------------------------------------------------------------------
-def build_retail_es(lti=True):
+def build_retail_es(lti=True, unreferenced_stores=False):
     regions = pd.DataFrame({"region_id": ["north", "south", "west"],
                             "name": ["North Region", "South Region", "West Region"],
                             "tax_rate": [0.05, 0.07, 0.0]})
@@ -415,6 +418,13 @@ def build_retail_es(lti=True):
                                   "2019-09-09", "2021-06-01"]),
         "size_sqm": [120.0, 80.5, 200.0, 150.0, 95.0, 60.0],
     })
+    if unreferenced_stores:
+        # stores no customer refers to, in regions with and without customers, one opened late
+        extra = pd.DataFrame({"store_id": [16, 17, 18], "region_id": ["south", "west", "north"],
+                              "store_name": ["Eta", "Theta", "Iota"],
+                              "opened": pd.to_datetime(["2019-02-01", "2020-04-15", "2018-12-01"]),
+                              "size_sqm": [300.0, 45.5, 110.0]})
+        stores = pd.concat([stores, extra], ignore_index=True)
     bios = ["hello world", "two  spaces  here", "  leading and trailing  ", NAN,
             "punctuation - only -- words!", "tab\tseparated\nnewline", "café naïve résumé",
             "single", "   ", "a b c d e f g", "Numbers 123 and 4.5", NAN, "end.", "x  y", "ok"]
@@ -470,7 +480,7 @@ def build_retail_es(lti=True):
     # an order exactly on a cutoff used below and two orders at the same instant
     orders.loc[orders.index[-2], ["customer_id", "order_time"]] = [3, T("2020-03-01 00:00:00")]
     orders.loc[orders.index[-3], ["customer_id", "order_time"]] = [3, T("2020-03-01 00:00:00")]
-    es = ft.EntitySet("x_retail")
+    es = ft.EntitySet("x_retail_unreferenced" if unreferenced_stores else "x_retail")
     es.add_dataframe(regions, "regions", index="region_id",
                      logical_types={"region_id": Categorical, "name": Categorical,
                                     "tax_rate": Double})
@@ -549,6 +559,15 @@ fd = dfs(es_r, "orders", agg_primitives=["count", "mean"], trans_primitives=[], 
 case("x_parents_orders_target", es_r, r_rel, "orders", fd, by="customers",
      cutoff=per_instance_cutoffs(es_r, "orders", 32, dup_frac=0.1))
 case("x_parents_orders_target_nocutoff", es_r, r_rel, "orders", fd, by="customers")
+
+# stores that no customer refers to still count in their regions' aggregations (the split must
+# keep them in some part)
+es_ru = build_retail_es(unreferenced_stores=True)
+ru_rel = save_es(es_ru, "x_retail_unreferenced")
+fd = dfs(es_ru, "customers", agg_primitives=["count", "mean", "sum", "mode", "num_unique"],
+         trans_primitives=[], max_depth=3)
+case("x_parents_unreferenced_stores", es_ru, ru_rel, "customers", fd, cutoff=r_ct)
+case("x_parents_unreferenced_stores_nocutoff", es_ru, ru_rel, "customers", fd)
 
 # dfs defaults at depth 2 over the whole retail set
 fd = dfs(es_r, "customers")
