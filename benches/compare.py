@@ -16,7 +16,8 @@ without cutoff times and with one distinct cutoff per customer, checks that ftpa
 featuretools' (columns, rows, values to 1e-6), prints a table and writes benches/RESULTS.md.
 
 Options: --skip ft-cutoff-above:1M (skip featuretools per-instance-cutoff runs above that size: it
-recomputes everything once per distinct cutoff), --skip ft-jobs2-cutoff-above:SIZE,
+recomputes everything once per distinct cutoff), --skip ft-above:SIZE (skip every featuretools run
+above that size, e.g. where its memory would exceed the machine's), --skip ft-jobs2-cutoff-above:SIZE,
 --ft-timeout SECONDS (default 1800), --data DIR (default /work/bench-compare), --venv DIR.
 """
 import argparse
@@ -94,6 +95,19 @@ def tree_rss_kb(root):
         total += rss_kb(p)
         stack += children(p)
     return total
+
+
+def worker_stats(log_path, shards):
+    """From `compute --verbose`'s log and the manifest: the largest worker peak (VmHWM, MB), the
+    largest part matrix a worker sent (MB) and the largest shard part (MB)."""
+    import re
+    text = open(log_path).read()
+    peaks = [float(x) for x in re.findall(r"worker \d+: \d+ parts, [0-9.]+ s, peak memory ([0-9.]+) MB", text)]
+    outs = [int(x) for x in re.findall(r"output_bytes: (\d+)", text)]
+    m = json.load(open(os.path.join(shards, "manifest.json")))
+    part = max(sum(t["bytes"] for t in p["tables"].values()) for p in m["parts"])
+    return dict(worker_mb=max(peaks, default=0.0), result_mb=max(outs, default=0) / 2**20,
+                shard_part_mb=part / 2**20)
 
 
 def measure(cmd, timeout, log_path):
@@ -231,7 +245,7 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--ft-timeout", type=float, default=1800, help="seconds per featuretools run")
     ap.add_argument("--skip", action="append", default=[],
-                    help="ft-cutoff-above:SIZE | ft-jobs2-cutoff-above:SIZE | ft-jobs2-above:SIZE (repeatable)")
+                    help="ft-above:SIZE | ft-cutoff-above:SIZE | ft-jobs2-cutoff-above:SIZE | ft-jobs2-above:SIZE (repeatable)")
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/ftpart")
     ap.add_argument("--results", default=os.path.join(HERE, "RESULTS.md"))
     args = ap.parse_args(argv)
@@ -241,7 +255,7 @@ def main():
     skips = {}
     for s in args.skip:
         k, _, v = s.partition(":")
-        if k not in ("ft-cutoff-above", "ft-jobs2-cutoff-above", "ft-jobs2-above"):
+        if k not in ("ft-above", "ft-cutoff-above", "ft-jobs2-cutoff-above", "ft-jobs2-above"):
             raise SystemExit(f"unknown --skip {s}")
         skips[k] = parse_size(v) if v else 0
     command = "python3 benches/compare.py " + " ".join(shlex.quote(a) for a in argv)
@@ -260,6 +274,8 @@ def main():
     rows, checks, skipped = [], [], []
 
     def ft_skip_reason(n, cutoff, jobs):
+        if "ft-above" in skips and n > skips["ft-above"]:
+            return f"skipped (--skip ft-above:{fmt_size(skips['ft-above'])})"
         if cutoff and "ft-cutoff-above" in skips and n > skips["ft-cutoff-above"]:
             return f"skipped (--skip ft-cutoff-above:{fmt_size(skips['ft-cutoff-above'])})"
         if cutoff and jobs == 2 and "ft-jobs2-cutoff-above" in skips and n > skips["ft-jobs2-cutoff-above"]:
@@ -295,11 +311,13 @@ def main():
             res = dict(size=label, n=n, customers=ncust, cutoff=cname, split=sp, span=(str(lo), str(hi)))
             for jobs in (1, 2):
                 out = os.path.join(base, f"ftpart_{tag}_j{jobs}.csv")
-                cmd = [BIN, "compute", shards, "--features", feats, "--jobs", str(jobs), "--out", out]
+                cmd = [BIN, "compute", shards, "--features", feats, "--jobs", str(jobs), "--out", out,
+                       "--verbose"]
                 if cutoff:
                     cmd[5:5] = ["--cutoff-time", ct_path]
                 r = measure(cmd, None, os.path.join(base, f"ftpart_{tag}_j{jobs}.log"))
                 r["out"] = out
+                r.update(worker_stats(os.path.join(base, f"ftpart_{tag}_j{jobs}.log"), shards))
                 if r["rc"] != 0:
                     r["error"] = open(os.path.join(base, f"ftpart_{tag}_j{jobs}.log")).read()[-400:]
                 print(f"  ftpart compute --jobs {jobs} cutoff={cname}: {r['wall']:.2f} s, peak {r['peak_mb']:.0f} MB, rc {r['rc']}", flush=True)
@@ -343,7 +361,7 @@ def main():
                     print(f"  check {name}: {'ok' if not errs else 'MISMATCH ' + errs[0]}", flush=True)
             rows.append(res)
 
-    report = render(rows, checks, skipped, command, args)
+    report = render(rows, checks, skipped, command, args, skips)
     print("\n" + report)
     with open(args.results, "w") as f:
         f.write(report)
@@ -351,7 +369,7 @@ def main():
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 
-def render(rows, checks, skipped, command, args):
+def render(rows, checks, skipped, command, args, skips):
     m = machine()
     s = lambda v: f"{v:.2f}"
     L = ["# ftpart vs featuretools 1.31: end-to-end comparison", "",
@@ -387,6 +405,17 @@ def render(rows, checks, skipped, command, args):
             cells += [s(p["wall"]) if p["rc"] == 0 else "failed", f"{p['peak_mb']:.0f}"]
         cells.append(s(sp["wall"] + r["ftpart_j2"]["wall"]))
         L.append("| " + " | ".join(cells) + " |")
+    L += ["", "## ftpart workers (compute -j2): peak memory of the largest worker (VmHWM, incl. the "
+          "mapped shard pages) against its budget = largest shard part + largest part matrix + 64 MB", "",
+          "| size | cutoff | shard part MB | part matrix MB | budget MB | worker peak MB | within |",
+          "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        p = r["ftpart_j2"]
+        if "worker_mb" not in p or p["rc"] != 0:
+            continue
+        budget = p["shard_part_mb"] + p["result_mb"] + 64
+        L.append(f"| {r['size']} | {r['cutoff']} | {p['shard_part_mb']:.1f} | {p['result_mb']:.2f} | "
+                 f"{budget:.1f} | {p['worker_mb']:.1f} | {'yes' if p['worker_mb'] <= budget else 'no'} |")
     L += ["", "## Ratios (featuretools / ftpart; >1 means ftpart is faster or smaller)", "",
           "| size | cutoff | ft n_jobs=1 calc / ftpart compute -j2 | ft n_jobs=1 total / ftpart split+compute -j2 "
           "| ft n_jobs=2 total / ftpart split+compute -j2 | memory: ft n_jobs=1 / ftpart compute -j2 "
@@ -415,6 +444,13 @@ def render(rows, checks, skipped, command, args):
         L += ["", "featuretools computes the whole matrix once per distinct cutoff time (here one per "
               "customer), so per-instance-cutoff runs at the larger sizes would not finish in the time "
               "available for this run; ftpart computes all (instance, cutoff) pairs in one pass."]
+        big = [r for r in rows if r["cutoff"] == "none" and "skipped" not in r["ft_j1"]]
+        if "ft-above" in skips and big:
+            r = big[-1]
+            L.append(f"featuretools holds the whole entity set in pandas: at {r['size']} its n_jobs=1 run peaked at "
+                     f"{r['ft_j1']['peak_mb']:.0f} MB and took {r['ft_j1']['wall']:.0f} s; memory grows with the "
+                     f"rows, so above {fmt_size(skips['ft-above'])} it would need more than this machine's memory "
+                     f"and featuretools was not run there.")
         done = [r for r in rows if r["cutoff"] == "per-instance" and "skipped" not in r["ft_j1"]]
         if done:
             r = done[-1]
