@@ -153,9 +153,9 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
         let Kind::Aggregation {
             bases,
             path,
-            primitive,
             where_,
             use_previous,
+            ..
         } = &feat.kind
         else {
             continue;
@@ -192,11 +192,12 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
         if matches!(
             use_previous,
             Some(crate::features::UsePrevious::Observations(_))
-        ) {
-            return refuse("ftpart does not yet answer such aggregations with use_previous counted in observations");
-        }
-        if matches!(primitive, Primitive::Median | Primitive::NMostCommon { .. }) {
-            return refuse(&format!("{primitive:?} is not answered across parts yet"));
+        ) && shards
+            .schema
+            .dataframe(leaf)
+            .is_none_or(|d| d.time_index.is_none())
+        {
+            return refuse("it counts use_previous in observations of a dataframe without a time index, whose order the parts do not keep");
         }
         let leaf_df = empty.df_position(leaf)?;
         let mut timed = false;
@@ -263,14 +264,14 @@ pub fn contributions(
     spec: &OuterSpec,
     time: &TimeOptions,
 ) -> Result<RecordBatch> {
-    let (bases, where_, _) = aggregation(graph, spec)?;
+    let (bases, where_, use_previous) = aggregation(graph, spec)?;
     let (leaf, key, times, his) = leaf_rows(es, graph, spec, time)?;
     let mut cols: Vec<(String, ArrayRef)> = vec![
         ("__key".into(), key),
         ("__time".into(), Arc::new(Int64Array::from(times))),
         ("__hi".into(), Arc::new(Int64Array::from(his))),
     ];
-    if spec.copied {
+    if with_row_ids(spec, use_previous) {
         cols.push(("__row".into(), row_ids(es, leaf, None)?));
     }
     for (i, &b) in bases.iter().chain(where_.iter()).enumerate() {
@@ -298,7 +299,7 @@ pub fn contributions_at(
     requests: &RecordBatch,
 ) -> Result<RecordBatch> {
     let name = &graph.features[spec.feature].unique_name;
-    let (bases, where_, _) = aggregation(graph, spec)?;
+    let (bases, where_, use_previous) = aggregation(graph, spec)?;
     let (leaf, key, times, his) = leaf_rows(es, graph, spec, time)?;
     let mut interner = Interner::new(key_is_int(&es.schema, spec));
     let row_keys = interner.ids(&key);
@@ -365,13 +366,23 @@ pub fn contributions_at(
         ("__hi".into(), pick(&his)),
         ("__at".into(), Arc::new(Int64Array::from(at))),
     ];
-    if spec.copied {
+    if with_row_ids(spec, use_previous) {
         cols.push(("__row".into(), row_ids(es, leaf, Some(&idx))?));
     }
     for (i, v) in values.into_iter().enumerate() {
         cols.push((format!("__in{i}"), v));
     }
     crate::matrix::named_batch(cols, "outer aggregation")
+}
+
+/// Whether the parts send each child row's index: to count copied rows once, and to order rows
+/// of equal time as the child dataframe does (use_previous in observations).
+fn with_row_ids(spec: &OuterSpec, use_previous: &Option<crate::features::UsePrevious>) -> bool {
+    spec.copied
+        || matches!(
+            use_previous,
+            Some(crate::features::UsePrevious::Observations(_))
+        )
 }
 
 /// The index values of the child dataframe's rows (at `idx`, else all).
@@ -490,10 +501,15 @@ pub fn answer(
         bases,
         primitive,
         where_,
+        use_previous,
         ..
     } = &feat.kind
     else {
         return Err(err("is not an aggregation".into()));
+    };
+    let last = match use_previous {
+        Some(crate::features::UsePrevious::Observations(n)) => Some(*n),
+        _ => None,
     };
     let whole = match contributions.first() {
         Some(first) => concat_keeping_categories(&first.schema(), contributions).map_err(err)?,
@@ -515,16 +531,14 @@ pub fn answer(
     let row_col = whole.column_by_name("__row");
     let first_input = 3 + usize::from(at.is_some()) + usize::from(row_col.is_some());
     // Rows copied into several parts count once: the first copy of each (row, cutoff).
-    let duplicate: Vec<bool> = match row_col {
-        Some(rows) => {
-            let mut seen = std::collections::HashSet::new();
-            key_values(rows)
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| !seen.insert((r, at.as_ref().map_or(0, |a| a.value(i)))))
-                .collect()
-        }
-        None => Vec::new(),
+    let row_ids = row_col.map(key_values).unwrap_or_default();
+    let duplicate: Vec<bool> = {
+        let mut seen = std::collections::HashSet::new();
+        row_ids
+            .iter()
+            .enumerate()
+            .map(|(i, r)| !seen.insert((r, at.as_ref().map_or(0, |a| a.value(i)))))
+            .collect()
     };
     let mut pairs: HashMap<(u32, i64), u32> = HashMap::new();
     if let Some(at) = &at {
@@ -585,7 +599,20 @@ pub fn answer(
         }
     }
     for k in 0..n_keys {
-        rows[starts[k]..starts[k + 1]].sort_by_key(|&i| (times[i as usize], i));
+        let key_rows = &mut rows[starts[k]..starts[k + 1]];
+        if last.is_some() {
+            // The last n rows are taken in the child dataframe's order: time, then index.
+            if row_ids.is_empty() {
+                return Err(err("the parts did not send their rows' index".into()));
+            }
+            key_rows.sort_by(|&a, &b| {
+                times[a as usize].cmp(&times[b as usize]).then_with(|| {
+                    crate::entityset::keys::cmp_keys(&row_ids[a as usize], &row_ids[b as usize])
+                })
+            });
+        } else {
+            key_rows.sort_by_key(|&i| (times[i as usize], i));
+        }
     }
     // Distinct requests.
     let req_arrays: Vec<&dyn Array> = requests.iter().map(|(k, _)| k.as_ref()).collect();
@@ -648,20 +675,40 @@ pub fn answer(
         .values()
         .clone();
     let req_t: Vec<i64> = picked.iter().map(|&i| all_times[i as usize]).collect();
-    let values = if rows.iter().any(|&r| his[r as usize] != i64::MAX) {
-        sweep::<WAcc>(
+    let windowed = rows.iter().any(|&r| his[r as usize] != i64::MAX);
+    let values = match (last, windowed) {
+        (Some(_), true) => {
+            return Err(err("use_previous in observations together with a training window is not answered across parts; compute it with `ftpart calculate`".into()))
+        }
+        (Some(n), false) => sweep::<WAcc>(
             primitive,
             &inputs,
             &rows,
             &ranges,
             &req_keys,
             &req_t,
-            Some(&his),
-        )
-        .map_err(err)?
-    } else {
-        sweep::<Acc>(primitive, &inputs, &rows, &ranges, &req_keys, &req_t, None).map_err(err)?
-    };
+            Leave::After(n),
+        ),
+        (None, true) => sweep::<WAcc>(
+            primitive,
+            &inputs,
+            &rows,
+            &ranges,
+            &req_keys,
+            &req_t,
+            Leave::At(&his),
+        ),
+        (None, false) => sweep::<Acc>(
+            primitive,
+            &inputs,
+            &rows,
+            &ranges,
+            &req_keys,
+            &req_t,
+            Leave::Never,
+        ),
+    }
+    .map_err(err)?;
     let idx = UInt32Array::from(picked.clone());
     let out_keys =
         arrow_select::take::take(all_keys.as_ref(), &idx, None).map_err(|e| err(e.to_string()))?;
@@ -714,6 +761,7 @@ enum Answer {
     Int(Option<i64>),
     Float(f64),
     Code(Option<u32>),
+    Codes(Vec<Option<u32>>),
 }
 
 /// The input in the forms the accumulators read.
@@ -738,6 +786,104 @@ struct Counts {
     trues: i64,
     counts: HashMap<u32, i64>,
     distinct: i64,
+    halves: Halves,
+}
+
+/// A multiset of numbers split into a lower and an upper half (the lower one holds the middle
+/// value when the count is odd): a running MEDIAN with insertion and removal in O(log n).
+#[derive(Default)]
+struct Halves {
+    lower: std::collections::BTreeMap<u64, u32>,
+    upper: std::collections::BTreeMap<u64, u32>,
+    n_lower: usize,
+    n_upper: usize,
+}
+
+/// `f64` → `u64` in `f64::total_cmp` order (the median kernel's sort order).
+fn total_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | 1 << 63
+    }
+}
+
+fn from_total_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+fn multiset_add(m: &mut std::collections::BTreeMap<u64, u32>, k: u64) {
+    *m.entry(k).or_insert(0) += 1;
+}
+
+fn multiset_take(m: &mut std::collections::BTreeMap<u64, u32>, k: u64) -> bool {
+    match m.get_mut(&k) {
+        Some(c) => {
+            *c -= 1;
+            if *c == 0 {
+                m.remove(&k);
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+impl Halves {
+    fn insert(&mut self, v: f64) {
+        let k = total_key(v);
+        match self.lower.last_key_value() {
+            Some((&top, _)) if k > top => {
+                multiset_add(&mut self.upper, k);
+                self.n_upper += 1;
+            }
+            _ => {
+                multiset_add(&mut self.lower, k);
+                self.n_lower += 1;
+            }
+        }
+        self.rebalance();
+    }
+
+    /// Removes one copy of `v` (present): every value below the lower half's top is in it.
+    fn remove(&mut self, v: f64) {
+        let k = total_key(v);
+        let in_lower = matches!(self.lower.last_key_value(), Some((&top, _)) if k <= top);
+        if in_lower && multiset_take(&mut self.lower, k) {
+            self.n_lower -= 1;
+        } else if multiset_take(&mut self.upper, k) {
+            self.n_upper -= 1;
+        }
+        self.rebalance();
+    }
+
+    fn rebalance(&mut self) {
+        while self.n_lower > self.n_upper + 1 {
+            let k = *self.lower.last_key_value().expect("non-empty").0;
+            multiset_take(&mut self.lower, k);
+            multiset_add(&mut self.upper, k);
+            (self.n_lower, self.n_upper) = (self.n_lower - 1, self.n_upper + 1);
+        }
+        while self.n_upper > self.n_lower {
+            let k = *self.upper.first_key_value().expect("non-empty").0;
+            multiset_take(&mut self.upper, k);
+            multiset_add(&mut self.lower, k);
+            (self.n_lower, self.n_upper) = (self.n_lower + 1, self.n_upper - 1);
+        }
+    }
+
+    /// `Series.median()`: NaN when empty, the mean of the two middle values when even.
+    fn median(&self) -> f64 {
+        let Some((&lo, _)) = self.lower.last_key_value() else {
+            return f64::NAN;
+        };
+        if self.n_lower > self.n_upper {
+            return from_total_key(lo);
+        }
+        let hi = *self.upper.first_key_value().expect("balanced").0;
+        (from_total_key(lo) + from_total_key(hi)) / 2.0
+    }
 }
 
 impl Counts {
@@ -750,7 +896,17 @@ impl Counts {
             Primitive::PercentTrue | Primitive::NumTrue if x.vals[r as usize] == 1.0 => {
                 self.trues += d
             }
-            Primitive::Mode | Primitive::NumUnique => {
+            Primitive::Median => {
+                let v = x.vals[r as usize];
+                if !v.is_nan() {
+                    if d > 0 {
+                        self.halves.insert(v)
+                    } else {
+                        self.halves.remove(v)
+                    }
+                }
+            }
+            Primitive::Mode | Primitive::NumUnique | Primitive::NMostCommon { .. } => {
                 let v = x.ranks[r as usize];
                 if v != u32::MAX {
                     let c = self.counts.entry(v).or_insert(0);
@@ -775,6 +931,18 @@ impl Counts {
             .map(|(&v, _)| v)
     }
 
+    /// N_MOST_COMMON: the n most frequent values, ties to the smaller, missing past the distinct.
+    fn most_common(&self, n: usize) -> Vec<Option<u32>> {
+        let mut c: Vec<(u32, i64)> = self
+            .counts
+            .iter()
+            .filter(|(_, &c)| c > 0)
+            .map(|(&v, &c)| (v, c))
+            .collect();
+        c.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        (0..n).map(|k| c.get(k).map(|x| x.0)).collect()
+    }
+
     fn answer(
         &self,
         p: &Primitive,
@@ -782,6 +950,8 @@ impl Counts {
         value: impl FnOnce() -> f64,
     ) -> Answer {
         match p {
+            Primitive::Median => Answer::Float(self.halves.median()),
+            Primitive::NMostCommon { n } => Answer::Codes(self.most_common(*n)),
             Primitive::Count => Answer::Int(Some(self.valid)),
             Primitive::NumTrue => Answer::Int(Some(self.trues)),
             Primitive::NumUnique => Answer::Int((self.rows > 0).then_some(self.distinct)),
@@ -797,6 +967,17 @@ impl Counts {
     }
 }
 
+/// When rows stop counting in a sweep.
+#[derive(Clone, Copy)]
+enum Leave<'a> {
+    /// Never (no training window, no use_previous).
+    Never,
+    /// Once the cutoff reaches the row's end (training windows, use_previous spans).
+    At(&'a [i64]),
+    /// Once n later rows of the key count (use_previous in observations: the last n rows).
+    After(usize),
+}
+
 /// Answers prefix groups (each `(start, end)` a prefix of one key's time-ordered rows, for the
 /// cutoff `req_t`) in one sweep per key: rows are added as the cutoff grows and, when `ends` is
 /// given, removed through a min-heap once the cutoff reaches their end. Each row enters and
@@ -808,7 +989,7 @@ fn sweep<A: Running>(
     ranges: &[(usize, usize)],
     keys: &[u32],
     req_t: &[i64],
-    ends: Option<&[i64]>,
+    leave: Leave,
 ) -> std::result::Result<Vec<ArrayRef>, String> {
     use arrow_array::Float64Array;
     use std::cmp::Reverse;
@@ -816,12 +997,21 @@ fn sweep<A: Running>(
     let input = inputs.first().ok_or("aggregation without input")?;
     let x = Inputs {
         input,
-        vals: if matches!(p, Primitive::Mode | Primitive::NumUnique | Primitive::Count) {
+        vals: if matches!(
+            p,
+            Primitive::Mode
+                | Primitive::NumUnique
+                | Primitive::Count
+                | Primitive::NMostCommon { .. }
+        ) {
             Vec::new()
         } else {
             primitives::to_f64(input)?
         },
-        ranks: if matches!(p, Primitive::Mode | Primitive::NumUnique) {
+        ranks: if matches!(
+            p,
+            Primitive::Mode | Primitive::NumUnique | Primitive::NMostCommon { .. }
+        ) {
             primitives::rank_codes(input)?
         } else {
             Vec::new()
@@ -837,14 +1027,23 @@ fn sweep<A: Running>(
         let key = keys[order[k]];
         let mut acc = A::default();
         let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+        let mut window: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
         let mut at = ranges[order[k]].0;
         while k < order.len() && keys[order[k]] == key {
             let q = order[k];
             while at < ranges[q].1 {
                 let r = rows[at];
                 acc.change(p, r, &x, 1);
-                if let Some(e) = ends {
-                    heap.push(Reverse((e[r as usize], r)));
+                match leave {
+                    Leave::Never => {}
+                    Leave::At(e) => heap.push(Reverse((e[r as usize], r))),
+                    Leave::After(n) => {
+                        window.push_back(r);
+                        if window.len() > n {
+                            let old = window.pop_front().expect("non-empty");
+                            acc.change(p, old, &x, -1);
+                        }
+                    }
                 }
                 at += 1;
             }
@@ -858,6 +1057,18 @@ fn sweep<A: Running>(
             answers[q] = Some(acc.answer(p));
             k += 1;
         }
+    }
+    if let Primitive::NMostCommon { n } = p {
+        let codes: Vec<Vec<Option<u32>>> = answers
+            .into_iter()
+            .map(|a| match a {
+                Some(Answer::Codes(c)) => c,
+                _ => vec![None; *n],
+            })
+            .collect();
+        return (0..*n)
+            .map(|k| primitives::decode_codes(input, codes.iter().map(|c| c[k]).collect()))
+            .collect();
     }
     let answers = answers
         .into_iter()
@@ -913,7 +1124,9 @@ impl Running for Acc {
             Primitive::Count
             | Primitive::PercentTrue
             | Primitive::NumTrue
-            | Primitive::NumUnique => {}
+            | Primitive::NumUnique
+            | Primitive::Median
+            | Primitive::NMostCommon { .. } => {}
             Primitive::Mode => {
                 let v = x.ranks[r as usize];
                 if v == u32::MAX {
@@ -1019,6 +1232,8 @@ impl Running for WAcc {
                 | Primitive::NumTrue
                 | Primitive::NumUnique
                 | Primitive::Mode
+                | Primitive::Median
+                | Primitive::NMostCommon { .. }
         ) {
             return;
         }
@@ -1129,6 +1344,8 @@ mod tests {
             (NumUnique, &cats),
             (PercentTrue, &bools),
             (NumTrue, &bools),
+            (Median, &nums),
+            (NMostCommon { n: 3 }, &cats),
         ] {
             let req_t: Vec<i64> = ranges.iter().map(|r| r.1 as i64).collect();
             let keys: Vec<u32> = ranges.iter().map(|r| r.0 as u32).collect();
@@ -1139,12 +1356,13 @@ mod tests {
                 &ranges,
                 &keys,
                 &req_t,
-                None,
+                Leave::Never,
             )
             .unwrap();
             let b = primitives::aggregate(&p, std::slice::from_ref(input), &groups).unwrap();
-            for i in 0..ranges.len() {
-                let (x, y) = (crate::matrix::cell(&a[0], i), crate::matrix::cell(&b[0], i));
+            assert_eq!(a.len(), b.len(), "{p:?} outputs");
+            for (i, o) in (0..ranges.len()).flat_map(|i| (0..a.len()).map(move |o| (i, o))) {
+                let (x, y) = (crate::matrix::cell(&a[o], i), crate::matrix::cell(&b[o], i));
                 match (x.parse::<f64>(), y.parse::<f64>()) {
                     (Ok(u), Ok(v)) => assert!(
                         (u - v).abs() <= 1e-9 * v.abs().max(1.0),
@@ -1214,6 +1432,8 @@ mod tests {
             (NumUnique, &cats),
             (PercentTrue, &bools),
             (NumTrue, &bools),
+            (Median, &nums),
+            (NMostCommon { n: 3 }, &cats),
         ] {
             let keys = vec![0u32; ranges.len()];
             let got = sweep::<WAcc>(
@@ -1223,7 +1443,7 @@ mod tests {
                 &ranges,
                 &keys,
                 &req_t,
-                Some(&his),
+                Leave::At(&his),
             )
             .unwrap();
             let mut offsets = vec![0];
@@ -1238,10 +1458,11 @@ mod tests {
                 ranges: None,
             };
             let want = primitives::aggregate(&p, std::slice::from_ref(input), &groups).unwrap();
-            for q in 0..ranges.len() {
+            assert_eq!(got.len(), want.len(), "{p:?} outputs");
+            for (q, o) in (0..ranges.len()).flat_map(|q| (0..got.len()).map(move |o| (q, o))) {
                 let (x, y) = (
-                    crate::matrix::cell(&got[0], q),
-                    crate::matrix::cell(&want[0], q),
+                    crate::matrix::cell(&got[o], q),
+                    crate::matrix::cell(&want[o], q),
                 );
                 let empty = groups.get(q).is_empty();
                 match (x.parse::<f64>(), y.parse::<f64>()) {
@@ -1252,6 +1473,95 @@ mod tests {
                     // Empty groups get the feature's default afterwards; only the values differ in form.
                     _ if empty => {}
                     _ => assert_eq!(x, y, "{p:?} request {q}"),
+                }
+            }
+        }
+    }
+
+    /// use_previous in observations: each request aggregates the last n rows of its prefix.
+    #[test]
+    fn last_n_sweep_matches_brute_force() {
+        let mut seed = 5u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as u32
+        };
+        let n = 120;
+        let nums: ArrayRef = Arc::new(
+            (0..n)
+                .map(|_| {
+                    let v = next() % 30;
+                    (v > 2).then_some(v as f64 * 0.5)
+                })
+                .collect::<Float64Array>(),
+        );
+        let cats: ArrayRef = Arc::new(
+            (0..n)
+                .map(|_| {
+                    let v = next() % 4;
+                    (v > 0).then(|| ["x", "y", "z"][v as usize - 1])
+                })
+                .collect::<StringArray>(),
+        );
+        let rows: Vec<u32> = (0..n as u32).collect();
+        let ranges: Vec<(usize, usize)> = (0..80)
+            .map(|_| (0, (next() % (n as u32 + 1)) as usize))
+            .collect();
+        let req_t: Vec<i64> = ranges.iter().map(|r| r.1 as i64).collect();
+        let keys = vec![0u32; ranges.len()];
+        use Primitive::*;
+        for last in [1usize, 3, 10] {
+            for (p, input) in [
+                (Count, &nums),
+                (Sum, &nums),
+                (Mean { skipna: true }, &nums),
+                (Std, &nums),
+                (Max, &nums),
+                (Median, &nums),
+                (Mode, &cats),
+                (NumUnique, &cats),
+                (NMostCommon { n: 2 }, &cats),
+            ] {
+                let got = sweep::<WAcc>(
+                    &p,
+                    std::slice::from_ref(input),
+                    &rows,
+                    &ranges,
+                    &keys,
+                    &req_t,
+                    Leave::After(last),
+                )
+                .unwrap();
+                let mut offsets = vec![0];
+                let mut sel = Vec::new();
+                for &(_, end) in &ranges {
+                    sel.extend(end.saturating_sub(last) as u32..end as u32);
+                    offsets.push(sel.len());
+                }
+                let groups = Groups {
+                    offsets,
+                    rows: sel,
+                    ranges: None,
+                };
+                let want = primitives::aggregate(&p, std::slice::from_ref(input), &groups).unwrap();
+                assert_eq!(got.len(), want.len());
+                for q in 0..ranges.len() {
+                    for o in 0..got.len() {
+                        let (x, y) = (
+                            crate::matrix::cell(&got[o], q),
+                            crate::matrix::cell(&want[o], q),
+                        );
+                        match (x.parse::<f64>(), y.parse::<f64>()) {
+                            (Ok(u), Ok(v)) => assert!(
+                                (u - v).abs() <= 1e-9 * v.abs().max(1.0),
+                                "{p:?} last {last} request {q}: {u} vs {v}"
+                            ),
+                            _ if groups.get(q).is_empty() => {}
+                            _ => assert_eq!(x, y, "{p:?} last {last} request {q}"),
+                        }
+                    }
                 }
             }
         }
@@ -1276,7 +1586,7 @@ mod tests {
                     &ranges,
                     &keys,
                     &req_t,
-                    None,
+                    Leave::Never,
                 ),
                 Some(e) => sweep::<WAcc>(
                     &Primitive::Count,
@@ -1285,7 +1595,7 @@ mod tests {
                     &ranges,
                     &keys,
                     &req_t,
-                    Some(e),
+                    Leave::At(e),
                 ),
             }
             .unwrap();

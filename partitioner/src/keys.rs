@@ -19,6 +19,16 @@ pub enum Key {
     Str(String),
 }
 
+/// Orders keys as the index orders rows of equal time: integers by value, text by bytes;
+/// missing and mixed keys compare equal.
+pub fn cmp_keys(a: &Option<Key>, b: &Option<Key>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(Key::Int(x)), Some(Key::Int(y))) => x.cmp(y),
+        (Some(Key::Str(x)), Some(Key::Str(y))) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
+
 /// Reads the key values of a column (`None` for nulls and unusable values).
 pub fn key_values(col: &ArrayRef) -> Vec<Option<Key>> {
     let n = col.len();

@@ -22,7 +22,7 @@ from woodwork.logical_types import (Boolean, BooleanNullable, Categorical, Datet
 from featuretools.primitives import (
     And, Age, Count, Equal, EqualScalar, GreaterThan, GreaterThanEqualToScalar,
     GreaterThanScalar, Haversine, IsNull, LessThan, LessThanEqualToScalar, LessThanScalar, Max,
-    Mean, Min, Mode, NMostCommon, Not, NotEqual, NotEqualScalar, NumCharacters, NumTrue,
+    Mean, Median, Min, Mode, NMostCommon, Not, NotEqual, NotEqualScalar, NumCharacters, NumTrue,
     NumUnique, NumWords, Or, PercentTrue, Skew, Std, Sum)
 
 warnings.filterwarnings("ignore")
@@ -640,6 +640,25 @@ fd_obs = [agg(r_amount, "customers", Sum, use_previous="3 observations"),
           agg(r_oid, "customers", Count, use_previous="3 observations"),
           agg(r_amount, "customers", Mean, use_previous="1 observations")]
 case("x_use_previous_observations", es_r, r_rel, "customers", fd_obs, cutoff=up_ct)
+
+# aggregations over other customers' rows (across parts when split by customers): use_previous
+# in observations, MEDIAN along a one- and a two-step path, with where; then one that ftpart
+# refuses across parts (its input, stores.COUNT(customers), itself spans the parts)
+r_age = idf(es_r, "customers", "age")
+fd_xo = [ft.Feature(agg(r_amount, "stores", Sum, use_previous="3 observations"), dataframe_name="customers"),
+         ft.Feature(agg(r_oid, "stores", Count, use_previous="5 observations"), dataframe_name="customers"),
+         ft.Feature(agg(r_amount, "stores", Mean, where=web, use_previous="2 observations"),
+                    dataframe_name="customers"),
+         ft.Feature(agg(r_amount, "stores", Median), dataframe_name="customers"),
+         ft.Feature(agg(r_amount, "stores", Median, where=web), dataframe_name="customers"),
+         ft.Feature(ft.Feature(agg(r_age, "regions", Median), dataframe_name="stores"),
+                    dataframe_name="customers")]
+case("x_outer_observations_median", es_r, r_rel, "customers", fd_xo, cutoff=r_ct)
+case("x_outer_observations_median_nocutoff", es_r, r_rel, "customers", fd_xo)
+st_count = agg(idf(es_r, "customers", "customer_id"), "stores", Count)
+fd_ref = [ft.Feature(ft.Feature(agg(st_count, "regions", Mean), dataframe_name="stores"),
+                     dataframe_name="customers")]
+case("x_outer_nested_refused", es_r, r_rel, "customers", fd_ref, cutoff=r_ct)
 
 # 4: where clauses with interesting values (explicit metadata and add_interesting_values), with
 # Count, Sum, Mean as where primitives, with cutoffs

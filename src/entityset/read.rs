@@ -500,14 +500,6 @@ pub fn sort_batch(df: &DataFrameSchema, columns: Vec<ArrayRef>) -> Result<Record
     let t = super::time_values(batch.column(df.position(ti).expect("validated")));
     let keys = super::keys::key_values(batch.column(df.position(&df.index).expect("validated")));
     let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
-    let key_cmp = |a: &Option<super::keys::Key>, b: &Option<super::keys::Key>| {
-        use super::keys::Key;
-        match (a, b) {
-            (Some(Key::Int(x)), Some(Key::Int(y))) => x.cmp(y),
-            (Some(Key::Str(x)), Some(Key::Str(y))) => x.cmp(y),
-            _ => std::cmp::Ordering::Equal,
-        }
-    };
     order.sort_by(|&a, &b| {
         let (ta, tb) = (t[a as usize], t[b as usize]);
         let tcmp = match (ta == super::NULL_TIME, tb == super::NULL_TIME) {
@@ -516,7 +508,7 @@ pub fn sort_batch(df: &DataFrameSchema, columns: Vec<ArrayRef>) -> Result<Record
             (false, true) => std::cmp::Ordering::Less,
             _ => ta.cmp(&tb),
         };
-        tcmp.then_with(|| key_cmp(&keys[a as usize], &keys[b as usize]))
+        tcmp.then_with(|| super::keys::cmp_keys(&keys[a as usize], &keys[b as usize]))
     });
     if order.iter().enumerate().all(|(i, &r)| i as u32 == r) {
         return Ok(batch);
