@@ -293,14 +293,20 @@ def main():
         os.makedirs(base, exist_ok=True)
         print(f"\n=== {label} transactions ===", flush=True)
         t0 = time.monotonic()
-        run([BIN, "demo", es_dir, "--transactions", str(n), "--features", feats, "--force"])
+        # featuretools' mock data puts transactions 65 s apart, so its span grows with the size;
+        # above 5M a smaller step keeps the data within 2014-2025 (a run without cutoff times,
+        # at today's date, then sees all of it, as at the smaller sizes).
+        step = max(1, min(65, 65 * 5_000_000 // n))
+        run([BIN, "demo", es_dir, "--transactions", str(n), "--features", feats, "--force",
+             "--step-seconds", str(step)])
         gen = time.monotonic() - t0
         ncust, lo, hi = write_cutoffs(es_dir, ct_path, args.seed)
         print(f"  data written in {gen:.1f} s; {ncust} customers, cutoffs in ({lo}, {hi})", flush=True)
 
         # ftpart split (once per size; the same shards serve both cutoff settings)
         subprocess.call(["rm", "-rf", shards])
-        sp = measure([BIN, "split", es_dir, "--by", "customers", "--parts", str(args.parts), "--out", shards],
+        parts = max(args.parts, -(-n // 625_000))  # above 5M: the part size of 5M at 8 parts
+        sp = measure([BIN, "split", es_dir, "--by", "customers", "--parts", str(parts), "--out", shards],
                      None, os.path.join(base, "split.log"))
         if sp["rc"] != 0:
             raise SystemExit(f"ftpart split failed, see {base}/split.log")
@@ -377,12 +383,14 @@ def render(rows, checks, skipped, command, args, skips):
          f"Date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M %Z').strip()} (UTC)  ",
          f"Machine: {m.get('cpu', '?')}, nproc {m.get('nproc')}, MemTotal {m.get('mem', '?')}  ",
          f"Command: `{command}`  ",
-         f"Data: `ftpart demo --transactions N` (mock-customer; 500 transactions per customer), the 75 DFS "
+         f"Data: `ftpart demo --transactions N` (mock-customer; 500 transactions per customer; featuretools' "
+         f"65 s between transactions, above 5M a step that keeps the data within 2014-2025), the 75 DFS "
          f"features it writes (customers target, depth 2, `ft.save_features` format); per-instance cutoffs: "
          f"one distinct random time per customer inside the data's time span (seed {args.seed}). "
          f"\"none\" = no cutoff_time (featuretools uses datetime.now(), after the end of the data; the "
          f"demo data's time span grows with N, see below). "
-         f"ftpart split: `--by customers --parts {args.parts}` (Arrow IPC shards); compute writes CSV. "
+         f"ftpart split: `--by customers --parts {args.parts}` (above 5M: one part per 625k transactions, the "
+         f"part size of 5M; Arrow IPC shards); compute writes CSV. "
          f"Each run is a separate process; memory = peak of the summed VmRSS of the process and all its "
          f"descendants, sampled every ~5 ms. featuretools timeout {args.ft_timeout / 60:g} min per run.", "",
          ] + [f"- {r['size']}: {r['n']} transactions, {r['customers']} customers, transaction times "

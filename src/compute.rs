@@ -224,7 +224,9 @@ fn outer_reply(
         }
     }
     let mut reply: OuterReply = Vec::new();
-    for spec in specs {
+    // Aggregations that read the same rows send them once, with the first of them.
+    let shared_with = crate::outer::shared_with(&job.graph, specs);
+    for (s, spec) in specs.iter().enumerate() {
         // Rows of an aggregation with cutoff-dependent inputs come in the second round.
         let c = match at.iter().find(|(f, _)| *f == spec.feature) {
             Some((_, r)) => Some(crate::outer::contributions_at(
@@ -234,7 +236,7 @@ fn outer_reply(
                 &job.time,
                 &from_ipc_bytes(r)?,
             )?),
-            None if spec.timed => None,
+            None if spec.timed || shared_with[s] != s => None,
             None => Some(crate::outer::contributions(
                 es, &job.graph, spec, &job.time,
             )?),
@@ -423,42 +425,64 @@ fn outer_round(
     if !at.is_empty() {
         outer_pass(specs, &at, jobs, exec, &mut contributions, None)?;
     }
-    let mut given = Vec::new();
-    for (s, spec) in specs.iter().enumerate() {
-        let rel = &shards.schema.relationships[spec.relationship];
-        let parent = shards
-            .schema
-            .dataframe(&rel.parent_dataframe_name)
-            .expect("validated");
-        let int = parent
-            .column(&parent.index)
-            .map(|c| c.storage() == crate::schema::Storage::Int64)
-            .unwrap_or(false);
-        let (keys, times, values) = crate::outer::answer(
+    // Each group of aggregations reading the same rows is prepared once, then answered.
+    let shared_with = crate::outer::shared_with(graph, specs);
+    let mut answers: Vec<Option<(usize, serde_bytes::ByteBuf)>> = vec![None; specs.len()];
+    for (first, first_spec) in specs.iter().enumerate() {
+        if shared_with[first] != first {
+            continue;
+        }
+        let mut prepared = crate::outer::prepare(
             graph,
-            spec,
-            &contributions[s],
-            &requests[s],
-            opts.time.include_cutoff_time,
-            int,
+            first_spec,
+            &contributions[first],
+            crate::outer::key_is_int(&shards.schema, first_spec),
         )?;
-        let mut cols: Vec<(String, ArrayRef)> = vec![
-            ("__key".into(), keys),
-            (
-                "__time".into(),
-                Arc::new(arrow_array::Int64Array::from(times)),
-            ),
-        ];
-        cols.extend(
-            values
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (format!("v{i}"), v)),
-        );
-        let b = matrix::named_batch(cols, "answers")?;
-        given.push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)));
+        for (s, spec) in specs.iter().enumerate() {
+            if shared_with[s] == first {
+                answers[s] = Some(answer_batch(
+                    graph,
+                    spec,
+                    &mut prepared,
+                    &requests[s],
+                    opts,
+                )?);
+            }
+        }
     }
-    Ok(given)
+    Ok(answers.into_iter().flatten().collect())
+}
+
+/// One aggregation's answers as given to the parts: an IPC stream of `__key`, `__time`, values.
+fn answer_batch(
+    graph: &FeatureGraph,
+    spec: &crate::outer::OuterSpec,
+    prepared: &mut crate::outer::Prepared,
+    requests: &[(ArrayRef, Vec<i64>)],
+    opts: &MatrixOptions,
+) -> Result<(usize, serde_bytes::ByteBuf)> {
+    let (keys, times, values) = crate::outer::answer(
+        graph,
+        spec,
+        prepared,
+        requests,
+        opts.time.include_cutoff_time,
+    )?;
+    let mut cols: Vec<(String, ArrayRef)> = vec![
+        ("__key".into(), keys),
+        (
+            "__time".into(),
+            Arc::new(arrow_array::Int64Array::from(times)),
+        ),
+    ];
+    cols.extend(
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (format!("v{i}"), v)),
+    );
+    let b = matrix::named_batch(cols, "answers")?;
+    Ok((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)))
 }
 
 /// Each part's (keys, cutoffs) requests for one aggregation.

@@ -36,6 +36,11 @@ pub struct MockOptions {
     /// Assign sessions to customers with a Zipf-like law, so that a few customers have many
     /// sessions (and so many transactions); otherwise uniformly.
     pub skewed: bool,
+    /// Seconds between a session's transactions; the gap between sessions scales with it.
+    /// featuretools' mock data uses 65 s, so its time span grows with the number of
+    /// transactions (5M span 2014–2025; 50M would run to 2124): a smaller step keeps a large
+    /// set within the same years.
+    pub step_seconds: i64,
 }
 
 impl Default for MockOptions {
@@ -49,6 +54,7 @@ impl Default for MockOptions {
             products: 5,
             seed: 0,
             skewed: false,
+            step_seconds: TRANSACTION_STEP,
         }
     }
 }
@@ -73,7 +79,7 @@ const FIRST_TRANSACTION: i64 = 1_388_534_400;
 const FIRST_JOIN: i64 = 1_199_145_600;
 /// 2013-12-31 00:00:00: the latest join date.
 const LAST_JOIN: i64 = 1_388_448_000;
-/// Seconds between two transactions of a session (the demo's `freq="65s"`).
+/// Seconds between two transactions of a session (the demo's `freq="65s"`), by default.
 const TRANSACTION_STEP: i64 = 65;
 /// The last whole second that pandas' `datetime64[ns]` holds (2262-04-11 23:47:16).
 const PANDAS_MAX: i64 = i64::MAX / 1_000_000_000;
@@ -101,7 +107,10 @@ pub fn write_mock_customer(dir: &Path, opts: &MockOptions) -> io::Result<u64> {
     }
     // Transactions are at least 65 s apart, so some 120 million of them run past 2262: refuse
     // those before planning (which also keeps every per-session count within a u32).
-    let too_many = opts.transactions as u128 * TRANSACTION_STEP as u128
+    if opts.step_seconds < 1 {
+        return invalid("mock customer: the step between transactions must be at least 1 second");
+    }
+    let too_many = opts.transactions as u128 * opts.step_seconds as u128
         > (PANDAS_MAX - FIRST_TRANSACTION) as u128;
     let plan = (!too_many).then(|| Plan::new(opts));
     let Some(plan) = plan.filter(|p| (0..p.count.len()).all(|i| p.session_lti(i) <= PANDAS_MAX))
@@ -195,6 +204,8 @@ struct Plan {
     start: Vec<i64>,
     /// Per product (id - 1): index into `BRANDS`.
     brand: Vec<u8>,
+    /// Seconds between a session's transactions.
+    step: i64,
 }
 
 struct TransactionsOut {
@@ -281,7 +292,8 @@ impl Plan {
         let mut now = FIRST_TRANSACTION;
         for &n in &count {
             start.push(now);
-            now += TRANSACTION_STEP * (n.max(1) as i64 - 1) + 65 + 5 * rng.below(48) as i64;
+            let step = opts.step_seconds;
+            now += step * (n.max(1) as i64 - 1) + step + 5 * rng.below(48) as i64 * step / 65;
         }
 
         let mut plan = Plan {
@@ -294,6 +306,7 @@ impl Plan {
             count,
             start,
             brand,
+            step: opts.step_seconds,
         };
         // add_last_time_indexes: a customer's own join date, then its sessions' last times.
         let mut lti = plan.join.clone();
@@ -307,7 +320,7 @@ impl Plan {
 
     /// A session's last time index: its last transaction's time, or its start.
     fn session_lti(&self, i: usize) -> i64 {
-        self.start[i] + TRANSACTION_STEP * (self.count[i].max(1) as i64 - 1)
+        self.start[i] + self.step * (self.count[i].max(1) as i64 - 1)
     }
 
     fn write_transactions(&self, dir: &Path, opts: &MockOptions) -> io::Result<TransactionsOut> {
@@ -329,7 +342,7 @@ impl Plan {
         let mut time = Vec::with_capacity(19);
         for (i, &n) in self.count.iter().enumerate() {
             for k in 0..n as i64 {
-                let at = self.start[i] + TRANSACTION_STEP * k;
+                let at = self.start[i] + self.step * k;
                 let product = rng.below(p as u64) as usize;
                 let cents = 500 + rng.below(14_500);
                 product_lti[product] = Some(at);
@@ -1156,6 +1169,28 @@ mod tests {
     }
 
     #[test]
+    fn a_smaller_step_keeps_the_same_rows_in_less_time() {
+        let base = MockOptions::with_transactions(20_000);
+        let small = MockOptions {
+            step_seconds: 6,
+            ..base.clone()
+        };
+        let (a, b) = (Plan::new(&base), Plan::new(&small));
+        assert_eq!(a.count, b.count);
+        let last = a.count.len() - 1;
+        let span = |p: &Plan| p.session_lti(last) - FIRST_TRANSACTION;
+        assert!(
+            span(&b) * 10 < span(&a) && span(&b) * 12 > span(&a),
+            "{} vs {}",
+            span(&b),
+            span(&a)
+        );
+        let dir = TempDir::new("small-step");
+        write_mock_customer(&dir.0, &small).unwrap();
+        check(&dir.0, &small);
+    }
+
+    #[test]
     fn skewed_set_is_consistent_and_skewed() {
         let dir = TempDir::new("skewed");
         let o = MockOptions {
@@ -1165,6 +1200,7 @@ mod tests {
             products: 7,
             seed: 9,
             skewed: true,
+            ..MockOptions::default()
         };
         write_mock_customer(&dir.0, &o).unwrap();
         check(&dir.0, &o);
@@ -1190,6 +1226,7 @@ mod tests {
             products: 40,
             seed: 4,
             skewed: false,
+            ..MockOptions::default()
         };
         write_mock_customer(&dir.0, &o).unwrap();
         check(&dir.0, &o);
@@ -1210,6 +1247,7 @@ mod tests {
             products: 1,
             seed: 0,
             skewed: false,
+            ..MockOptions::default()
         };
         write_mock_customer(&dir.0, &o).unwrap();
         check(&dir.0, &o);

@@ -484,22 +484,58 @@ fn leaf_rows(
     Ok((leaf, key, times, his))
 }
 
-/// The answers of one outer aggregation: for each distinct requested (outer key, cutoff), the
-/// aggregate over every part's rows with that key visible at the cutoff. Returns the keys, the
-/// cutoffs and the values (one array per output).
-pub fn answer(
+/// What makes two outer aggregations read the same rows from the parts: path, inputs, `where`,
+/// use_previous and whether rows are copied. Aggregations whose inputs depend on the cutoff are
+/// evaluated at their own requests and share nothing (`None`).
+fn share_key(graph: &FeatureGraph, spec: &OuterSpec) -> Option<String> {
+    let (bases, where_, use_previous) = aggregation(graph, spec).ok()?;
+    (!spec.timed).then(|| {
+        format!(
+            "{:?}|{bases:?}|{where_:?}|{use_previous:?}|{}",
+            spec.path, spec.copied
+        )
+    })
+}
+
+/// For each aggregation, the first one in `specs` that reads the same rows ([`share_key`]):
+/// parts send those rows once, and the coordinator prepares them once.
+pub fn shared_with(graph: &FeatureGraph, specs: &[OuterSpec]) -> Vec<usize> {
+    let keys: Vec<Option<String>> = specs.iter().map(|s| share_key(graph, s)).collect();
+    (0..specs.len())
+        .map(|i| match &keys[i] {
+            Some(k) => keys.iter().position(|x| x.as_ref() == Some(k)).unwrap_or(i),
+            None => i,
+        })
+        .collect()
+}
+
+/// An outer aggregation's rows from every part, numbered by key and in time order per key:
+/// prepared once for every aggregation that reads the same rows ([`shared_with`]).
+pub struct Prepared {
+    whole: RecordBatch,
+    interner: Interner,
+    pairs: HashMap<(u32, i64), u32>,
+    timed: bool,
+    n_keys: usize,
+    starts: Vec<usize>,
+    rows: Vec<u32>,
+    times: arrow_buffer::ScalarBuffer<i64>,
+    first_input: usize,
+    last: Option<usize>,
+}
+
+/// Joins the parts' rows of an outer aggregation ([`contributions`], [`contributions_at`]) and
+/// orders them by key and time.
+pub fn prepare(
     graph: &FeatureGraph,
     spec: &OuterSpec,
     contributions: &[RecordBatch],
-    requests: &[(ArrayRef, Vec<i64>)],
-    include_cutoff_time: bool,
     key_is_int: bool,
-) -> Result<(ArrayRef, Vec<i64>, Vec<ArrayRef>)> {
+) -> Result<Prepared> {
     let feat = &graph.features[spec.feature];
     let err = |m: String| Error::feature(&feat.unique_name, m);
     let Kind::Aggregation {
         bases,
-        primitive,
         where_,
         use_previous,
         ..
@@ -614,6 +650,51 @@ pub fn answer(
             key_rows.sort_by_key(|&i| (times[i as usize], i));
         }
     }
+    Ok(Prepared {
+        whole,
+        interner,
+        pairs,
+        timed: at.is_some(),
+        n_keys,
+        starts,
+        rows,
+        times,
+        first_input,
+        last,
+    })
+}
+
+/// The answers of one outer aggregation: for each distinct requested (outer key, cutoff), the
+/// aggregate over every part's rows with that key visible at the cutoff. Returns the keys, the
+/// cutoffs and the values (one array per output).
+pub fn answer(
+    graph: &FeatureGraph,
+    spec: &OuterSpec,
+    prepared: &mut Prepared,
+    requests: &[(ArrayRef, Vec<i64>)],
+    include_cutoff_time: bool,
+) -> Result<(ArrayRef, Vec<i64>, Vec<ArrayRef>)> {
+    let feat = &graph.features[spec.feature];
+    let err = |m: String| Error::feature(&feat.unique_name, m);
+    let Kind::Aggregation {
+        bases, primitive, ..
+    } = &feat.kind
+    else {
+        return Err(err("is not an aggregation".into()));
+    };
+    let Prepared {
+        whole,
+        interner,
+        pairs,
+        timed,
+        n_keys,
+        starts,
+        rows,
+        times,
+        first_input,
+        last,
+    } = prepared;
+    let (n_keys, first_input, last) = (*n_keys, *first_input, *last);
     // Distinct requests.
     let req_arrays: Vec<&dyn Array> = requests.iter().map(|(k, _)| k.as_ref()).collect();
     let all_keys = if req_arrays.is_empty() {
@@ -626,7 +707,7 @@ pub fn answer(
         .flat_map(|(_, t)| t.iter().copied())
         .collect();
     let mut req_ids = interner.ids(&all_keys);
-    if at.is_some() {
+    if *timed {
         // Requests at a cutoff no row was evaluated at get a (key, cutoff) group of their own.
         for (k, &t) in req_ids.iter_mut().zip(&all_times) {
             if *k != NO_KEY {
@@ -683,7 +764,7 @@ pub fn answer(
         (Some(n), false) => sweep::<WAcc>(
             primitive,
             &inputs,
-            &rows,
+            rows,
             &ranges,
             &req_keys,
             &req_t,
@@ -692,7 +773,7 @@ pub fn answer(
         (None, true) => sweep::<WAcc>(
             primitive,
             &inputs,
-            &rows,
+            rows,
             &ranges,
             &req_keys,
             &req_t,
@@ -701,7 +782,7 @@ pub fn answer(
         (None, false) => sweep::<Acc>(
             primitive,
             &inputs,
-            &rows,
+            rows,
             &ranges,
             &req_keys,
             &req_t,

@@ -19,6 +19,10 @@ pub struct Args {
     /// Skewed customer sizes (a few customers with many sessions).
     #[arg(long)]
     skewed: bool,
+    /// Seconds between a session's transactions (featuretools' mock data: 65). The data spans
+    /// about transactions × step seconds from 2014: a smaller step keeps a large set before today.
+    #[arg(long, default_value_t = 65)]
+    step_seconds: i64,
     /// Also write the 75 DFS features (customers target, depth 2) to this file.
     #[arg(long)]
     features: Option<PathBuf>,
@@ -51,6 +55,7 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     };
     opts.seed = a.seed;
     opts.skewed = a.skewed;
+    opts.step_seconds = a.step_seconds;
     let bytes = write_mock_customer(&a.out, &opts)?;
     if let Some(f) = &a.features {
         std::fs::write(f, CUSTOMER_FEATURES)?;
