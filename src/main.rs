@@ -12,6 +12,8 @@ mod cli;
 static ALLOC: ftpart_worker::WorkerAllocator = ftpart_worker::WorkerAllocator;
 
 fn main() -> ExitCode {
+    // Before any thread exists (the split reads ahead on a second thread).
+    ftpart_worker::use_one_malloc_arena();
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,

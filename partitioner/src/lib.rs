@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! use ftpart_partitioner::{split, Link, SplitOptions, TableSpec, Source};
-//! # fn source() -> Box<dyn Source> { unimplemented!() }
+//! # fn source() -> Box<dyn Source + Sync> { unimplemented!() }
 //! let tables = vec![
 //!     TableSpec { name: "customers".into(), key: "id".into(), time: None },
 //!     TableSpec { name: "orders".into(), key: "order_id".into(), time: Some("at".into()) },

@@ -212,7 +212,7 @@ fn part_dir(part: usize) -> String {
 pub fn split(
     tables: &[TableSpec],
     links: &[Link],
-    source: &dyn Source,
+    source: &(dyn Source + Sync),
     opts: &SplitOptions,
     progress: &mut dyn FnMut(&SplitEvent),
 ) -> Result<SplitSummary, PartitionError> {
@@ -260,7 +260,7 @@ fn prepare_out(out: &Path, force: bool) -> Result<(), PartitionError> {
 
 fn run(
     layout: &Layout,
-    source: &dyn Source,
+    source: &(dyn Source + Sync),
     opts: &SplitOptions,
     progress: &mut dyn FnMut(&SplitEvent),
 ) -> Result<Manifest, PartitionError> {
@@ -286,7 +286,7 @@ fn run(
     {
         let mut map = HashMap::default();
         let mut read = 0u64;
-        source.scan(&root_spec.name, &mut |b| {
+        scan_ahead(source, &root_spec.name, &mut |b| {
             for k in key_values(column(&b, &root_spec.name, &root_spec.key)?) {
                 let k = k.ok_or_else(|| {
                     PartitionError::table(
@@ -324,7 +324,7 @@ fn run(
         let mut orphans = 0u64;
         let mut read = 0u64;
         let pmap = maps[p].as_ref().expect("parents come first");
-        source.scan(&spec.name, &mut |b| {
+        scan_ahead(source, &spec.name, &mut |b| {
             let fks = key_values(column(&b, &spec.name, &link.child_key)?);
             let own_keys = if keep {
                 Some(key_values(column(&b, &spec.name, &spec.key)?))
@@ -449,7 +449,7 @@ fn run(
     {
         let mut next = 0usize;
         let mut read = 0u64;
-        source.scan(&root_spec.name, &mut |b| {
+        scan_ahead(source, &root_spec.name, &mut |b| {
             let b = numbered(&b, next as u64, root_spec)?;
             let parts: Vec<u32> = (0..b.num_rows()).map(|i| part_of[next + i]).collect();
             next += b.num_rows();
@@ -470,7 +470,7 @@ fn run(
         let parent_int = int_keys(&schemas[p], &link.parent_key);
         let pmap = maps[p].as_ref().expect("parent map");
         let mut read = 0u64;
-        source.scan(&spec.name, &mut |b| {
+        scan_ahead(source, &spec.name, &mut |b| {
             let b = numbered(&b, read, spec)?;
             let parts: Vec<u32> = key_values(column(&b, &spec.name, &link.child_key)?)
                 .into_iter()
@@ -512,7 +512,7 @@ fn run(
         let spec = &tables[t];
         let table_refs = std::mem::take(&mut refs[t]);
         let mut read = 0u64;
-        source.scan(&spec.name, &mut |b| {
+        scan_ahead(source, &spec.name, &mut |b| {
             let b = numbered(&b, read, spec)?;
             let keys = key_values(column(&b, &spec.name, &spec.key)?);
             let mut rows: Vec<Vec<u32>> = vec![Vec::new(); n_parts];
@@ -602,6 +602,39 @@ fn run(
     };
     manifest.write(&opts.out)?;
     Ok(manifest)
+}
+
+/// [`Source::scan`] with the source read one chunk ahead on another thread: reading and parsing
+/// (CSV) overlap with assigning and spilling the previous chunk. At most two chunks wait.
+fn scan_ahead(
+    source: &(dyn Source + Sync),
+    table: &str,
+    f: &mut dyn FnMut(RecordBatch) -> Result<(), PartitionError>,
+) -> Result<(), PartitionError> {
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
+        let reader = s.spawn(move || {
+            source.scan(table, &mut |b| {
+                // The consumer stopped (it failed): stop reading; its error is the one reported.
+                tx.send(b)
+                    .map_err(|_| PartitionError::Invalid("split stopped".into()))
+            })
+        });
+        let mut consumed = Ok(());
+        for b in rx.iter() {
+            if let Err(e) = f(b) {
+                consumed = Err(e);
+                break;
+            }
+        }
+        drop(rx);
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(PartitionError::Invalid(format!(
+                "reading '{table}' panicked"
+            )))
+        });
+        consumed.and(read)
+    })
 }
 
 /// Name of the column that holds, for tables without a time column, each row's position in the

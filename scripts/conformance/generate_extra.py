@@ -560,6 +560,40 @@ case("x_parents_orders_target", es_r, r_rel, "orders", fd, by="customers",
      cutoff=per_instance_cutoffs(es_r, "orders", 32, dup_frac=0.1))
 case("x_parents_orders_target_nocutoff", es_r, r_rel, "orders", fd, by="customers")
 
+# ---------------------------------------------------------------------------------------------
+# x_mock: featuretools' mock-customer data split by customers, with transactions and sessions
+# targets whose products.* aggregations span every customer (answered across parts): per-instance
+# cutoffs, a training window, where, use_previous, MEDIAN, and a direct feature as input
+# ---------------------------------------------------------------------------------------------
+es_m = ft.demo.load_mock_customer(return_entityset=True, random_seed=3)
+es_m.add_last_time_indexes()
+m_rel = save_es(es_m, "x_mock_customer")
+m_amount = idf(es_m, "transactions", "amount")
+m_tid = idf(es_m, "transactions", "transaction_id")
+m_big = ft.Feature(m_amount, primitive=GreaterThanScalar(value=75))
+m_device = ft.Feature(idf(es_m, "sessions", "device"), dataframe_name="transactions")
+m_outer = [agg(m_tid, "products", Count),
+           agg(m_amount, "products", Mean),
+           agg(m_amount, "products", Median),
+           agg(m_amount, "products", Std),
+           agg(m_amount, "products", Sum, use_previous="2 hours"),
+           agg(m_tid, "products", Count, where=m_big),
+           agg(m_amount, "products", Max, where=m_big),
+           agg(m_device, "products", Mode),
+           agg(m_device, "products", NumUnique, use_previous="3 observations")]
+fd = dfs(es_m, "transactions", agg_primitives=["count", "mean", "mode"], trans_primitives=[],
+         max_depth=2)
+fd += [ft.Feature(f, dataframe_name="transactions") for f in m_outer]
+m_ct = per_instance_cutoffs(es_m, "transactions", 71, dup_frac=0.1).head(60)
+case("x_mock_transactions_outer", es_m, m_rel, "transactions", fd, by="customers", cutoff=m_ct)
+case("x_mock_transactions_outer_window", es_m, m_rel, "transactions", fd, by="customers",
+     cutoff=m_ct, training_window="3 hours")
+fd = dfs(es_m, "sessions", agg_primitives=["count", "mean"], trans_primitives=[], max_depth=2)
+fd += [agg(ft.Feature(f, dataframe_name="transactions"), "sessions", prim)
+       for f, prim in [(m_outer[0], Mean), (m_outer[1], Max), (m_outer[2], Mean), (m_outer[7], Mode)]]
+case("x_mock_sessions_outer", es_m, m_rel, "sessions", fd, by="customers",
+     cutoff=per_instance_cutoffs(es_m, "sessions", 72, dup_frac=0.2))
+
 # stores that no customer refers to still count in their regions' aggregations (the split must
 # keep them in some part)
 es_ru = build_retail_es(unreferenced_stores=True)

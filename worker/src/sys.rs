@@ -19,8 +19,8 @@
 //!   The region is leaked, so the mapping lives as long as the process; `u8` and `AtomicU8` have
 //!   the same size and alignment; the only other view of the byte is the coordinator's, in another
 //!   process, which reads it after this process has ended.
-//! - [`keep_freed_memory`] calls glibc's `mallopt`, which only changes allocator parameters; it
-//!   runs when a worker starts, before the process has any other thread.
+//! - [`keep_freed_memory`] and [`use_one_malloc_arena`] call glibc's `mallopt`, which only
+//!   changes allocator parameters; they run when a process starts, before it has another thread.
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -43,6 +43,18 @@ pub(crate) fn keep_freed_memory() {
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+    }
+}
+
+/// Makes every thread allocate from the main glibc arena. A second thread would otherwise get an
+/// arena of its own, which reserves 64 MB of address space up front: under a small address-space
+/// limit (`--worker-memory`, `prlimit --as`) its first allocation fails although memory is free.
+/// No-op on other C libraries.
+pub fn use_one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: see the module docs.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 
