@@ -758,8 +758,27 @@ pub fn answer(
     let req_t: Vec<i64> = picked.iter().map(|&i| all_times[i as usize]).collect();
     let windowed = rows.iter().any(|&r| his[r as usize] != i64::MAX);
     let values = match (last, windowed) {
-        (Some(_), true) => {
-            return Err(err("use_previous in observations together with a training window is not answered across parts; compute it with `ftpart calculate`".into()))
+        (Some(n), true) => {
+            // The last n of the rows in the window are the last n rows that came, minus those
+            // that left the window, when rows leave in the order they came (their ends grow
+            // with their times, as under a window on the child's own time index).
+            let in_order = (0..n_keys).all(|k| {
+                rows[starts[k]..starts[k + 1]]
+                    .windows(2)
+                    .all(|w| his[w[0] as usize] <= his[w[1] as usize])
+            });
+            if !in_order {
+                return Err(err("counts use_previous in observations under a training window whose rows leave it in another order than they came (last time indexes); not answered across parts, compute it with `ftpart calculate`".into()));
+            }
+            sweep::<WAcc>(
+                primitive,
+                &inputs,
+                rows,
+                &ranges,
+                &req_keys,
+                &req_t,
+                Leave::Either(&his, n),
+            )
         }
         (Some(n), false) => sweep::<WAcc>(
             primitive,
@@ -1057,6 +1076,9 @@ enum Leave<'a> {
     At(&'a [i64]),
     /// Once n later rows of the key count (use_previous in observations: the last n rows).
     After(usize),
+    /// Whichever comes first (use_previous in observations under a training window; exact when
+    /// rows leave the window in the order they came, see [`answer`]).
+    Either(&'a [i64], usize),
 }
 
 /// Answers prefix groups (each `(start, end)` a prefix of one key's time-ordered rows, for the
@@ -1109,6 +1131,8 @@ fn sweep<A: Running>(
         let mut acc = A::default();
         let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
         let mut window: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
+        // Under `Either`, rows still counted (a row leaves once, by whichever rule comes first).
+        let mut counted: HashSet<u32> = HashSet::new();
         let mut at = ranges[order[k]].0;
         while k < order.len() && keys[order[k]] == key {
             let q = order[k];
@@ -1125,6 +1149,17 @@ fn sweep<A: Running>(
                             acc.change(p, old, &x, -1);
                         }
                     }
+                    Leave::Either(e, n) => {
+                        heap.push(Reverse((e[r as usize], r)));
+                        counted.insert(r);
+                        window.push_back(r);
+                        if window.len() > n {
+                            let old = window.pop_front().expect("non-empty");
+                            if counted.remove(&old) {
+                                acc.change(p, old, &x, -1);
+                            }
+                        }
+                    }
                 }
                 at += 1;
             }
@@ -1132,7 +1167,9 @@ fn sweep<A: Running>(
                 if end > req_t[q] {
                     break;
                 }
-                acc.change(p, r, &x, -1);
+                if !matches!(leave, Leave::Either(..)) || counted.remove(&r) {
+                    acc.change(p, r, &x, -1);
+                }
                 heap.pop();
             }
             answers[q] = Some(acc.answer(p));
@@ -1642,6 +1679,71 @@ mod tests {
                             _ if groups.get(q).is_empty() => {}
                             _ => assert_eq!(x, y, "{p:?} last {last} request {q}"),
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// use_previous in observations under a training window whose rows leave in the order they
+    /// came: the last n of the rows still in the window.
+    #[test]
+    fn last_n_within_a_window_matches_brute_force() {
+        let n = 100;
+        let nums: ArrayRef = Arc::new(
+            (0..n)
+                .map(|i| (i % 7 != 0).then_some(((i * 37) % 23) as f64))
+                .collect::<Float64Array>(),
+        );
+        // Row i comes at time i and leaves at i + 1 + (i / 10) % 4 * 3 (non-decreasing ends).
+        let rows: Vec<u32> = (0..n as u32).collect();
+        let his: Vec<i64> = (0..n as i64).map(|i| i + 1 + (i / 10) % 4 * 3).collect();
+        let mut his_sorted = his.clone();
+        for i in 1..n {
+            his_sorted[i] = his_sorted[i].max(his_sorted[i - 1]);
+        }
+        let req_t: Vec<i64> = (0..n as i64).step_by(3).collect();
+        let ranges: Vec<(usize, usize)> = req_t.iter().map(|&t| (0, t as usize + 1)).collect();
+        let keys = vec![0u32; ranges.len()];
+        for last in [1usize, 2, 5] {
+            for p in [Primitive::Count, Primitive::Sum, Primitive::Median] {
+                let got = sweep::<WAcc>(
+                    &p,
+                    std::slice::from_ref(&nums),
+                    &rows,
+                    &ranges,
+                    &keys,
+                    &req_t,
+                    Leave::Either(&his_sorted, last),
+                )
+                .unwrap();
+                let mut offsets = vec![0];
+                let mut sel = Vec::new();
+                for (q, &(_, end)) in ranges.iter().enumerate() {
+                    let inside: Vec<u32> = (0..end as u32)
+                        .filter(|&r| his_sorted[r as usize] > req_t[q])
+                        .collect();
+                    sel.extend_from_slice(&inside[inside.len().saturating_sub(last)..]);
+                    offsets.push(sel.len());
+                }
+                let groups = Groups {
+                    offsets,
+                    rows: sel,
+                    ranges: None,
+                };
+                let want = primitives::aggregate(&p, std::slice::from_ref(&nums), &groups).unwrap();
+                for q in 0..ranges.len() {
+                    let (x, y) = (
+                        crate::matrix::cell(&got[0], q),
+                        crate::matrix::cell(&want[0], q),
+                    );
+                    match (x.parse::<f64>(), y.parse::<f64>()) {
+                        (Ok(u), Ok(v)) => assert!(
+                            (u - v).abs() <= 1e-9 * v.abs().max(1.0),
+                            "{p:?} last {last} q {q}: {u} vs {v}"
+                        ),
+                        _ if groups.get(q).is_empty() => {}
+                        _ => assert_eq!(x, y, "{p:?} last {last} q {q}"),
                     }
                 }
             }

@@ -583,14 +583,17 @@ m_outer = [agg(m_tid, "products", Count),
            agg(m_device, "products", NumUnique, use_previous="3 observations")]
 fd = dfs(es_m, "transactions", agg_primitives=["count", "mean", "mode"], trans_primitives=[],
          max_depth=2)
-fd += [ft.Feature(f, dataframe_name="transactions") for f in m_outer]
+fd += [d for d in (ft.Feature(f, dataframe_name="transactions") for f in m_outer)
+       if d.get_name() not in {x.get_name() for x in fd}]
 m_ct = per_instance_cutoffs(es_m, "transactions", 71, dup_frac=0.1).head(60)
 case("x_mock_transactions_outer", es_m, m_rel, "transactions", fd, by="customers", cutoff=m_ct)
 case("x_mock_transactions_outer_window", es_m, m_rel, "transactions", fd, by="customers",
      cutoff=m_ct, training_window="3 hours")
 fd = dfs(es_m, "sessions", agg_primitives=["count", "mean"], trans_primitives=[], max_depth=2)
-fd += [agg(ft.Feature(f, dataframe_name="transactions"), "sessions", prim)
-       for f, prim in [(m_outer[0], Mean), (m_outer[1], Max), (m_outer[2], Mean), (m_outer[7], Mode)]]
+fd += [a for a in (agg(ft.Feature(f, dataframe_name="transactions"), "sessions", prim)
+                   for f, prim in [(m_outer[0], Mean), (m_outer[1], Max), (m_outer[2], Mean),
+                                   (m_outer[7], Mode)])
+       if a.get_name() not in {x.get_name() for x in fd}]
 case("x_mock_sessions_outer", es_m, m_rel, "sessions", fd, by="customers",
      cutoff=per_instance_cutoffs(es_m, "sessions", 72, dup_frac=0.2))
 
