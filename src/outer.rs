@@ -1402,72 +1402,116 @@ mod tests {
     use crate::primitives::Groups;
     use arrow_array::{Float64Array, StringArray};
 
-    /// The sweep's answers equal the batch kernels' on the same prefixes (a small LCG makes the
-    /// data: values with missing ones and ties, two keys, many overlapping prefixes).
-    #[test]
-    fn sweep_matches_the_batch_kernels() {
-        let mut seed = 7u64;
-        let mut next = || {
-            seed = seed
+    /// A small LCG: the tests' data.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u32 {
+            self.0 = self
+                .0
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            (seed >> 33) as u32
-        };
-        let n = 300;
-        let nums: ArrayRef = Arc::new(
-            (0..n)
-                .map(|_| {
-                    let v = next() % 50;
-                    (v > 3).then_some(v as f64 / 3.0)
-                })
-                .collect::<Float64Array>(),
-        );
-        let cats: ArrayRef = Arc::new(
-            (0..n)
-                .map(|_| {
-                    let v = next() % 6;
-                    (v > 0).then(|| ["a", "b", "c", "d", "e"][v as usize - 1])
-                })
-                .collect::<StringArray>(),
-        );
-        let bools: ArrayRef = Arc::new(
-            (0..n)
-                .map(|_| {
-                    let v = next() % 3;
-                    (v > 0).then_some(v == 1)
-                })
-                .collect::<arrow_array::BooleanArray>(),
-        );
-        let rows: Vec<u32> = (0..n as u32).collect();
-        let mut ranges = Vec::new();
-        for _ in 0..200 {
-            let start = if next() % 2 == 0 { 0 } else { 150 };
-            ranges.push((start, start + (next() % 150) as usize));
+            (self.0 >> 33) as u32
         }
-        let groups = Groups {
-            offsets: Vec::new(),
-            rows: rows.clone(),
-            ranges: Some(ranges.clone()),
-        };
+    }
+
+    /// Numbers (with missing values and ties), categories (with missing ones) and booleans.
+    fn columns(n: usize, rng: &mut Lcg) -> [ArrayRef; 3] {
+        let nums: Float64Array = (0..n)
+            .map(|_| {
+                let v = rng.next() % 50;
+                (v > 3).then_some(v as f64 / 3.0)
+            })
+            .collect();
+        let cats: StringArray = (0..n)
+            .map(|_| {
+                let v = rng.next() % 6;
+                (v > 0).then(|| ["a", "b", "c", "d", "e"][v as usize - 1])
+            })
+            .collect();
+        let bools: arrow_array::BooleanArray = (0..n)
+            .map(|_| {
+                let v = rng.next() % 3;
+                (v > 0).then_some(v == 1)
+            })
+            .collect();
+        [Arc::new(nums), Arc::new(cats), Arc::new(bools)]
+    }
+
+    /// Every primitive the sweep answers, with an input of its kind.
+    fn primitives_and_inputs(cols: &[ArrayRef; 3]) -> Vec<(Primitive, &ArrayRef)> {
         use Primitive::*;
-        for (p, input) in [
-            (Count, &nums),
-            (Sum, &nums),
-            (Mean { skipna: true }, &nums),
-            (Std, &nums),
-            (Skew, &nums),
-            (Max, &nums),
-            (Min, &nums),
-            (Mode, &cats),
-            (NumUnique, &cats),
-            (PercentTrue, &bools),
-            (NumTrue, &bools),
-            (Median, &nums),
-            (NMostCommon { n: 3 }, &cats),
-        ] {
-            let req_t: Vec<i64> = ranges.iter().map(|r| r.1 as i64).collect();
-            let keys: Vec<u32> = ranges.iter().map(|r| r.0 as u32).collect();
-            let a = sweep::<Acc>(
+        let [nums, cats, bools] = cols;
+        vec![
+            (Count, nums),
+            (Sum, nums),
+            (Mean { skipna: true }, nums),
+            (Std, nums),
+            (Skew, nums),
+            (Max, nums),
+            (Min, nums),
+            (Median, nums),
+            (Mode, cats),
+            (NumUnique, cats),
+            (NMostCommon { n: 3 }, cats),
+            (PercentTrue, bools),
+            (NumTrue, bools),
+        ]
+    }
+
+    /// Groups from one list of rows per request (the brute-force answer's rows).
+    fn groups_of(lists: impl IntoIterator<Item = Vec<u32>>) -> Groups {
+        let mut g = Groups {
+            offsets: vec![0],
+            rows: Vec::new(),
+            ranges: None,
+        };
+        for l in lists {
+            g.rows.extend(l);
+            g.offsets.push(g.rows.len());
+        }
+        g
+    }
+
+    /// The sweep's answers equal the batch kernel's on `groups`, output by output, to 1e-9
+    /// relative; for an empty group only the form may differ (the default comes afterwards).
+    fn assert_matches(p: &Primitive, input: &ArrayRef, got: &[ArrayRef], groups: &Groups) {
+        let want = primitives::aggregate(p, std::slice::from_ref(input), groups).unwrap();
+        assert_eq!(got.len(), want.len(), "{p:?} outputs");
+        for (o, (g, w)) in got.iter().zip(&want).enumerate() {
+            for q in 0..groups.len() {
+                let (x, y) = (crate::matrix::cell(g, q), crate::matrix::cell(w, q));
+                match (x.parse::<f64>(), y.parse::<f64>()) {
+                    (Ok(u), Ok(v)) => assert!(
+                        (u - v).abs() <= 1e-9 * v.abs().max(1.0),
+                        "{p:?} output {o} request {q}: {u} vs {v}"
+                    ),
+                    _ if groups.get(q).is_empty() => {}
+                    _ => assert_eq!(x, y, "{p:?} output {o} request {q}"),
+                }
+            }
+        }
+    }
+
+    /// The sweep's answers equal the batch kernels' on the same prefixes (two keys, many
+    /// overlapping prefixes).
+    #[test]
+    fn sweep_matches_the_batch_kernels() {
+        let mut rng = Lcg(7);
+        let n = 300;
+        let cols = columns(n, &mut rng);
+        let rows: Vec<u32> = (0..n as u32).collect();
+        let ranges: Vec<(usize, usize)> = (0..200)
+            .map(|_| {
+                let start = if rng.next().is_multiple_of(2) { 0 } else { 150 };
+                (start, start + (rng.next() % 150) as usize)
+            })
+            .collect();
+        let groups = groups_of(ranges.iter().map(|&(s, e)| (s as u32..e as u32).collect()));
+        let req_t: Vec<i64> = ranges.iter().map(|r| r.1 as i64).collect();
+        let keys: Vec<u32> = ranges.iter().map(|r| r.0 as u32).collect();
+        for (p, input) in primitives_and_inputs(&cols) {
+            let got = sweep::<Acc>(
                 &p,
                 std::slice::from_ref(input),
                 &rows,
@@ -1477,18 +1521,63 @@ mod tests {
                 Leave::Never,
             )
             .unwrap();
-            let b = primitives::aggregate(&p, std::slice::from_ref(input), &groups).unwrap();
-            assert_eq!(a.len(), b.len(), "{p:?} outputs");
-            for (i, o) in (0..ranges.len()).flat_map(|i| (0..a.len()).map(move |o| (i, o))) {
-                let (x, y) = (crate::matrix::cell(&a[o], i), crate::matrix::cell(&b[o], i));
-                match (x.parse::<f64>(), y.parse::<f64>()) {
-                    (Ok(u), Ok(v)) => assert!(
-                        (u - v).abs() <= 1e-9 * v.abs().max(1.0),
-                        "{p:?} group {i}: {u} vs {v}"
-                    ),
-                    _ => assert_eq!(x, y, "{p:?} group {i}"),
-                }
+            assert_matches(&p, input, &got, &groups);
+        }
+    }
+
+    /// One key's rows 0..n (row i at time i) and requests at random cutoffs, each over the
+    /// prefix of rows up to its cutoff.
+    struct OneKey {
+        cols: [ArrayRef; 3],
+        rows: Vec<u32>,
+        ranges: Vec<(usize, usize)>,
+        req_t: Vec<i64>,
+        keys: Vec<u32>,
+    }
+
+    impl OneKey {
+        fn new(n: usize, requests: usize, rng: &mut Lcg) -> Self {
+            let cols = columns(n, rng);
+            let req_t: Vec<i64> = (0..requests)
+                .map(|_| (rng.next() % (n as u32 + 20)) as i64)
+                .collect();
+            OneKey {
+                cols,
+                rows: (0..n as u32).collect(),
+                ranges: req_t
+                    .iter()
+                    .map(|&t| (0, ((t + 1) as usize).min(n)))
+                    .collect(),
+                req_t,
+                keys: vec![0; requests],
             }
+        }
+
+        /// For every primitive, the removable sweep under `leave` equals the batch kernel on
+        /// `groups` (one group per request).
+        fn check(&self, leave: Leave, groups: &Groups) {
+            for (p, input) in primitives_and_inputs(&self.cols) {
+                let got = sweep::<WAcc>(
+                    &p,
+                    std::slice::from_ref(input),
+                    &self.rows,
+                    &self.ranges,
+                    &self.keys,
+                    &self.req_t,
+                    leave,
+                )
+                .unwrap();
+                assert_matches(&p, input, &got, groups);
+            }
+        }
+
+        /// Per request: its prefix's rows that are still in (end after the cutoff).
+        fn inside(&self, his: &[i64]) -> Vec<Vec<u32>> {
+            self.ranges
+                .iter()
+                .zip(&self.req_t)
+                .map(|(&(_, end), &t)| (0..end as u32).filter(|&r| his[r as usize] > t).collect())
+                .collect()
         }
     }
 
@@ -1496,192 +1585,25 @@ mod tests {
     /// rows whose interval holds the cutoff (brute force).
     #[test]
     fn windowed_sweep_matches_brute_force() {
-        let mut seed = 11u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as u32
-        };
-        let n = 200;
-        let nums: ArrayRef = Arc::new(
-            (0..n)
-                .map(|_| {
-                    let v = next() % 40;
-                    (v > 2).then_some(v as f64 * 1.5)
-                })
-                .collect::<Float64Array>(),
-        );
-        let cats: ArrayRef = Arc::new(
-            (0..n)
-                .map(|_| {
-                    let v = next() % 5;
-                    (v > 0).then(|| ["a", "b", "c", "d"][v as usize - 1])
-                })
-                .collect::<StringArray>(),
-        );
-        let bools: ArrayRef = Arc::new(
-            (0..n)
-                .map(|_| Some(next() % 2 == 0))
-                .collect::<arrow_array::BooleanArray>(),
-        );
-        // One key: rows sorted by start time lo = row index; each ends at hi.
-        let rows: Vec<u32> = (0..n as u32).collect();
-        let his: Vec<i64> = (0..n)
-            .map(|i| i as i64 + 1 + (next() % 60) as i64)
+        let mut rng = Lcg(11);
+        let k = OneKey::new(200, 150, &mut rng);
+        let his: Vec<i64> = (0..200)
+            .map(|i| i as i64 + 1 + (rng.next() % 60) as i64)
             .collect();
-        let mut ranges = Vec::new();
-        let mut req_t = Vec::new();
-        for _ in 0..150 {
-            let t = (next() % (n as u32 + 20)) as i64;
-            ranges.push((0usize, ((t + 1) as usize).min(n)));
-            req_t.push(t);
-        }
-        use Primitive::*;
-        for (p, input) in [
-            (Count, &nums),
-            (Sum, &nums),
-            (Mean { skipna: true }, &nums),
-            (Std, &nums),
-            (Skew, &nums),
-            (Max, &nums),
-            (Min, &nums),
-            (Mode, &cats),
-            (NumUnique, &cats),
-            (PercentTrue, &bools),
-            (NumTrue, &bools),
-            (Median, &nums),
-            (NMostCommon { n: 3 }, &cats),
-        ] {
-            let keys = vec![0u32; ranges.len()];
-            let got = sweep::<WAcc>(
-                &p,
-                std::slice::from_ref(input),
-                &rows,
-                &ranges,
-                &keys,
-                &req_t,
-                Leave::At(&his),
-            )
-            .unwrap();
-            let mut offsets = vec![0];
-            let mut sel = Vec::new();
-            for (q, &(_, end)) in ranges.iter().enumerate() {
-                sel.extend((0..end as u32).filter(|&r| his[r as usize] > req_t[q]));
-                offsets.push(sel.len());
-            }
-            let groups = Groups {
-                offsets,
-                rows: sel,
-                ranges: None,
-            };
-            let want = primitives::aggregate(&p, std::slice::from_ref(input), &groups).unwrap();
-            assert_eq!(got.len(), want.len(), "{p:?} outputs");
-            for (q, o) in (0..ranges.len()).flat_map(|q| (0..got.len()).map(move |o| (q, o))) {
-                let (x, y) = (
-                    crate::matrix::cell(&got[o], q),
-                    crate::matrix::cell(&want[o], q),
-                );
-                let empty = groups.get(q).is_empty();
-                match (x.parse::<f64>(), y.parse::<f64>()) {
-                    (Ok(u), Ok(v)) => assert!(
-                        (u - v).abs() <= 1e-9 * v.abs().max(1.0),
-                        "{p:?} request {q}: {u} vs {v}"
-                    ),
-                    // Empty groups get the feature's default afterwards; only the values differ in form.
-                    _ if empty => {}
-                    _ => assert_eq!(x, y, "{p:?} request {q}"),
-                }
-            }
-        }
+        k.check(Leave::At(&his), &groups_of(k.inside(&his)));
     }
 
     /// use_previous in observations: each request aggregates the last n rows of its prefix.
     #[test]
     fn last_n_sweep_matches_brute_force() {
-        let mut seed = 5u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as u32
-        };
-        let n = 120;
-        let nums: ArrayRef = Arc::new(
-            (0..n)
-                .map(|_| {
-                    let v = next() % 30;
-                    (v > 2).then_some(v as f64 * 0.5)
-                })
-                .collect::<Float64Array>(),
-        );
-        let cats: ArrayRef = Arc::new(
-            (0..n)
-                .map(|_| {
-                    let v = next() % 4;
-                    (v > 0).then(|| ["x", "y", "z"][v as usize - 1])
-                })
-                .collect::<StringArray>(),
-        );
-        let rows: Vec<u32> = (0..n as u32).collect();
-        let ranges: Vec<(usize, usize)> = (0..80)
-            .map(|_| (0, (next() % (n as u32 + 1)) as usize))
-            .collect();
-        let req_t: Vec<i64> = ranges.iter().map(|r| r.1 as i64).collect();
-        let keys = vec![0u32; ranges.len()];
-        use Primitive::*;
+        let k = OneKey::new(120, 80, &mut Lcg(5));
         for last in [1usize, 3, 10] {
-            for (p, input) in [
-                (Count, &nums),
-                (Sum, &nums),
-                (Mean { skipna: true }, &nums),
-                (Std, &nums),
-                (Max, &nums),
-                (Median, &nums),
-                (Mode, &cats),
-                (NumUnique, &cats),
-                (NMostCommon { n: 2 }, &cats),
-            ] {
-                let got = sweep::<WAcc>(
-                    &p,
-                    std::slice::from_ref(input),
-                    &rows,
-                    &ranges,
-                    &keys,
-                    &req_t,
-                    Leave::After(last),
-                )
-                .unwrap();
-                let mut offsets = vec![0];
-                let mut sel = Vec::new();
-                for &(_, end) in &ranges {
-                    sel.extend(end.saturating_sub(last) as u32..end as u32);
-                    offsets.push(sel.len());
-                }
-                let groups = Groups {
-                    offsets,
-                    rows: sel,
-                    ranges: None,
-                };
-                let want = primitives::aggregate(&p, std::slice::from_ref(input), &groups).unwrap();
-                assert_eq!(got.len(), want.len());
-                for q in 0..ranges.len() {
-                    for o in 0..got.len() {
-                        let (x, y) = (
-                            crate::matrix::cell(&got[o], q),
-                            crate::matrix::cell(&want[o], q),
-                        );
-                        match (x.parse::<f64>(), y.parse::<f64>()) {
-                            (Ok(u), Ok(v)) => assert!(
-                                (u - v).abs() <= 1e-9 * v.abs().max(1.0),
-                                "{p:?} last {last} request {q}: {u} vs {v}"
-                            ),
-                            _ if groups.get(q).is_empty() => {}
-                            _ => assert_eq!(x, y, "{p:?} last {last} request {q}"),
-                        }
-                    }
-                }
-            }
+            let groups = groups_of(
+                k.ranges
+                    .iter()
+                    .map(|&(_, end)| (end.saturating_sub(last) as u32..end as u32).collect()),
+            );
+            k.check(Leave::After(last), &groups);
         }
     }
 
@@ -1689,64 +1611,20 @@ mod tests {
     /// came: the last n of the rows still in the window.
     #[test]
     fn last_n_within_a_window_matches_brute_force() {
-        let n = 100;
-        let nums: ArrayRef = Arc::new(
-            (0..n)
-                .map(|i| (i % 7 != 0).then_some(((i * 37) % 23) as f64))
-                .collect::<Float64Array>(),
-        );
-        // Row i comes at time i and leaves at i + 1 + (i / 10) % 4 * 3 (non-decreasing ends).
-        let rows: Vec<u32> = (0..n as u32).collect();
-        let his: Vec<i64> = (0..n as i64).map(|i| i + 1 + (i / 10) % 4 * 3).collect();
-        let mut his_sorted = his.clone();
-        for i in 1..n {
-            his_sorted[i] = his_sorted[i].max(his_sorted[i - 1]);
+        let mut rng = Lcg(13);
+        let k = OneKey::new(150, 100, &mut rng);
+        // Ends grow with the rows' times, by uneven steps.
+        let mut his: Vec<i64> = (0..150).map(|i| i + 1 + (rng.next() % 30) as i64).collect();
+        for i in 1..his.len() {
+            his[i] = his[i].max(his[i - 1]);
         }
-        let req_t: Vec<i64> = (0..n as i64).step_by(3).collect();
-        let ranges: Vec<(usize, usize)> = req_t.iter().map(|&t| (0, t as usize + 1)).collect();
-        let keys = vec![0u32; ranges.len()];
         for last in [1usize, 2, 5] {
-            for p in [Primitive::Count, Primitive::Sum, Primitive::Median] {
-                let got = sweep::<WAcc>(
-                    &p,
-                    std::slice::from_ref(&nums),
-                    &rows,
-                    &ranges,
-                    &keys,
-                    &req_t,
-                    Leave::Either(&his_sorted, last),
-                )
-                .unwrap();
-                let mut offsets = vec![0];
-                let mut sel = Vec::new();
-                for (q, &(_, end)) in ranges.iter().enumerate() {
-                    let inside: Vec<u32> = (0..end as u32)
-                        .filter(|&r| his_sorted[r as usize] > req_t[q])
-                        .collect();
-                    sel.extend_from_slice(&inside[inside.len().saturating_sub(last)..]);
-                    offsets.push(sel.len());
-                }
-                let groups = Groups {
-                    offsets,
-                    rows: sel,
-                    ranges: None,
-                };
-                let want = primitives::aggregate(&p, std::slice::from_ref(&nums), &groups).unwrap();
-                for q in 0..ranges.len() {
-                    let (x, y) = (
-                        crate::matrix::cell(&got[0], q),
-                        crate::matrix::cell(&want[0], q),
-                    );
-                    match (x.parse::<f64>(), y.parse::<f64>()) {
-                        (Ok(u), Ok(v)) => assert!(
-                            (u - v).abs() <= 1e-9 * v.abs().max(1.0),
-                            "{p:?} last {last} q {q}: {u} vs {v}"
-                        ),
-                        _ if groups.get(q).is_empty() => {}
-                        _ => assert_eq!(x, y, "{p:?} last {last} q {q}"),
-                    }
-                }
-            }
+            let groups = groups_of(
+                k.inside(&his)
+                    .into_iter()
+                    .map(|inside| inside[inside.len().saturating_sub(last)..].to_vec()),
+            );
+            k.check(Leave::Either(&his, last), &groups);
         }
     }
 
