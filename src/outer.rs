@@ -757,7 +757,7 @@ pub fn answer(
         .clone();
     let req_t: Vec<i64> = picked.iter().map(|&i| all_times[i as usize]).collect();
     let windowed = rows.iter().any(|&r| his[r as usize] != i64::MAX);
-    let values = match (last, windowed) {
+    let leave = match (last, windowed) {
         (Some(n), true) => {
             // The last n of the rows in the window are the last n rows that came, minus those
             // that left the window, when rows leave in the order they came (their ends grow
@@ -770,43 +770,15 @@ pub fn answer(
             if !in_order {
                 return Err(err("counts use_previous in observations under a training window whose rows leave it in another order than they came (last time indexes); not answered across parts, compute it with `ftpart calculate`".into()));
             }
-            sweep::<WAcc>(
-                primitive,
-                &inputs,
-                rows,
-                &ranges,
-                &req_keys,
-                &req_t,
-                Leave::Either(&his, n),
-            )
+            Leave::Either(&his, n)
         }
-        (Some(n), false) => sweep::<WAcc>(
-            primitive,
-            &inputs,
-            rows,
-            &ranges,
-            &req_keys,
-            &req_t,
-            Leave::After(n),
-        ),
-        (None, true) => sweep::<WAcc>(
-            primitive,
-            &inputs,
-            rows,
-            &ranges,
-            &req_keys,
-            &req_t,
-            Leave::At(&his),
-        ),
-        (None, false) => sweep::<Acc>(
-            primitive,
-            &inputs,
-            rows,
-            &ranges,
-            &req_keys,
-            &req_t,
-            Leave::Never,
-        ),
+        (Some(n), false) => Leave::After(n),
+        (None, true) => Leave::At(&his),
+        (None, false) => Leave::Never,
+    };
+    let values = match leave {
+        Leave::Never => sweep::<Acc>(primitive, &inputs, rows, &ranges, &req_keys, &req_t, leave),
+        _ => sweep::<WAcc>(primitive, &inputs, rows, &ranges, &req_keys, &req_t, leave),
     }
     .map_err(err)?;
     let idx = UInt32Array::from(picked.clone());
