@@ -366,10 +366,8 @@ pub fn compute(
     let specs = crate::outer::find(shards, graph)?;
     if !specs.is_empty() {
         let given = outer_round(shards, graph, &specs, &jobs, opts, exec)?;
-        for j in &mut jobs {
-            j.phase = Phase::Matrix {
-                given: given.clone(),
-            };
+        for (j, given) in jobs.iter_mut().zip(given) {
+            j.phase = Phase::Matrix { given };
         }
     }
     let payloads = jobs
@@ -401,9 +399,11 @@ fn outer_round(
     jobs: &[Job],
     opts: &MatrixOptions,
     exec: &mut dyn Executor,
-) -> Result<Vec<(usize, serde_bytes::ByteBuf)>> {
+) -> Result<Vec<Given>> {
     let mut contributions: Vec<Vec<RecordBatch>> = vec![Vec::new(); specs.len()];
-    let mut requests: Vec<Requests> = vec![Vec::new(); specs.len()];
+    // Per aggregation, per part (in part order, as the answers are routed back).
+    let empty: ArrayRef = Arc::new(arrow_array::Int64Array::from(Vec::<i64>::new()));
+    let mut requests: Vec<Requests> = vec![vec![(empty, Vec::new()); jobs.len()]; specs.len()];
     outer_pass(
         specs,
         &[],
@@ -425,9 +425,10 @@ fn outer_round(
     if !at.is_empty() {
         outer_pass(specs, &at, jobs, exec, &mut contributions, None)?;
     }
-    // Each group of aggregations reading the same rows is prepared once, then answered.
+    // Each group of aggregations reading the same rows is prepared once, then answered; each
+    // part gets the answers to its own requests only.
     let shared_with = crate::outer::shared_with(graph, specs);
-    let mut answers: Vec<Option<(usize, serde_bytes::ByteBuf)>> = vec![None; specs.len()];
+    let mut given: Vec<Given> = vec![Vec::new(); jobs.len()];
     for (first, first_spec) in specs.iter().enumerate() {
         if shared_with[first] != first {
             continue;
@@ -439,51 +440,50 @@ fn outer_round(
             crate::outer::key_is_int(&shards.schema, first_spec),
         )?;
         for (s, spec) in specs.iter().enumerate() {
-            if shared_with[s] == first {
-                answers[s] = Some(answer_batch(
-                    graph,
-                    spec,
-                    &mut prepared,
-                    &requests[s],
-                    opts,
-                )?);
+            if shared_with[s] != first {
+                continue;
+            }
+            let answers = crate::outer::answer(
+                graph,
+                spec,
+                &mut prepared,
+                &requests[s],
+                opts.time.include_cutoff_time,
+            )?;
+            let mut start = 0;
+            for (part, (keys, _)) in requests[s].iter().enumerate() {
+                let rows: UInt32Array = answers.answer_of[start..start + keys.len()]
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect();
+                start += keys.len();
+                let take = |a: &ArrayRef| {
+                    arrow_select::take::take(a.as_ref(), &rows, None)
+                        .map_err(|e| Error::arrow("answers", e))
+                };
+                let mut cols: Vec<(String, ArrayRef)> = vec![
+                    ("__key".into(), take(&answers.keys)?),
+                    (
+                        "__time".into(),
+                        Arc::new(arrow_array::Int64Array::from_iter_values(
+                            rows.values().iter().map(|&r| answers.times[r as usize]),
+                        )),
+                    ),
+                ];
+                for (i, v) in answers.values.iter().enumerate() {
+                    cols.push((format!("v{i}"), take(v)?));
+                }
+                let b = matrix::named_batch(cols, "answers")?;
+                given[part].push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)));
             }
         }
     }
-    Ok(answers.into_iter().flatten().collect())
+    Ok(given)
 }
 
-/// One aggregation's answers as given to the parts: an IPC stream of `__key`, `__time`, values.
-fn answer_batch(
-    graph: &FeatureGraph,
-    spec: &crate::outer::OuterSpec,
-    prepared: &mut crate::outer::Prepared,
-    requests: &[(ArrayRef, Vec<i64>)],
-    opts: &MatrixOptions,
-) -> Result<(usize, serde_bytes::ByteBuf)> {
-    let (keys, times, values) = crate::outer::answer(
-        graph,
-        spec,
-        prepared,
-        requests,
-        opts.time.include_cutoff_time,
-    )?;
-    let mut cols: Vec<(String, ArrayRef)> = vec![
-        ("__key".into(), keys),
-        (
-            "__time".into(),
-            Arc::new(arrow_array::Int64Array::from(times)),
-        ),
-    ];
-    cols.extend(
-        values
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| (format!("v{i}"), v)),
-    );
-    let b = matrix::named_batch(cols, "answers")?;
-    Ok((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)))
-}
+/// A part's given values: per feature, an IPC stream of `__key`, `__time`, then the values.
+type Given = Vec<(usize, serde_bytes::ByteBuf)>;
 
 /// Each part's (keys, cutoffs) requests for one aggregation.
 type Requests = Vec<(ArrayRef, Vec<i64>)>;
@@ -514,7 +514,11 @@ fn outer_pass(
             Ok((i as u64, encode_job(&j)?))
         })
         .collect::<Result<Vec<_>>>()?;
-    for (_, bytes) in exec.run(payloads)? {
+    for (id, bytes) in exec.run(payloads)? {
+        let part = usize::try_from(id)
+            .ok()
+            .filter(|&p| p < jobs.len())
+            .ok_or_else(|| Error::Worker(format!("a worker answered unknown job {id}")))?;
         let (reply, _): (OuterReply, usize) =
             bincode::serde::decode_from_slice(&bytes, config())
                 .map_err(|e| Error::Worker(format!("decoding a part's rows: {e}")))?;
@@ -533,7 +537,7 @@ fn outer_pass(
                     .as_any()
                     .downcast_ref::<arrow_array::Int64Array>()
                     .ok_or_else(|| Error::Worker("malformed requests".into()))?;
-                requests[s].push((r.column(0).clone(), times.values().to_vec()));
+                requests[s][part] = (r.column(0).clone(), times.values().to_vec());
             }
         }
     }

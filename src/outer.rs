@@ -522,6 +522,7 @@ pub struct Prepared {
     times: arrow_buffer::ScalarBuffer<i64>,
     first_input: usize,
     last: Option<usize>,
+    plan: Option<RequestPlan>,
 }
 
 /// Joins the parts' rows of an outer aggregation ([`contributions`], [`contributions_at`]) and
@@ -661,19 +662,31 @@ pub fn prepare(
         times,
         first_input,
         last,
+        plan: None,
     })
 }
 
 /// The answers of one outer aggregation: for each distinct requested (outer key, cutoff), the
-/// aggregate over every part's rows with that key visible at the cutoff. Returns the keys, the
-/// cutoffs and the values (one array per output).
+/// aggregate over every part's rows with that key visible at the cutoff.
+pub struct Answers {
+    /// Outer keys.
+    pub keys: ArrayRef,
+    /// Cutoffs.
+    pub times: Vec<i64>,
+    /// Values, one array per output.
+    pub values: Vec<ArrayRef>,
+    /// For each request (all parts' requests, in the order given): its row above.
+    pub answer_of: Vec<Option<u32>>,
+}
+
+/// Answers each distinct (key, cutoff) of `requests` (every part's, in part order).
 pub fn answer(
     graph: &FeatureGraph,
     spec: &OuterSpec,
     prepared: &mut Prepared,
     requests: &[(ArrayRef, Vec<i64>)],
     include_cutoff_time: bool,
-) -> Result<(ArrayRef, Vec<i64>, Vec<ArrayRef>)> {
+) -> Result<Answers> {
     let feat = &graph.features[spec.feature];
     let err = |m: String| Error::feature(&feat.unique_name, m);
     let Kind::Aggregation {
@@ -682,69 +695,36 @@ pub fn answer(
     else {
         return Err(err("is not an aggregation".into()));
     };
+    // Aggregations over the same rows are usually requested at the same (key, cutoff) pairs:
+    // those are resolved once.
+    let known = prepared
+        .plan
+        .as_ref()
+        .is_some_and(|p| same_requests(&p.requests, requests));
+    if !known {
+        prepared.plan = Some(plan_requests(prepared, requests, include_cutoff_time).map_err(err)?);
+    }
     let Prepared {
         whole,
-        interner,
-        pairs,
-        timed,
         n_keys,
         starts,
         rows,
-        times,
         first_input,
         last,
-    } = prepared;
+        plan,
+        ..
+    } = &*prepared;
     let (n_keys, first_input, last) = (*n_keys, *first_input, *last);
-    // Distinct requests.
-    let req_arrays: Vec<&dyn Array> = requests.iter().map(|(k, _)| k.as_ref()).collect();
-    let all_keys = if req_arrays.is_empty() {
-        arrow_array::new_empty_array(&DataType::Int64)
-    } else {
-        arrow_select::concat::concat(&req_arrays).map_err(|e| err(e.to_string()))?
-    };
-    let all_times: Vec<i64> = requests
-        .iter()
-        .flat_map(|(_, t)| t.iter().copied())
-        .collect();
-    let mut req_ids = interner.ids(&all_keys);
-    if *timed {
-        // Requests at a cutoff no row was evaluated at get a (key, cutoff) group of their own.
-        for (k, &t) in req_ids.iter_mut().zip(&all_times) {
-            if *k != NO_KEY {
-                let n = pairs.len() as u32;
-                *k = *pairs.entry((*k, t)).or_insert(n);
-            }
-        }
-    }
-    let mut seen: HashMap<(u32, i64), ()> = HashMap::new();
-    let mut picked: Vec<u32> = Vec::new();
-    let mut ranges = Vec::new();
-    let mut req_keys = Vec::new();
-    for (i, &k) in req_ids.iter().enumerate() {
-        if k == NO_KEY {
-            continue;
-        }
-        let t = all_times[i];
-        if seen.insert((k, t), ()).is_some() {
-            continue;
-        }
-        picked.push(i as u32);
-        let (start, end) = if (k as usize) < n_keys {
-            (starts[k as usize], starts[k as usize + 1])
-        } else {
-            (0, 0)
-        };
-        let visible = rows[start..end].partition_point(|&r| {
-            let x = times[r as usize];
-            if include_cutoff_time {
-                x <= t
-            } else {
-                x < t
-            }
-        });
-        ranges.push((start, start + visible));
-        req_keys.push(k);
-    }
+    let RequestPlan {
+        all_keys,
+        all_times,
+        picked,
+        req_keys,
+        req_t,
+        ranges,
+        answer_of,
+        ..
+    } = plan.as_ref().expect("planned");
     let inputs: Vec<ArrayRef> = (0..bases.len())
         .map(|i| whole.column(first_input + i).clone())
         .collect();
@@ -755,7 +735,6 @@ pub fn answer(
         .ok_or_else(|| err("malformed rows".into()))?
         .values()
         .clone();
-    let req_t: Vec<i64> = picked.iter().map(|&i| all_times[i as usize]).collect();
     let windowed = rows.iter().any(|&r| his[r as usize] != i64::MAX);
     let leave = match (last, windowed) {
         (Some(n), true) => {
@@ -777,15 +756,141 @@ pub fn answer(
         (None, false) => Leave::Never,
     };
     let values = match leave {
-        Leave::Never => sweep::<Acc>(primitive, &inputs, rows, &ranges, &req_keys, &req_t, leave),
-        _ => sweep::<WAcc>(primitive, &inputs, rows, &ranges, &req_keys, &req_t, leave),
+        Leave::Never => sweep::<Acc>(primitive, &inputs, rows, ranges, req_keys, req_t, leave),
+        _ => sweep::<WAcc>(primitive, &inputs, rows, ranges, req_keys, req_t, leave),
     }
     .map_err(err)?;
     let idx = UInt32Array::from(picked.clone());
     let out_keys =
         arrow_select::take::take(all_keys.as_ref(), &idx, None).map_err(|e| err(e.to_string()))?;
     let out_times = picked.iter().map(|&i| all_times[i as usize]).collect();
-    Ok((out_keys, out_times, values))
+    Ok(Answers {
+        keys: out_keys,
+        times: out_times,
+        values,
+        answer_of: answer_of.clone(),
+    })
+}
+
+/// Requests resolved against prepared rows: each distinct (key, cutoff) and its visible prefix.
+struct RequestPlan {
+    /// The requests it resolves (every part's, in part order).
+    requests: Vec<(ArrayRef, Vec<i64>)>,
+    all_keys: ArrayRef,
+    all_times: Vec<i64>,
+    /// Per distinct request: its first position in the requests.
+    picked: Vec<u32>,
+    req_keys: Vec<u32>,
+    req_t: Vec<i64>,
+    ranges: Vec<(usize, usize)>,
+    answer_of: Vec<Option<u32>>,
+}
+
+fn same_requests(a: &[(ArrayRef, Vec<i64>)], b: &[(ArrayRef, Vec<i64>)]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|((ka, ta), (kb, tb))| ta == tb && ka.as_ref() == kb.as_ref())
+}
+
+fn plan_requests(
+    prepared: &mut Prepared,
+    requests: &[(ArrayRef, Vec<i64>)],
+    include_cutoff_time: bool,
+) -> std::result::Result<RequestPlan, String> {
+    let Prepared {
+        interner,
+        pairs,
+        timed,
+        n_keys,
+        starts,
+        rows,
+        times,
+        ..
+    } = prepared;
+    let n_keys = *n_keys;
+    // Distinct requests.
+    let req_arrays: Vec<&dyn Array> = requests.iter().map(|(k, _)| k.as_ref()).collect();
+    let all_keys = if req_arrays.is_empty() {
+        arrow_array::new_empty_array(&DataType::Int64)
+    } else {
+        arrow_select::concat::concat(&req_arrays).map_err(|e| e.to_string())?
+    };
+    let all_times: Vec<i64> = requests
+        .iter()
+        .flat_map(|(_, t)| t.iter().copied())
+        .collect();
+    let mut req_ids = interner.ids(&all_keys);
+    if *timed {
+        // Requests at a cutoff no row was evaluated at get a (key, cutoff) group of their own.
+        for (k, &t) in req_ids.iter_mut().zip(&all_times) {
+            if *k != NO_KEY {
+                let n = pairs.len() as u32;
+                *k = *pairs.entry((*k, t)).or_insert(n);
+            }
+        }
+    }
+    let mut seen: rustc_hash::FxHashMap<(u32, i64), u32> = Default::default();
+    seen.reserve(req_ids.len());
+    let mut picked: Vec<u32> = Vec::new();
+    let mut req_keys = Vec::new();
+    let mut answer_of: Vec<Option<u32>> = vec![None; req_ids.len()];
+    for (i, &k) in req_ids.iter().enumerate() {
+        if k == NO_KEY {
+            continue;
+        }
+        let t = all_times[i];
+        if let Some(&a) = seen.get(&(k, t)) {
+            answer_of[i] = Some(a);
+            continue;
+        }
+        seen.insert((k, t), picked.len() as u32);
+        answer_of[i] = Some(picked.len() as u32);
+        picked.push(i as u32);
+        req_keys.push(k);
+    }
+    let req_t: Vec<i64> = picked.iter().map(|&i| all_times[i as usize]).collect();
+    // Each request's visible rows: a prefix of its key's time-ordered rows, found by walking
+    // each key's rows once along its requests in cutoff order.
+    let mut by_key: Vec<u32> = (0..picked.len() as u32).collect();
+    by_key.sort_unstable_by_key(|&q| (req_keys[q as usize], req_t[q as usize]));
+    let mut ranges = vec![(0usize, 0usize); picked.len()];
+    let mut i = 0;
+    while i < by_key.len() {
+        let k = req_keys[by_key[i] as usize] as usize;
+        let (start, end) = if k < n_keys {
+            (starts[k], starts[k + 1])
+        } else {
+            (0, 0)
+        };
+        let mut at = start;
+        while i < by_key.len() && req_keys[by_key[i] as usize] as usize == k {
+            let q = by_key[i] as usize;
+            let t = req_t[q];
+            while at < end && {
+                let x = times[rows[at] as usize];
+                if include_cutoff_time {
+                    x <= t
+                } else {
+                    x < t
+                }
+            } {
+                at += 1;
+            }
+            ranges[q] = (start, at);
+            i += 1;
+        }
+    }
+    Ok(RequestPlan {
+        requests: requests.to_vec(),
+        all_keys,
+        all_times,
+        picked,
+        req_keys,
+        req_t,
+        ranges,
+        answer_of,
+    })
 }
 
 /// Concatenates the parts' rows. A categorical column keeps every part's category list, in
@@ -1095,7 +1200,7 @@ fn sweep<A: Running>(
     let mut order: Vec<usize> = (0..ranges.len()).collect();
     // By key, then cutoff: a key's requests share its rows (keys without rows may share a
     // range start with another key, so the key, not the start, separates them).
-    order.sort_by_key(|&q| (keys[q], req_t[q], ranges[q].1));
+    order.sort_unstable_by_key(|&q| (keys[q], req_t[q], ranges[q].1));
     let mut answers: Vec<Option<Answer>> = (0..ranges.len()).map(|_| None).collect();
     let mut k = 0;
     while k < order.len() {
