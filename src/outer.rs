@@ -520,6 +520,10 @@ pub struct Prepared {
     starts: Vec<usize>,
     rows: Vec<u32>,
     times: arrow_buffer::ScalarBuffer<i64>,
+    /// Per row: the first cutoff at which it no longer counts (`__hi`).
+    his: arrow_buffer::ScalarBuffer<i64>,
+    /// Some row stops counting before the end (training window or use_previous span).
+    windowed: bool,
     first_input: usize,
     last: Option<usize>,
     plan: Option<RequestPlan>,
@@ -579,20 +583,19 @@ pub fn prepare(
     };
     let mut pairs: HashMap<(u32, i64), u32> = HashMap::new();
     if let Some(at) = &at {
-        for (i, k) in keys.iter_mut().enumerate() {
-            if *k != NO_KEY {
-                let n = pairs.len() as u32;
-                *k = *pairs.entry((*k, at.value(i))).or_insert(n);
-            }
-        }
+        pair_ids(&mut pairs, &mut keys, at.values());
     }
-    let times = whole
-        .column(1)
-        .as_any()
-        .downcast_ref::<Int64Array>()
-        .ok_or_else(|| err("malformed rows".into()))?
-        .values()
-        .clone();
+    let int64 = |c: usize| -> Result<arrow_buffer::ScalarBuffer<i64>> {
+        Ok(whole
+            .column(c)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .ok_or_else(|| err("malformed rows".into()))?
+            .values()
+            .clone())
+    };
+    let times = int64(1)?;
+    let his = int64(2)?;
     let mask = match where_ {
         Some(_) => Some(
             arrow_cast::cast(whole.column(first_input + bases.len()), &DataType::Boolean)
@@ -651,6 +654,21 @@ pub fn prepare(
             key_rows.sort_by_key(|&i| (times[i as usize], i));
         }
     }
+    // How rows stop counting, the same for every aggregation reading these rows.
+    let windowed = rows.iter().any(|&r| his[r as usize] != i64::MAX);
+    if last.is_some() && windowed {
+        // The last n of the rows in the window are the last n rows that came, minus those
+        // that left the window, when rows leave in the order they came (their ends grow
+        // with their times, as under a window on the child's own time index).
+        let in_order = (0..n_keys).all(|k| {
+            rows[starts[k]..starts[k + 1]]
+                .windows(2)
+                .all(|w| his[w[0] as usize] <= his[w[1] as usize])
+        });
+        if !in_order {
+            return Err(err("counts use_previous in observations under a training window whose rows leave it in another order than they came (last time indexes); not answered across parts, compute it with `ftpart calculate`".into()));
+        }
+    }
     Ok(Prepared {
         whole,
         interner,
@@ -660,10 +678,22 @@ pub fn prepare(
         starts,
         rows,
         times,
+        his,
+        windowed,
         first_input,
         last,
         plan: None,
     })
+}
+
+/// Numbers each (key, cutoff) pair: `keys[i]` becomes the pair id of (`keys[i]`, `times[i]`).
+fn pair_ids(pairs: &mut HashMap<(u32, i64), u32>, keys: &mut [u32], times: &[i64]) {
+    for (k, &t) in keys.iter_mut().zip(times) {
+        if *k != NO_KEY {
+            let n = pairs.len() as u32;
+            *k = *pairs.entry((*k, t)).or_insert(n);
+        }
+    }
 }
 
 /// The answers of one outer aggregation: for each distinct requested (outer key, cutoff), the
@@ -706,15 +736,15 @@ pub fn answer(
     }
     let Prepared {
         whole,
-        n_keys,
-        starts,
         rows,
+        his,
+        windowed,
         first_input,
         last,
         plan,
         ..
     } = &*prepared;
-    let (n_keys, first_input, last) = (*n_keys, *first_input, *last);
+    let (first_input, last) = (*first_input, *last);
     let RequestPlan {
         all_keys,
         all_times,
@@ -728,31 +758,10 @@ pub fn answer(
     let inputs: Vec<ArrayRef> = (0..bases.len())
         .map(|i| whole.column(first_input + i).clone())
         .collect();
-    let his = whole
-        .column(2)
-        .as_any()
-        .downcast_ref::<Int64Array>()
-        .ok_or_else(|| err("malformed rows".into()))?
-        .values()
-        .clone();
-    let windowed = rows.iter().any(|&r| his[r as usize] != i64::MAX);
-    let leave = match (last, windowed) {
-        (Some(n), true) => {
-            // The last n of the rows in the window are the last n rows that came, minus those
-            // that left the window, when rows leave in the order they came (their ends grow
-            // with their times, as under a window on the child's own time index).
-            let in_order = (0..n_keys).all(|k| {
-                rows[starts[k]..starts[k + 1]]
-                    .windows(2)
-                    .all(|w| his[w[0] as usize] <= his[w[1] as usize])
-            });
-            if !in_order {
-                return Err(err("counts use_previous in observations under a training window whose rows leave it in another order than they came (last time indexes); not answered across parts, compute it with `ftpart calculate`".into()));
-            }
-            Leave::Either(&his, n)
-        }
+    let leave = match (last, *windowed) {
+        (Some(n), true) => Leave::Either(his, n),
         (Some(n), false) => Leave::After(n),
-        (None, true) => Leave::At(&his),
+        (None, true) => Leave::At(his),
         (None, false) => Leave::Never,
     };
     let values = match leave {
@@ -823,12 +832,7 @@ fn plan_requests(
     let mut req_ids = interner.ids(&all_keys);
     if *timed {
         // Requests at a cutoff no row was evaluated at get a (key, cutoff) group of their own.
-        for (k, &t) in req_ids.iter_mut().zip(&all_times) {
-            if *k != NO_KEY {
-                let n = pairs.len() as u32;
-                *k = *pairs.entry((*k, t)).or_insert(n);
-            }
-        }
+        pair_ids(pairs, &mut req_ids, &all_times);
     }
     let mut seen: rustc_hash::FxHashMap<(u32, i64), u32> = Default::default();
     seen.reserve(req_ids.len());
