@@ -1,7 +1,7 @@
 //! Split then compute: every conformance case at 1, 3 and 8 parts gives featuretools' matrix and
 //! the same bytes as the in-process calculator (STYLE.md's "one expectation, every code path").
 
-use crate::util::{cases, compare_csv, ftpart, tmp, Case};
+use crate::util::{cases, compare_csv, ftpart, split, tmp, Case};
 
 /// Runs `ftpart split` + `ftpart compute` for a case; returns the matrix CSV.
 pub fn split_compute(c: &Case, parts: usize, jobs: usize) -> Result<String, String> {
@@ -12,17 +12,7 @@ pub fn split_compute(c: &Case, parts: usize, jobs: usize) -> Result<String, Stri
 pub fn split_compute_outer(c: &Case, parts: usize, jobs: usize) -> Result<(String, bool), String> {
     let dir = tmp();
     let shards = dir.path().join("shards");
-    let o = ftpart(&[
-        "split",
-        c.entityset.to_str().unwrap(),
-        "--by",
-        &c.by,
-        "--parts",
-        &parts.to_string(),
-        "--out",
-        shards.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let o = split(&c.entityset, &c.by, parts, &shards, &[]);
     if !o.status.success() {
         return Err(format!("split: {}", String::from_utf8_lossy(&o.stderr)));
     }

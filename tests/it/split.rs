@@ -4,23 +4,7 @@ use std::path::Path;
 
 use ftpart_partitioner::Manifest;
 
-use crate::util::{fixtures, ftpart, tmp};
-
-fn split(es: &Path, by: &str, parts: usize, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "split",
-        es.to_str().unwrap(),
-        "--by",
-        by,
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    let p = parts.to_string();
-    args.extend(["--parts", &p]);
-    args.extend(extra);
-    ftpart(&args)
-}
+use crate::util::{fixtures, ftpart, split, tmp};
 
 fn mock(dir: &Path, transactions: usize) -> std::path::PathBuf {
     let es = dir.join("es");

@@ -197,6 +197,24 @@ pub fn ftpart(args: &[&str]) -> Output {
 }
 
 /// A fresh temporary directory.
+/// `ftpart split ES --by BY --parts N --out OUT --quiet EXTRA...`.
+pub fn split(es: &Path, by: &str, parts: usize, out: &Path, extra: &[&str]) -> Output {
+    let parts = parts.to_string();
+    let mut args = vec![
+        "split",
+        es.to_str().unwrap(),
+        "--by",
+        by,
+        "--parts",
+        &parts,
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend(extra);
+    ftpart(&args)
+}
+
 pub fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }

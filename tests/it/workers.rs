@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{compare_csv, fixtures, ftpart, tmp};
+use crate::util::{compare_csv, fixtures, ftpart, split, tmp};
 
 /// Child processes of `pid` (from /proc).
 fn children(pid: u32) -> Vec<u32> {
@@ -60,18 +60,9 @@ fn big(transactions: usize, parts: usize) -> Big {
     ]);
     assert!(o.status.success());
     let shards = dir.path().join("shards");
-    let o = ftpart(&[
-        "split",
-        es.to_str().unwrap(),
-        "--by",
-        "customers",
-        "--parts",
-        &parts.to_string(),
-        "--out",
-        shards.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(o.status.success());
+    assert!(split(&es, "customers", parts, &shards, &[])
+        .status
+        .success());
     let out = dir.path().join("fm.csv");
     let root = dir.path().to_path_buf();
     Big {
@@ -202,19 +193,7 @@ fn small_shards(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let case = fixtures().join("conformance/cases/mc0_customers_per_instance");
     let es = fixtures().join("conformance/entitysets/mock_customer_s0");
     let shards = dir.join("shards");
-    assert!(ftpart(&[
-        "split",
-        es.to_str().unwrap(),
-        "--by",
-        "customers",
-        "--parts",
-        "3",
-        "--out",
-        shards.to_str().unwrap(),
-        "--quiet"
-    ])
-    .status
-    .success());
+    assert!(split(&es, "customers", 3, &shards, &[]).status.success());
     (shards, case.join("features.json"), case)
 }
 
