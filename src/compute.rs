@@ -547,38 +547,24 @@ fn outer_pass(
 /// All parts' requests for one aggregation, each (key, cutoff) once, as `__key`, `__time`.
 fn distinct_requests(requests: &[(ArrayRef, Vec<i64>)], int: bool) -> Result<RecordBatch> {
     let mut seen = std::collections::HashSet::new();
-    let mut picked: Vec<(usize, u32)> = Vec::new();
-    for (p, (keys, times)) in requests.iter().enumerate() {
-        for (i, k) in key_values(keys).into_iter().enumerate() {
-            let Some(k) = k.and_then(|k| crate::entityset::keys::coerce(k, int)) else {
-                continue;
-            };
-            if seen.insert((k, times[i])) {
-                picked.push((p, i as u32));
-            }
-        }
+    let mut keys: Vec<ArrayRef> = Vec::with_capacity(requests.len());
+    let mut times = Vec::new();
+    for (k, t) in requests {
+        // This part's requests not asked before.
+        let idx: UInt32Array = key_values(k)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, key)| {
+                let key = crate::entityset::keys::coerce(key?, int)?;
+                seen.insert((key, t[i])).then_some(i as u32)
+            })
+            .collect();
+        keys.push(
+            arrow_select::take::take(k.as_ref(), &idx, None)
+                .map_err(|e| Error::arrow("requests", e))?,
+        );
+        times.extend(idx.values().iter().map(|&i| t[i as usize]));
     }
-    let (keys, times): (Vec<ArrayRef>, Vec<i64>) = if requests.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        let mut keys = Vec::new();
-        let mut times = Vec::new();
-        for (p, (k, t)) in requests.iter().enumerate() {
-            let idx = UInt32Array::from(
-                picked
-                    .iter()
-                    .filter(|(q, _)| *q == p)
-                    .map(|&(_, i)| i)
-                    .collect::<Vec<_>>(),
-            );
-            keys.push(
-                arrow_select::take::take(k.as_ref(), &idx, None)
-                    .map_err(|e| Error::arrow("requests", e))?,
-            );
-            times.extend(idx.values().iter().map(|&i| t[i as usize]));
-        }
-        (keys, times)
-    };
     let refs: Vec<&dyn Array> = keys.iter().map(|k| k.as_ref()).collect();
     let keys = if refs.is_empty() {
         arrow_array::new_empty_array(&arrow_schema::DataType::Int64)
