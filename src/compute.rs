@@ -79,6 +79,20 @@ pub enum PartCutoff {
 pub trait Executor {
     /// Runs `(id, payload)` jobs and returns `(id, result)` pairs.
     fn run(&mut self, jobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>>;
+    /// Says which round the next [`Executor::run`] is (for progress displays): one job per part
+    /// in each round.
+    fn round(&mut self, _round: Round) {}
+}
+
+/// The rounds of a computation over parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// Rows and requests of aggregations across parts.
+    OuterRows,
+    /// Inputs of aggregations across parts evaluated at the requested cutoffs.
+    OuterInputs,
+    /// The parts' matrices.
+    Matrix,
 }
 
 /// Computes jobs in this process, one after another, through the same bytes a worker receives.
@@ -376,6 +390,7 @@ pub fn compute(
         .map(|(i, j)| Ok((i as u64, encode_job(j)?)))
         .collect::<Result<Vec<_>>>()?;
     let mut results: Vec<Option<RecordBatch>> = vec![None; n_parts];
+    exec.round(Round::Matrix);
     for (id, bytes) in exec.run(payloads)? {
         let slot = results
             .get_mut(id as usize)
@@ -514,6 +529,11 @@ fn outer_pass(
             Ok((i as u64, encode_job(&j)?))
         })
         .collect::<Result<Vec<_>>>()?;
+    exec.round(if at.is_empty() {
+        Round::OuterRows
+    } else {
+        Round::OuterInputs
+    });
     for (id, bytes) in exec.run(payloads)? {
         let part = usize::try_from(id)
             .ok()

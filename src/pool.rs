@@ -92,6 +92,7 @@ impl Default for WorkerPoolOptions {
 pub struct WorkerPool {
     pool: Pool,
     on_event: Box<dyn FnMut(&Event) + Send>,
+    on_round: Box<dyn FnMut(crate::compute::Round) + Send>,
 }
 
 impl std::fmt::Debug for WorkerPool {
@@ -120,12 +121,18 @@ impl WorkerPool {
         Ok(WorkerPool {
             pool,
             on_event: Box::new(|_| {}),
+            on_round: Box::new(|_| {}),
         })
     }
 
     /// Calls `f` with every worker event (progress bars, logs, tests).
     pub fn on_event(&mut self, f: impl FnMut(&Event) + Send + 'static) {
         self.on_event = Box::new(f);
+    }
+
+    /// Calls `f` before each round of jobs (the events that follow belong to it).
+    pub fn on_round(&mut self, f: impl FnMut(crate::compute::Round) + Send + 'static) {
+        self.on_round = Box::new(f);
     }
 
     /// Process ids of the workers.
@@ -142,6 +149,10 @@ impl WorkerPool {
 }
 
 impl Executor for WorkerPool {
+    fn round(&mut self, round: crate::compute::Round) {
+        (self.on_round)(round)
+    }
+
     fn run(&mut self, jobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>> {
         let on_event = &mut self.on_event;
         self.pool

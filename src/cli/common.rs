@@ -158,34 +158,58 @@ impl JobArgs {
             interrupt: Some(interrupt),
         };
         let mut pool = ftpart::pool::WorkerPool::start(opts)?;
+        // Each round (rows across parts, inputs at cutoffs, matrices) visits every part once.
+        let round = std::sync::Arc::new(std::sync::Mutex::new((
+            ftpart::compute::Round::Matrix,
+            std::time::Instant::now(),
+            0usize,
+        )));
+        let next = round.clone();
+        pool.on_round(move |r| {
+            if let Ok(mut g) = next.lock() {
+                *g = (r, std::time::Instant::now(), 0);
+            }
+        });
         let progress = Progress::new(self.quiet);
         let verbose = self.verbose;
-        let start = std::time::Instant::now();
-        let mut done = 0usize;
         pool.on_event(move |e| {
+            use ftpart::compute::Round;
             use ftpart_worker::Event;
             if verbose {
                 eprintln!("{e:?}");
             }
-            if let Event::JobFinished {
+            let Event::JobFinished {
                 worker, stats: s, ..
             } = e
-            {
-                done += 1;
-                let elapsed = start.elapsed().as_secs_f64();
-                let eta = elapsed / done as f64 * (parts.saturating_sub(done)) as f64;
-                progress.message(&format!(
-                    "parts {done}/{parts}, {elapsed:.1} s, ETA {eta:.1} s"
-                ));
-                if done == parts {
-                    progress.finish();
-                }
-                if let Ok(mut st) = stats.lock() {
-                    let w = st.workers.entry(*worker).or_default();
+            else {
+                return;
+            };
+            let Ok(mut g) = round.lock() else {
+                return;
+            };
+            let (r, start, done) = &mut *g;
+            *done += 1;
+            let elapsed = start.elapsed().as_secs_f64();
+            let eta = elapsed / *done as f64 * (parts.saturating_sub(*done)) as f64;
+            let what = match r {
+                Round::OuterRows => "rows across parts",
+                Round::OuterInputs => "inputs at cutoffs",
+                Round::Matrix => "parts",
+            };
+            progress.message(&format!(
+                "{what} {done}/{parts}, {elapsed:.1} s, ETA {eta:.1} s"
+            ));
+            if *done == parts {
+                progress.finish();
+            }
+            if let Ok(mut st) = stats.lock() {
+                let w = st.workers.entry(*worker).or_default();
+                // Parts are counted once, in the matrix round; time and memory over all rounds.
+                if *r == Round::Matrix {
                     w.0 += 1;
-                    w.1 += s.seconds;
-                    w.2 = w.2.max(s.peak_rss_bytes);
                 }
+                w.1 += s.seconds;
+                w.2 = w.2.max(s.peak_rss_bytes);
             }
         });
         Ok(Box::new(pool))

@@ -162,3 +162,37 @@ fn one_part_without_orphans_computes_outer_features_exactly() {
     let csv = split_compute(&c, 1, 1).unwrap();
     compare_csv(&csv, &c.expected).unwrap();
 }
+
+#[test]
+fn the_summary_counts_each_part_once_when_aggregations_take_extra_rounds() {
+    // Rows across parts, then the matrices: two rounds over the same 3 parts.
+    let c = cases("conformance")
+        .into_iter()
+        .find(has_outer_features)
+        .unwrap();
+    let dir = tmp();
+    let shards = dir.path().join("shards");
+    assert!(split(&c.entityset, &c.by, 3, &shards, &[]).status.success());
+    let out = dir.path().join("fm.csv");
+    let o = ftpart(&[
+        "compute",
+        shards.to_str().unwrap(),
+        "--features",
+        c.features.to_str().unwrap(),
+        "--jobs",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let parts: usize = err
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("worker "))
+        .map(|l| {
+            let n = l.split(": ").nth(1).unwrap().split(' ').next().unwrap();
+            n.parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(parts, 3, "{err}");
+}
