@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, TimestampNanosecondArray, UInt32Array};
 use arrow_schema::DataType;
 use serde::{Deserialize, Serialize};
@@ -158,8 +159,10 @@ pub fn handle_job(
     let (es, source_rows) = shards.load_part_with_rows(job.part, read)?;
     let target = es.df_position(job.graph.target())?;
     let queries: Vec<Query> = match &job.cutoff {
+        // The part's instances are the target rows it owns, not the copies it holds.
         PartCutoff::At(t) => calc::visible_rows(&es, target, *t, &job.time)
             .into_iter()
+            .filter(|&r| !es.is_copy(target, r))
             .map(|r| Query {
                 row: Some(r),
                 time: *t,
@@ -172,7 +175,9 @@ pub fn handle_job(
                 .into_iter()
                 .zip(times)
                 .map(|(k, &time)| Query {
-                    row: k.and_then(|k| keys.get(k)),
+                    row: k
+                        .and_then(|k| keys.get(k))
+                        .filter(|&r| !es.is_copy(target, r)),
                     time,
                 })
                 .collect()
@@ -610,14 +615,16 @@ fn instance_owners(shards: &Shards, target: &str) -> Result<HashMap<Key, u32>> {
             .manifest
             .table_path(&shards.dir, p, target)
             .ok_or_else(|| Error::Invalid(format!("part {p} lacks '{target}'")))?;
+        let mut columns = vec![df.index.as_str()];
+        if crate::shards::has_column(&path, ftpart_partitioner::COPY) {
+            columns.push(ftpart_partitioner::COPY);
+        }
         let batches =
-            crate::shards::read_ipc_columns(&path, &[df.index.as_str()]).map_err(|m| {
-                Error::Data {
-                    path: path.clone(),
-                    dataframe: target.into(),
-                    column: df.index.clone(),
-                    message: m,
-                }
+            crate::shards::read_ipc_columns(&path, &columns).map_err(|m| Error::Data {
+                path: path.clone(),
+                dataframe: target.into(),
+                column: df.index.clone(),
+                message: m,
             })?;
         for b in batches {
             let col = b.column_by_name(&df.index).ok_or_else(|| Error::Data {
@@ -626,8 +633,14 @@ fn instance_owners(shards: &Shards, target: &str) -> Result<HashMap<Key, u32>> {
                 column: df.index.clone(),
                 message: "index column is missing".into(),
             })?;
-            for k in key_values(col).into_iter().flatten() {
-                owner.insert(k, p as u32);
+            let copies = b
+                .column_by_name(ftpart_partitioner::COPY)
+                .and_then(|c| c.as_boolean_opt().cloned());
+            for (i, k) in key_values(col).into_iter().enumerate() {
+                let copy = copies.as_ref().is_some_and(|c| c.value(i));
+                if let (Some(k), false) = (k, copy) {
+                    owner.insert(k, p as u32);
+                }
             }
         }
     }

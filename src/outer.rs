@@ -32,10 +32,6 @@ pub struct OuterSpec {
     /// nested aggregations, columns under a secondary time index. The parts then evaluate them
     /// at each cutoff requested for the row's outer key ([`contributions_at`]).
     pub timed: bool,
-    /// The child dataframe is outside the tree (e.g. `stores` in `regions.COUNT(stores)` when
-    /// split by customers): its rows are copied into every part that refers to them, so the
-    /// parts send each row's index (`__row`) and the coordinator counts each row once.
-    pub copied: bool,
 }
 
 /// Whether the outer keys of `spec` (the index of its first relationship's parent) are integers.
@@ -119,34 +115,75 @@ impl Interner {
 /// Time of a contribution from a dataframe without a time index: always visible.
 const ALWAYS: i64 = i64::MIN + 1;
 
+/// Which nodes of a plan reach only rows that a part owns, in a part of these shards: the
+/// target's rows (the part's instances), then each step that keeps rows with their owner. A
+/// step down a tree link from owned rows gives owned rows (a parent owns all its children
+/// through its tree link); a step up a tree link from owned rows gives their owner's rows. Any
+/// other step may reach copies, whose children are spread over the parts.
+/// (`ftpart_partitioner`'s crate docs give the rule for which rows a part holds.)
+fn owned_nodes(shards: &Shards, plan: &Plan) -> Vec<bool> {
+    let m = &shards.manifest;
+    let tree_link = |rel: usize| {
+        let child = &shards.schema.relationships[rel].child_dataframe_name;
+        m.tree_links.get(child) == Some(&rel)
+    };
+    let mut owned = vec![false; plan.nodes.len()];
+    for (n, node) in plan.nodes.iter().enumerate() {
+        owned[n] = match node.parent {
+            None => true,
+            Some((p, Step::Backward(rel) | Step::Forward(rel))) => owned[p] && tree_link(rel),
+        };
+    }
+    owned
+}
+
 /// Finds the aggregations of the plan that reach outside a part, checking that each can be
 /// answered exactly; a feature that cannot is an error naming it.
+///
+/// An aggregation is computed inside the part when the rows it aggregates are all owned by the
+/// part that owns the rows it is computed for ([`owned_nodes`]). Any other is answered across
+/// parts: each part sends the rows it owns of the aggregation's child dataframe, keyed by the
+/// parent row they count for (found by walking up the path in the part, which holds every row
+/// its rows refer to), and the coordinator answers every (parent row, cutoff) the instances
+/// need. It is refused by name when its inputs would themselves need rows of other parts.
 pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
     let m = &shards.manifest;
-    if m.parts.len() == 1 && m.rows_without_root.values().all(|&n| n == 0) {
-        return Ok(Vec::new()); // one part holding every row is the whole entity set
+    if m.parts.len() == 1 {
+        return Ok(Vec::new()); // one part owns every row: it is the whole entity set
     }
     let empty = EntitySet::empty(shards.schema.clone())?;
     let plan = Plan::build(&empty, graph)?;
-    let mut specs: Vec<OuterSpec> = Vec::new();
-    // Nodes below an outer aggregation belong to it.
-    let mut inside = HashSet::new();
-    for (n, node) in plan.nodes.iter().enumerate() {
-        if let Some((p, step)) = node.parent {
-            if inside.contains(&p) {
-                inside.insert(n);
-                continue;
-            }
-            if let Step::Backward(rel) = step {
-                let r = &shards.schema.relationships[rel];
-                if m.tree_links.get(&r.child_dataframe_name) != Some(&rel) {
-                    inside.insert(n);
-                }
+    let owned = owned_nodes(shards, &plan);
+    // The node an aggregation placed at `node` aggregates the rows of.
+    let leaf_node = |node: usize, path: &[crate::schema::Relationship]| {
+        path.iter().fold(node, |n, r| {
+            let rel = empty.relationship_position(r).expect("planned");
+            plan.find_child(n, Step::Backward(rel))
+        })
+    };
+    let mut across: Vec<(usize, usize)> = Vec::new();
+    for &(f, node) in &plan.placements {
+        if let Kind::Aggregation { path, .. } = &graph.features[f].kind {
+            let leaf = leaf_node(node, path);
+            if !owned[leaf] {
+                across.push((f, leaf));
             }
         }
     }
+    // Nodes at and below an aggregation answered across parts are evaluated by the parts that
+    // own its child rows, as its inputs: aggregations among them are not answered on their own.
+    let mut inside = vec![false; plan.nodes.len()];
+    for &(_, leaf) in &across {
+        inside[leaf] = true;
+    }
+    for (n, node) in plan.nodes.iter().enumerate() {
+        if let Some((p, _)) = node.parent {
+            inside[n] |= inside[p];
+        }
+    }
+    let mut specs: Vec<OuterSpec> = Vec::new();
     for &(f, node) in &plan.placements {
-        if inside.contains(&node) {
+        if inside[node] {
             continue;
         }
         let feat = &graph.features[f];
@@ -160,11 +197,11 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
         else {
             continue;
         };
-        let rel = empty.relationship_position(&path[0]).expect("planned");
-        let r = &path[0];
-        if m.tree_links.get(&r.child_dataframe_name) == Some(&rel) {
+        if owned[leaf_node(node, path)] {
             continue;
         }
+        let r = &path[0];
+        let rel = empty.relationship_position(r).expect("planned");
         let refuse = |why: &str| {
             Err(Error::feature(
                 &feat.unique_name,
@@ -178,17 +215,7 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
             .iter()
             .map(|x| empty.relationship_position(x).expect("planned"))
             .collect();
-        // Each leaf row is in exactly one part (below), and a part holds every row its rows
-        // refer to (the split copies referenced parents), so walking a leaf row up the path
-        // in its own part finds its outer key, whichever steps of the path cross parts.
         let leaf = &path[path.len() - 1].child_dataframe_name;
-        let copied = leaf != &m.root && !m.tree_links.contains_key(leaf);
-        if copied && !m.complete_lookups {
-            return refuse("these shards hold only the rows of it that their instances refer to (they were split by an older ftpart); split again");
-        }
-        if m.rows_without_root.get(leaf).copied().unwrap_or(0) > 0 {
-            return refuse("some of its rows belong to no instance and are in no part");
-        }
         if matches!(
             use_previous,
             Some(crate::features::UsePrevious::Observations(_))
@@ -205,19 +232,22 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
             timed |= calc::row_local(&empty, graph, leaf_df, b)?.is_none();
         }
         if timed {
-            // The parts evaluate such inputs on their own rows: they must not reach outside.
+            // The parts evaluate such inputs for the child rows they own: those inputs must
+            // not reach rows of other parts themselves.
             let sub = inputs_graph(graph, bases, where_);
             let sub_plan = Plan::build(&empty, &sub)?;
-            for node in &sub_plan.nodes {
-                if let Some((_, Step::Backward(rel))) = node.parent {
-                    let x = &shards.schema.relationships[rel];
-                    if m.tree_links.get(&x.child_dataframe_name) != Some(&rel) {
-                        return refuse(&format!(
-                            "its inputs, which depend on the cutoff time, themselves aggregate '{}' rows of each '{}' row across parts",
-                            x.child_dataframe_name, x.parent_dataframe_name
-                        ));
-                    }
-                }
+            let sub_owned = owned_nodes(shards, &sub_plan);
+            if let Some((n, _)) = sub_plan.nodes.iter().enumerate().find(|&(n, node)| {
+                !sub_owned[n] && matches!(node.parent, Some((_, Step::Backward(_))))
+            }) {
+                let Some((_, Step::Backward(rel))) = sub_plan.nodes[n].parent else {
+                    unreachable!("found a backward step")
+                };
+                let x = &shards.schema.relationships[rel];
+                return refuse(&format!(
+                    "its inputs, which depend on the cutoff time, themselves aggregate '{}' rows of each '{}' row across parts",
+                    x.child_dataframe_name, x.parent_dataframe_name
+                ));
             }
         }
         if !specs.iter().any(|s| s.feature == f) {
@@ -226,7 +256,6 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
                 relationship: rel,
                 path: rels,
                 timed,
-                copied,
             });
         }
     }
@@ -271,7 +300,7 @@ pub fn contributions(
         ("__time".into(), Arc::new(Int64Array::from(times))),
         ("__hi".into(), Arc::new(Int64Array::from(his))),
     ];
-    if with_row_ids(spec, use_previous) {
+    if with_row_ids(use_previous) {
         cols.push(("__row".into(), row_ids(es, leaf, None)?));
     }
     for (i, &b) in bases.iter().chain(where_.iter()).enumerate() {
@@ -366,7 +395,7 @@ pub fn contributions_at(
         ("__hi".into(), pick(&his)),
         ("__at".into(), Arc::new(Int64Array::from(at))),
     ];
-    if with_row_ids(spec, use_previous) {
+    if with_row_ids(use_previous) {
         cols.push(("__row".into(), row_ids(es, leaf, Some(&idx))?));
     }
     for (i, v) in values.into_iter().enumerate() {
@@ -375,14 +404,13 @@ pub fn contributions_at(
     crate::matrix::named_batch(cols, "outer aggregation")
 }
 
-/// Whether the parts send each child row's index: to count copied rows once, and to order rows
-/// of equal time as the child dataframe does (use_previous in observations).
-fn with_row_ids(spec: &OuterSpec, use_previous: &Option<crate::features::UsePrevious>) -> bool {
-    spec.copied
-        || matches!(
-            use_previous,
-            Some(crate::features::UsePrevious::Observations(_))
-        )
+/// Whether the parts send each child row's index: to order rows of equal time as the child
+/// dataframe does (use_previous in observations).
+fn with_row_ids(use_previous: &Option<crate::features::UsePrevious>) -> bool {
+    matches!(
+        use_previous,
+        Some(crate::features::UsePrevious::Observations(_))
+    )
 }
 
 /// The index values of the child dataframe's rows (at `idx`, else all).
@@ -443,7 +471,16 @@ fn leaf_rows(
     }
     // Each leaf row counts when it and its ancestors on the path are visible: at the latest of
     // their times. Its outer key is the first step's foreign key on the top ancestor.
-    let mut rows: Vec<u32> = (0..n as u32).collect();
+    // Only the rows this part owns count: other parts own its copies.
+    let mut rows: Vec<u32> = (0..n as u32)
+        .map(|r| {
+            if es.is_copy(leaf, r) {
+                crate::entityset::keys::NO_ROW
+            } else {
+                r
+            }
+        })
+        .collect();
     let mut times: Vec<i64> = match es.times(leaf) {
         Some(t) => t.to_vec(),
         None => vec![ALWAYS; n],
@@ -485,16 +522,11 @@ fn leaf_rows(
 }
 
 /// What makes two outer aggregations read the same rows from the parts: path, inputs, `where`,
-/// use_previous and whether rows are copied. Aggregations whose inputs depend on the cutoff are
+/// use_previous. Aggregations whose inputs depend on the cutoff are
 /// evaluated at their own requests and share nothing (`None`).
 fn share_key(graph: &FeatureGraph, spec: &OuterSpec) -> Option<String> {
     let (bases, where_, use_previous) = aggregation(graph, spec).ok()?;
-    (!spec.timed).then(|| {
-        format!(
-            "{:?}|{bases:?}|{where_:?}|{use_previous:?}|{}",
-            spec.path, spec.copied
-        )
-    })
+    (!spec.timed).then(|| format!("{:?}|{bases:?}|{where_:?}|{use_previous:?}", spec.path))
 }
 
 /// For each aggregation, the first one in `specs` that reads the same rows ([`share_key`]):
@@ -571,16 +603,7 @@ pub fn prepare(
     };
     let row_col = whole.column_by_name("__row");
     let first_input = 3 + usize::from(at.is_some()) + usize::from(row_col.is_some());
-    // Rows copied into several parts count once: the first copy of each (row, cutoff).
     let row_ids = row_col.map(key_values).unwrap_or_default();
-    let duplicate: Vec<bool> = {
-        let mut seen = std::collections::HashSet::new();
-        row_ids
-            .iter()
-            .enumerate()
-            .map(|(i, r)| !seen.insert((r, at.as_ref().map_or(0, |a| a.value(i)))))
-            .collect()
-    };
     let mut pairs: HashMap<(u32, i64), u32> = HashMap::new();
     if let Some(at) = &at {
         pair_ids(&mut pairs, &mut keys, at.values());
@@ -619,7 +642,6 @@ pub fn prepare(
     let keep = |i: usize| {
         keys[i] != NO_KEY
             && times[i] != NULL_TIME
-            && !duplicate.get(i).copied().unwrap_or(false)
             && mask.as_ref().is_none_or(|m| m.is_valid(i) && m.value(i))
     };
     for (i, &k) in keys.iter().enumerate() {
@@ -666,7 +688,7 @@ pub fn prepare(
                 .all(|w| his[w[0] as usize] <= his[w[1] as usize])
         });
         if !in_order {
-            return Err(err("counts use_previous in observations under a training window whose rows leave it in another order than they came (last time indexes); not answered across parts, compute it with `ftpart calculate`".into()));
+            return Err(err("aggregates rows that are spread over the parts, and it counts use_previous in observations under a training window whose rows leave it in another order than they came (last time indexes); compute it with `ftpart calculate`".into()));
         }
     }
     Ok(Prepared {

@@ -72,7 +72,8 @@ impl ftpart_partitioner::Source for Memory<'_> {
     }
 }
 
-/// Splits an entity set into shards under `out`.
+/// Splits an entity set into shards under `out`, for one computation: the files are not flushed
+/// to disk (shards that are kept come from [`crate::shards::split_entityset`], `ftpart split`).
 pub fn split_in_memory(es: &EntitySet, by: &str, parts: usize, out: &Path) -> Result<Shards> {
     es.df_position(by)?;
     let (tables, links) = crate::shards::tables_and_links(&es.schema);
@@ -83,6 +84,8 @@ pub fn split_in_memory(es: &EntitySet, by: &str, parts: usize, out: &Path) -> Re
         out: out.to_path_buf(),
         force: false,
         metadata,
+        // The shards of one computation, in a temporary directory.
+        durable: false,
     };
     ftpart_partitioner::split(&tables, &links, &Memory(es), &opts, &mut |_| {})
         .map_err(|e| Error::Invalid(e.to_string()))?;

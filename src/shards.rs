@@ -153,6 +153,7 @@ pub fn split_entityset(
         out: opts.out.clone(),
         force: opts.force,
         metadata,
+        durable: true,
     };
     ftpart_partitioner::split(&tables, &links, &source, &sopts, progress)
         .map_err(|e| Error::Invalid(e.to_string()))
@@ -210,6 +211,7 @@ impl Shards {
     ) -> Result<(EntitySet, Vec<Option<ArrayRef>>)> {
         let mut data = Vec::new();
         let mut source_rows = Vec::new();
+        let mut copies = Vec::new();
         for df in &self.schema.dataframes {
             let path = self
                 .manifest
@@ -263,6 +265,12 @@ impl Shards {
                     .column_by_name(ftpart_partitioner::SOURCE_ROW)
                     .cloned(),
             );
+            copies.push(copy_marks(&batch).map_err(|m| Error::Data {
+                path: path.clone(),
+                dataframe: df.name.clone(),
+                column: ftpart_partitioner::COPY.into(),
+                message: m,
+            })?);
             data.push(conform_part(df, &batch, &schema).map_err(|m| Error::Data {
                 path: path.clone(),
                 dataframe: df.name.clone(),
@@ -270,11 +278,26 @@ impl Shards {
                 message: m,
             })?);
         }
-        Ok((
-            EntitySet::assemble_with(self.schema.clone(), data, false)?,
-            source_rows,
-        ))
+        let mut es = EntitySet::assemble_with(self.schema.clone(), data, false)?;
+        es.set_copies(copies);
+        Ok((es, source_rows))
     }
+}
+
+/// The [`ftpart_partitioner::COPY`] marks of a shard table, if it has them.
+fn copy_marks(
+    batch: &RecordBatch,
+) -> std::result::Result<Option<arrow_buffer::BooleanBuffer>, String> {
+    let Some(c) = batch.column_by_name(ftpart_partitioner::COPY) else {
+        return Ok(None);
+    };
+    let c = c
+        .as_boolean_opt()
+        .ok_or_else(|| format!("holds {}, expected Boolean", c.data_type()))?;
+    if c.null_count() > 0 {
+        return Err("has missing values".into());
+    }
+    Ok(Some(c.values().clone()))
 }
 
 /// Checks a shard table against the schema; re-encodes categories whose dictionary differs from
@@ -325,6 +348,14 @@ pub fn read_ipc_file(path: &Path) -> std::result::Result<Vec<RecordBatch>, Strin
         .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
     r.collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| format!("not a readable Arrow IPC file: {e}"))
+}
+
+/// Whether an Arrow IPC file's schema has the named column (false when it cannot be read).
+pub fn has_column(path: &Path, column: &str) -> bool {
+    std::fs::File::open(path)
+        .ok()
+        .and_then(|f| arrow_ipc::reader::FileReader::try_new(f, None).ok())
+        .is_some_and(|r| r.schema().index_of(column).is_ok())
 }
 
 /// Reads only the named columns of an Arrow IPC file.

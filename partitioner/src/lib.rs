@@ -1,10 +1,37 @@
 //! Relational sharding over Arrow: tables, the relationships between them, a root table and a number
 //! of parts in; self-contained shard directories and a manifest out.
 //!
-//! Each part holds a set of root rows, every row below them (any depth), and only the rows of the
-//! other tables that those rows reference. Input is read as a stream of record batches, several
-//! times; memory holds per-key maps (key → root, root → part, referenced keys per part) and, at the
-//! end, one part's table at a time while it is sorted and written.
+//! # Which rows a part holds
+//!
+//! The *tree* is the root table and every table reachable from it by going from parent to child;
+//! each tree table has one *tree link*, the first link (in link order) by which a breadth-first
+//! walk from the root reaches it. Every row of every table is **owned** by exactly one part:
+//!
+//! - a root row by the part the balanced assignment gives it;
+//! - a row of a tree table by the owner of its parent through its tree link; a row whose tree
+//!   parent is missing (null or dangling key) owns itself like a root row (a pseudo-root, balanced
+//!   with the roots, counted in [`Manifest::rows_without_root`]), and its subtree follows it;
+//! - a row outside the tree (lookup parents such as `products`, ancestors of the root, tables
+//!   below an ancestor such as `stores` under `regions` when split by customers, tables with no
+//!   path to the root) by the first part that refers to it, or, when no part does, by one part in
+//!   turn.
+//!
+//! A part also holds a **copy** of every row that a row it holds refers to and that it does not
+//! own, through any link, transitively (the closure under references): the customer of a
+//! transaction reached through `stores` in a diamond, the destination airport of a flight split
+//! by its origin, a product, the region of that product. Files of tables that can hold copies
+//! carry the [`COPY`] column. So, in every part: each row it holds finds every row it refers to;
+//! the rows a parent owns through a tree link are all its children through that link; and
+//! counting only owned rows over all parts counts every row once.
+//!
+//! What follows for features (decided by the caller, `ftpart::outer`): an aggregation is exact
+//! inside a part when every step of its path, starting at rows the part owns, goes down a tree
+//! link; any other aggregation reaches rows of other parts and is answered across parts, or
+//! refused by name.
+//!
+//! Input is read as a stream of record batches, several times; memory holds per-key maps (key →
+//! root, root → part, referenced keys per part) and, at the end, one part's table at a time while
+//! it is sorted and written.
 //!
 //! ```no_run
 //! use ftpart_partitioner::{split, Link, SplitOptions, TableSpec, Source};
@@ -14,7 +41,7 @@
 //!     TableSpec { name: "orders".into(), key: "order_id".into(), time: Some("at".into()) },
 //! ];
 //! let links = vec![Link { parent: "customers".into(), parent_key: "id".into(), child: "orders".into(), child_key: "customer_id".into() }];
-//! let opts = SplitOptions { root: "customers".into(), parts: 4, out: "shards".into(), force: false, metadata: serde_json::Value::Null };
+//! let opts = SplitOptions { root: "customers".into(), parts: 4, out: "shards".into(), force: false, metadata: serde_json::Value::Null, durable: true };
 //! let summary = split(&tables, &links, source().as_ref(), &opts, &mut |_| {})?;
 //! # Ok::<(), ftpart_partitioner::PartitionError>(())
 //! ```
@@ -30,7 +57,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 pub use manifest::{Manifest, PartInfo, TableFile, MANIFEST, SHARD_FORMAT_VERSION};
-pub use split::{split, SplitEvent, SplitSummary, SOURCE_ROW};
+pub use split::{split, SplitEvent, SplitSummary, COPY, SOURCE_ROW};
 
 /// A table: its name, key (index) column and optional time column (rows are written in
 /// (time, key) order, missing times last).
@@ -82,6 +109,9 @@ pub struct SplitOptions {
     pub force: bool,
     /// Caller's metadata, stored in the manifest as is (e.g. the source schema).
     pub metadata: serde_json::Value,
+    /// Flush each file to disk before the manifest is written (shards that are kept); off for
+    /// shards in a temporary directory that live as long as one computation.
+    pub durable: bool,
 }
 
 /// What went wrong while splitting or reading shards.

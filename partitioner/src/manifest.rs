@@ -11,7 +11,11 @@ use crate::{Link, PartitionError, TableSpec};
 /// File name of the manifest.
 pub const MANIFEST: &str = "manifest.json";
 /// The shard format version this crate writes and reads.
-pub const SHARD_FORMAT_VERSION: u32 = 1;
+///
+/// Version 2: every row of every table is owned by exactly one part (rows without a root and
+/// rows outside the tree included), and parts mark the copies they hold of other parts' rows
+/// ([`crate::COPY`]). Version 1 shards lack copies of tree rows referenced across parts.
+pub const SHARD_FORMAT_VERSION: u32 = 2;
 
 /// One table's file in a part.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -67,13 +71,9 @@ pub struct Manifest {
     pub links: Vec<Link>,
     /// For each table below the root: the link that leads to its root row.
     pub tree_links: BTreeMap<String, usize>,
-    /// Rows whose root could not be found (e.g. a session of a missing customer), by table.
+    /// Rows whose root could not be found (e.g. a session of a missing customer, and its
+    /// transactions), by table. Each such row is owned by one part, with the rows below it.
     pub rows_without_root: BTreeMap<String, u64>,
-    /// Every row of the tables outside the tree (lookups, parents above the root) is in some
-    /// part: copied into each part that refers to it, rows no part refers to spread over the
-    /// parts. Shards written before this was so (field missing) hold only referenced rows.
-    #[serde(default)]
-    pub complete_lookups: bool,
     /// Parts.
     pub parts: Vec<PartInfo>,
     /// Caller's metadata.

@@ -9,6 +9,7 @@ use std::io::{BufReader, BufWriter, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use arrow_array::cast::AsArray;
 use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
 use arrow_ipc::reader::StreamReader;
 use arrow_ipc::writer::{FileWriter, StreamWriter};
@@ -55,9 +56,17 @@ struct Layout<'a> {
     links: &'a [Link],
     /// Tables below the root in breadth-first order, with the link that leads up to the root.
     tree: Vec<(usize, usize)>,
+    /// Each table's tree link (the root and tables outside the tree have none).
+    tree_link: Vec<Option<usize>>,
     in_tree: Vec<bool>,
-    /// Tables referenced from the tree (lookups, parents above the root), children first.
-    lookups: Vec<usize>,
+    /// Every table, each after all the tables that refer to it (children first): the order in
+    /// which the rows outside the tree and the copies are placed, so that a table's own
+    /// references are known before its parents are placed.
+    closure: Vec<usize>,
+    /// Tables some part may hold rows of that another part owns: their files carry [`COPY`].
+    copyable: Vec<bool>,
+    /// Parent and child table of each link.
+    ends: Vec<(usize, usize)>,
     root: usize,
 }
 
@@ -77,72 +86,68 @@ fn pos(tables: &[TableSpec], name: &str) -> Result<usize, PartitionError> {
 impl<'a> Layout<'a> {
     fn new(tables: &'a [TableSpec], links: &'a [Link], root: &str) -> Result<Self, PartitionError> {
         let root = pos(tables, root)?;
-        for l in links {
-            pos(tables, &l.parent)?;
-            pos(tables, &l.child)?;
-        }
-        let mut in_tree = vec![false; tables.len()];
+        let ends: Vec<(usize, usize)> = links
+            .iter()
+            .map(|l| Ok((pos(tables, &l.parent)?, pos(tables, &l.child)?)))
+            .collect::<Result<_, PartitionError>>()?;
+        let n = tables.len();
+        let mut in_tree = vec![false; n];
+        let mut tree_link = vec![None; n];
         in_tree[root] = true;
         let mut tree = Vec::new();
         let mut queue = std::collections::VecDeque::from([root]);
         while let Some(t) = queue.pop_front() {
-            for (li, l) in links.iter().enumerate() {
-                let c = pos(tables, &l.child)?;
-                if l.parent == tables[t].name && !in_tree[c] {
+            for (li, &(p, c)) in ends.iter().enumerate() {
+                if p == t && !in_tree[c] {
                     in_tree[c] = true;
+                    tree_link[c] = Some(li);
                     tree.push((c, li));
                     queue.push_back(c);
                 }
             }
         }
-        // Tables referenced from the tree, transitively, that are not in it.
-        let mut referenced = vec![false; tables.len()];
-        let mut stack: Vec<usize> = (0..tables.len()).filter(|&t| in_tree[t]).collect();
-        while let Some(t) = stack.pop() {
-            for l in links.iter().filter(|l| l.child == tables[t].name) {
-                let p = pos(tables, &l.parent)?;
-                if !in_tree[p] && !referenced[p] {
-                    referenced[p] = true;
-                    stack.push(p);
+        // Children first over the whole graph (Kahn's algorithm on "is referenced by").
+        let mut waiting: Vec<usize> = vec![0; n];
+        for &(p, _) in &ends {
+            waiting[p] += 1;
+        }
+        let mut ready: Vec<usize> = (0..n).rev().filter(|&t| waiting[t] == 0).collect();
+        let mut closure = Vec::with_capacity(n);
+        while let Some(t) = ready.pop() {
+            closure.push(t);
+            for &(p, c) in &ends {
+                if c == t {
+                    waiting[p] -= 1;
+                    if waiting[p] == 0 {
+                        ready.push(p);
+                    }
                 }
             }
         }
-        // Children first: a lookup is written once every table that references it is done.
-        let mut lookups = Vec::new();
-        let mut done: Vec<bool> = in_tree.clone();
-        loop {
-            let ready: Vec<usize> = (0..tables.len())
-                .filter(|&t| referenced[t] && !done[t])
-                .filter(|&t| {
-                    links
-                        .iter()
-                        .filter(|l| l.parent == tables[t].name)
-                        .all(|l| {
-                            let c = pos(tables, &l.child).unwrap_or(0);
-                            done[c] || !(in_tree[c] || referenced[c])
-                        })
-                })
-                .collect();
-            if ready.is_empty() {
-                break;
-            }
-            for t in ready {
-                done[t] = true;
-                lookups.push(t);
-            }
-        }
-        if let Some(t) = (0..tables.len()).find(|&t| referenced[t] && !done[t]) {
+        if let Some(t) = (0..n).find(|&t| waiting[t] > 0) {
             return Err(PartitionError::Invalid(format!(
                 "table '{}' is part of a cycle of relationships",
                 tables[t].name
             )));
         }
+        // A row is copied into a part that does not own it when a row held there refers to it
+        // through a link other than the referring table's tree link, or when it is the tree
+        // parent of such a copy; rows outside the tree are always placed this way.
+        let mut copyable: Vec<bool> = in_tree.iter().map(|&t| !t).collect();
+        for &t in &closure {
+            copyable[t] |= ends.iter().enumerate().any(|(li, &(p, c))| {
+                p == t && (!in_tree[c] || tree_link[c] != Some(li) || copyable[c])
+            });
+        }
         Ok(Layout {
             tables,
             links,
             tree,
+            tree_link,
             in_tree,
-            lookups,
+            closure,
+            copyable,
+            ends,
             root,
         })
     }
@@ -271,14 +276,11 @@ fn run(
         .iter()
         .map(|t| source.schema(&t.name))
         .collect::<Result<_, _>>()?;
-    let has_tree_children = |t: usize| {
-        layout
-            .tree
-            .iter()
-            .any(|&(_, li)| links[li].parent == tables[t].name)
-    };
+    let has_tree_children = |t: usize| layout.tree.iter().any(|&(_, li)| layout.ends[li].0 == t);
 
-    // Pass 1: root keys, then each table below the root mapped to its root row.
+    // Pass 1: root keys, then each table below the root mapped to its root row. A row whose
+    // tree parent is missing (a null or dangling foreign key) becomes an owner of its own (a
+    // pseudo-root, numbered after the root rows), so that it and its subtree are in one part.
     let root = layout.root;
     let root_spec = &tables[root];
     let mut maps: Vec<Option<HashMap<Key, u32>>> = vec![None; tables.len()];
@@ -313,16 +315,22 @@ fn run(
         })?;
         maps[root] = Some(map);
     }
+    let n_roots = weights.len();
+    if weights.len() >= NO_ROOT as usize {
+        return Err(PartitionError::table(&root_spec.name, "has too many rows"));
+    }
     let mut without_root: BTreeMap<String, u64> = BTreeMap::new();
+    let mut pseudo_base = vec![0u32; tables.len()];
     for &(t, li) in &layout.tree {
         let spec = &tables[t];
         let link = &links[li];
-        let p = pos(tables, &link.parent)?;
+        let p = layout.ends[li].0;
         let parent_int = int_keys(&schemas[p], &link.parent_key);
         let keep = has_tree_children(t);
         let mut own: HashMap<Key, u32> = HashMap::default();
         let mut orphans = 0u64;
         let mut read = 0u64;
+        pseudo_base[t] = weights.len() as u32;
         let pmap = maps[p].as_ref().expect("parents come first");
         scan_ahead(source, &spec.name, &mut |b| {
             let fks = key_values(column(&b, &spec.name, &link.child_key)?);
@@ -332,14 +340,21 @@ fn run(
                 None
             };
             for (i, fk) in fks.into_iter().enumerate() {
-                let r = fk
+                let r = match fk
                     .and_then(|k| coerce(k, parent_int))
                     .and_then(|k| pmap.get(&k).copied())
-                    .unwrap_or(NO_ROOT);
-                if r == NO_ROOT {
+                {
+                    Some(r) => {
+                        weights[r as usize] += 1;
+                        r
+                    }
+                    None => {
+                        weights.push(1);
+                        (weights.len() - 1) as u32
+                    }
+                };
+                if r as usize >= n_roots {
                     orphans += 1;
-                } else {
-                    weights[r as usize] += 1;
                 }
                 if let Some(keys) = &own_keys {
                     let k = keys[i].clone().ok_or_else(|| {
@@ -356,6 +371,9 @@ fn run(
                     }
                 }
             }
+            if weights.len() >= NO_ROOT as usize {
+                return Err(PartitionError::table(&spec.name, "has too many rows"));
+            }
             read += b.num_rows() as u64;
             progress(&SplitEvent::Read {
                 pass: "keys",
@@ -370,7 +388,7 @@ fn run(
         without_root.insert(spec.name.clone(), orphans);
     }
 
-    // Balanced, deterministic assignment: heaviest instances first, each to the lightest part.
+    // Balanced, deterministic assignment: heaviest owners first, each to the lightest part.
     let mut order: Vec<u32> = (0..weights.len() as u32).collect();
     order.sort_by(|&a, &b| {
         weights[b as usize]
@@ -387,53 +405,69 @@ fn run(
             .expect("parts ≥ 1");
         part_of[r as usize] = p as u32;
         loads[p] += weights[r as usize];
-        instances[p] += 1;
-        largest[p] = largest[p].max(weights[r as usize]);
+        if (r as usize) < n_roots {
+            instances[p] += 1;
+            largest[p] = largest[p].max(weights[r as usize]);
+        }
     }
     for p in 0..n_parts {
         let d = opts.out.join(part_dir(p));
         std::fs::create_dir_all(&d).map_err(|e| PartitionError::file(&d, e))?;
     }
 
-    // Pass 2: rows of the root and the tables below it, to their parts; referenced keys noted.
+    // Pass 2: rows of the root and the tables below it, to the parts that own them; the rows
+    // they refer to through other links than their tree link are noted for pass 3.
     let mut spills = Spills {
         dir: opts.out.clone(),
         writers: HashMap::default(),
     };
     let mut refs: Vec<HashMap<Key, Vec<u32>>> = vec![HashMap::default(); tables.len()];
-    let written = |t: usize,
-                   b: &RecordBatch,
-                   parts: &[u32],
-                   spills: &mut Spills,
-                   refs: &mut Vec<HashMap<Key, Vec<u32>>>|
+    // The owner of each row of a tree table that may also be copied into other parts.
+    let mut owners: Vec<HashMap<Key, u32>> = vec![HashMap::default(); tables.len()];
+    let placed = |t: usize,
+                  b: &RecordBatch,
+                  parts: &[u32],
+                  copies: Option<Vec<bool>>,
+                  spills: &mut Spills,
+                  refs: &mut Vec<HashMap<Key, Vec<u32>>>|
      -> Result<(), PartitionError> {
         let spec = &tables[t];
+        let b = if layout.copyable[t] {
+            with_copies(b, copies.unwrap_or_else(|| vec![false; b.num_rows()]), spec)?
+        } else {
+            b.clone()
+        };
         let mut rows: Vec<Vec<u32>> = vec![Vec::new(); n_parts];
         for (i, &p) in parts.iter().enumerate() {
-            if p != NO_ROOT {
-                rows[p as usize].push(i as u32);
-            }
+            rows[p as usize].push(i as u32);
         }
         for (p, idx) in rows.iter().enumerate() {
             if idx.is_empty() {
                 continue;
             }
-            let sub = arrow_select::take::take_record_batch(b, &UInt32Array::from(idx.clone()))
+            let sub = arrow_select::take::take_record_batch(&b, &UInt32Array::from(idx.clone()))
                 .map_err(|e| PartitionError::table(&spec.name, e))?;
             spills.append(p, t, &spec.name, &sub)?;
         }
-        // Rows of tables that this table references go to the same parts.
-        for l in links.iter().filter(|l| l.child == spec.name) {
-            let pt = pos(tables, &l.parent)?;
-            if layout.in_tree[pt] {
+        // What these rows refer to must be in the same parts. A row that its part owns finds
+        // its tree parent there already; a copy needs it copied too.
+        let copy_col = b.column_by_name(COPY).map(|c| c.as_boolean().clone());
+        for (li, l) in links.iter().enumerate() {
+            if layout.ends[li].1 != t {
+                continue;
+            }
+            let pt = layout.ends[li].0;
+            let tree = layout.tree_link[t] == Some(li);
+            if tree && copy_col.as_ref().is_none_or(|c| c.true_count() == 0) {
                 continue;
             }
             let parent_int = int_keys(&schemas[pt], &l.parent_key);
-            for (k, &p) in key_values(column(b, &spec.name, &l.child_key)?)
+            for (i, (k, &p)) in key_values(column(&b, &spec.name, &l.child_key)?)
                 .into_iter()
                 .zip(parts)
+                .enumerate()
             {
-                if p == NO_ROOT {
+                if tree && !copy_col.as_ref().is_some_and(|c| c.value(i)) {
                     continue;
                 }
                 if let Some(k) = k.and_then(|k| coerce(k, parent_int)) {
@@ -453,7 +487,10 @@ fn run(
             let b = numbered(&b, next as u64, root_spec)?;
             let parts: Vec<u32> = (0..b.num_rows()).map(|i| part_of[next + i]).collect();
             next += b.num_rows();
-            written(root, &b, &parts, &mut spills, &mut refs)?;
+            if layout.copyable[root] {
+                note_owners(&mut owners[root], &b, root_spec, &parts)?;
+            }
+            placed(root, &b, &parts, None, &mut spills, &mut refs)?;
             read += b.num_rows() as u64;
             progress(&SplitEvent::Read {
                 pass: "rows",
@@ -466,27 +503,31 @@ fn run(
     for &(t, li) in &layout.tree {
         let spec = &tables[t];
         let link = &links[li];
-        let p = pos(tables, &link.parent)?;
+        let p = layout.ends[li].0;
         let parent_int = int_keys(&schemas[p], &link.parent_key);
         let pmap = maps[p].as_ref().expect("parent map");
+        let mut next_pseudo = pseudo_base[t];
         let mut read = 0u64;
         scan_ahead(source, &spec.name, &mut |b| {
             let b = numbered(&b, read, spec)?;
             let parts: Vec<u32> = key_values(column(&b, &spec.name, &link.child_key)?)
                 .into_iter()
                 .map(|fk| {
+                    // The same owners as in pass 1: the rows are read in the same order.
                     let r = fk
                         .and_then(|k| coerce(k, parent_int))
                         .and_then(|k| pmap.get(&k).copied())
-                        .unwrap_or(NO_ROOT);
-                    if r == NO_ROOT {
-                        NO_ROOT
-                    } else {
-                        part_of[r as usize]
-                    }
+                        .unwrap_or_else(|| {
+                            next_pseudo += 1;
+                            next_pseudo - 1
+                        });
+                    part_of[r as usize]
                 })
                 .collect();
-            written(t, &b, &parts, &mut spills, &mut refs)?;
+            if layout.copyable[t] {
+                note_owners(&mut owners[t], &b, spec, &parts)?;
+            }
+            placed(t, &b, &parts, None, &mut spills, &mut refs)?;
             read += b.num_rows() as u64;
             progress(&SplitEvent::Read {
                 pass: "rows",
@@ -495,45 +536,58 @@ fn run(
             });
             Ok(())
         })?;
-        if !layout
-            .tree
-            .iter()
-            .any(|&(_, l2)| links[l2].parent == spec.name)
-        {
+        if !layout.tree.iter().any(|&(_, l2)| layout.ends[l2].0 == t) {
             maps[t] = None;
         }
     }
     maps.clear();
 
-    // Pass 3: rows of lookup tables (children first, so their own references count): each into
-    // the parts that refer to it; a row no part refers to into one part, in turn, so that
-    // aggregations over a whole lookup table (`regions.COUNT(stores)`) see every row.
-    for &t in &layout.lookups {
+    // Pass 3, children first: every row some part refers to but does not own is copied into
+    // it (marked in `COPY`). A row outside the tree is owned by the first part that refers to
+    // it, or, when none does, by one part in turn, so that every row of every table is owned by
+    // exactly one part (`regions.COUNT(stores)` sees each store once, wherever it hangs).
+    for &t in &layout.closure {
+        if layout.in_tree[t] && refs[t].is_empty() {
+            continue;
+        }
         let spec = &tables[t];
         let table_refs = std::mem::take(&mut refs[t]);
+        let table_owners = std::mem::take(&mut owners[t]);
+        let in_tree = layout.in_tree[t];
         let mut read = 0u64;
         scan_ahead(source, &spec.name, &mut |b| {
             let b = numbered(&b, read, spec)?;
             let keys = key_values(column(&b, &spec.name, &spec.key)?);
-            let mut rows: Vec<Vec<u32>> = vec![Vec::new(); n_parts];
+            let (mut rows, mut parts, mut copies) = (Vec::new(), Vec::new(), Vec::new());
             for (i, k) in keys.iter().enumerate() {
-                match k.as_ref().and_then(|k| table_refs.get(k)) {
-                    Some(ps) => {
-                        for &p in ps {
-                            rows[p as usize].push(i as u32);
-                        }
+                let wanted = k.as_ref().and_then(|k| table_refs.get(k));
+                let owner = if in_tree {
+                    // Placed in pass 2 already (every tree row has an owner).
+                    match k.as_ref().and_then(|k| table_owners.get(k)) {
+                        Some(&o) => Some(o),
+                        None => continue,
                     }
-                    None => rows[((read + i as u64) % n_parts as u64) as usize].push(i as u32),
+                } else {
+                    let o = wanted
+                        .and_then(|ps| ps.iter().min().copied())
+                        .unwrap_or(((read + i as u64) % n_parts as u64) as u32);
+                    rows.push(i as u32);
+                    parts.push(o);
+                    copies.push(false);
+                    Some(o)
+                };
+                for &p in wanted.into_iter().flatten() {
+                    if Some(p) != owner {
+                        rows.push(i as u32);
+                        parts.push(p);
+                        copies.push(true);
+                    }
                 }
             }
-            for (p, idx) in rows.into_iter().enumerate() {
-                if idx.is_empty() {
-                    continue;
-                }
-                let sub = arrow_select::take::take_record_batch(&b, &UInt32Array::from(idx))
+            if !rows.is_empty() {
+                let sub = arrow_select::take::take_record_batch(&b, &UInt32Array::from(rows))
                     .map_err(|e| PartitionError::table(&spec.name, e))?;
-                let n = sub.num_rows();
-                written(t, &sub, &vec![p as u32; n], &mut spills, &mut refs)?;
+                placed(t, &sub, &parts, Some(copies), &mut spills, &mut refs)?;
             }
             read += b.num_rows() as u64;
             progress(&SplitEvent::Read {
@@ -555,11 +609,11 @@ fn run(
         let mut files = BTreeMap::new();
         for (t, spec) in tables.iter().enumerate() {
             let spill = spills.path(p, &spec.name);
-            let batch = read_spill(&spill, &numbered_schema(&schemas[t], spec))?;
+            let batch = read_spill(&spill, &file_schema(&schemas[t], spec, layout.copyable[t]))?;
             let batch = sort(&batch, spec)?;
             let file = format!("{}.arrow", spec.name);
             let path = dir.join(&file);
-            write_ipc(&path, &batch)?;
+            write_ipc(&path, &batch, opts.durable)?;
             let _ = std::fs::remove_file(&spill);
             let (bytes, crc) = checksum(&path)?;
             files.insert(
@@ -596,12 +650,29 @@ fn run(
             .map(|&(t, li)| (tables[t].name.clone(), li))
             .collect(),
         rows_without_root: without_root,
-        complete_lookups: true,
         parts,
         metadata: opts.metadata.clone(),
     };
     manifest.write(&opts.out)?;
     Ok(manifest)
+}
+
+/// Records the part that owns each row of `b`.
+fn note_owners(
+    owners: &mut HashMap<Key, u32>,
+    b: &RecordBatch,
+    spec: &TableSpec,
+    parts: &[u32],
+) -> Result<(), PartitionError> {
+    for (k, &p) in key_values(column(b, &spec.name, &spec.key)?)
+        .into_iter()
+        .zip(parts)
+    {
+        if let Some(k) = k {
+            owners.insert(k, p);
+        }
+    }
+    Ok(())
 }
 
 /// [`Source::scan`] with the source read one chunk ahead on another thread: reading and parsing
@@ -641,16 +712,29 @@ fn scan_ahead(
 /// source table, so that their original order can be restored across parts.
 pub const SOURCE_ROW: &str = "__ftpart_row";
 
-fn numbered_schema(schema: &SchemaRef, spec: &TableSpec) -> SchemaRef {
-    if spec.time.is_some() {
-        return schema.clone();
-    }
+/// Name of the column, in the files of tables whose rows may be held by several parts, that is
+/// true where the part holds a copy of a row another part owns. Each row of every table is owned
+/// by exactly one part; copies are there only so that the owned rows' references resolve.
+pub const COPY: &str = "__ftpart_copy";
+
+/// The schema of a table's shard files: its columns, then [`SOURCE_ROW`] (tables without a time
+/// column), then [`COPY`] (tables that may hold copies).
+fn file_schema(schema: &SchemaRef, spec: &TableSpec, copyable: bool) -> SchemaRef {
     let mut fields: Vec<arrow_schema::FieldRef> = schema.fields().iter().cloned().collect();
-    fields.push(std::sync::Arc::new(arrow_schema::Field::new(
-        SOURCE_ROW,
-        DataType::UInt64,
-        false,
-    )));
+    if spec.time.is_none() {
+        fields.push(std::sync::Arc::new(arrow_schema::Field::new(
+            SOURCE_ROW,
+            DataType::UInt64,
+            false,
+        )));
+    }
+    if copyable {
+        fields.push(std::sync::Arc::new(arrow_schema::Field::new(
+            COPY,
+            DataType::Boolean,
+            false,
+        )));
+    }
     std::sync::Arc::new(arrow_schema::Schema::new(fields))
 }
 
@@ -662,7 +746,25 @@ fn numbered(b: &RecordBatch, start: u64, spec: &TableSpec) -> Result<RecordBatch
     let rows = arrow_array::UInt64Array::from_iter_values(start..start + b.num_rows() as u64);
     let mut cols = b.columns().to_vec();
     cols.push(std::sync::Arc::new(rows));
-    RecordBatch::try_new(numbered_schema(&b.schema(), spec), cols)
+    RecordBatch::try_new(file_schema(&b.schema(), spec, false), cols)
+        .map_err(|e| PartitionError::table(&spec.name, e))
+}
+
+/// Adds [`COPY`] to a (numbered) batch.
+fn with_copies(
+    b: &RecordBatch,
+    copies: Vec<bool>,
+    spec: &TableSpec,
+) -> Result<RecordBatch, PartitionError> {
+    let mut fields: Vec<arrow_schema::FieldRef> = b.schema().fields().iter().cloned().collect();
+    fields.push(std::sync::Arc::new(arrow_schema::Field::new(
+        COPY,
+        DataType::Boolean,
+        false,
+    )));
+    let mut cols = b.columns().to_vec();
+    cols.push(std::sync::Arc::new(arrow_array::BooleanArray::from(copies)));
+    RecordBatch::try_new(std::sync::Arc::new(arrow_schema::Schema::new(fields)), cols)
         .map_err(|e| PartitionError::table(&spec.name, e))
 }
 
@@ -712,7 +814,7 @@ fn sort(batch: &RecordBatch, spec: &TableSpec) -> Result<RecordBatch, PartitionE
         .map_err(|e| PartitionError::table(&spec.name, e))
 }
 
-fn write_ipc(path: &Path, batch: &RecordBatch) -> Result<(), PartitionError> {
+fn write_ipc(path: &Path, batch: &RecordBatch, durable: bool) -> Result<(), PartitionError> {
     let f = File::create(path).map_err(|e| PartitionError::file(path, e))?;
     let mut w = FileWriter::try_new(BufWriter::new(f), &batch.schema())
         .map_err(|e| PartitionError::file(path, e))?;
@@ -722,7 +824,10 @@ fn write_ipc(path: &Path, batch: &RecordBatch) -> Result<(), PartitionError> {
     let f = inner
         .into_inner()
         .map_err(|e| PartitionError::file(path, e.error()))?;
-    f.sync_all().map_err(|e| PartitionError::file(path, e))
+    if durable {
+        f.sync_all().map_err(|e| PartitionError::file(path, e))?;
+    }
+    Ok(())
 }
 
 /// Size and CRC-32 of a file.

@@ -81,7 +81,7 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
         for (t, n) in &m.rows_without_root {
             if *n > 0 {
                 eprintln!(
-                    "  {n} rows of '{t}' belong to no '{}' row and are in no part",
+                    "  {n} rows of '{t}' belong to no '{}' row (each is placed in one part with the rows below it)",
                     m.root
                 );
             }

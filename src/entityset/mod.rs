@@ -30,6 +30,9 @@ pub struct EntitySet {
     /// One batch per dataframe, in schema order.
     pub data: Vec<RecordBatch>,
     index: Index,
+    /// Per dataframe, in a shard part: which rows are copies of rows another part owns
+    /// (`ftpart_partitioner::COPY`). Empty outside shards.
+    copies: Vec<Option<arrow_buffer::BooleanBuffer>>,
 }
 
 /// Child rows of each parent row, as a compressed sparse row table.
@@ -230,6 +233,7 @@ impl EntitySet {
             schema,
             data,
             index,
+            copies: Vec::new(),
         })
     }
 
@@ -296,6 +300,21 @@ impl EntitySet {
     /// For relationship `rel`: the child rows of each parent row.
     pub fn children(&self, rel: usize) -> &Children {
         &self.index.children[rel]
+    }
+
+    /// Whether row `row` of dataframe `df` is a copy, held by this shard part so that the rows it
+    /// owns find what they refer to, of a row another part owns. Copies are never instances and
+    /// never counted by aggregations answered across parts.
+    pub fn is_copy(&self, df: usize, row: u32) -> bool {
+        self.copies
+            .get(df)
+            .and_then(|c| c.as_ref())
+            .is_some_and(|c| c.value(row as usize))
+    }
+
+    /// Marks the copies of a shard part's dataframes (see [`EntitySet::is_copy`]).
+    pub(crate) fn set_copies(&mut self, copies: Vec<Option<arrow_buffer::BooleanBuffer>>) {
+        self.copies = copies;
     }
 
     /// For relationship `rel`: how many child rows name a parent key that does not exist.
