@@ -4,6 +4,7 @@ mod cli;
 mod conformance;
 mod errors;
 mod partitioned;
+mod pfuzz;
 mod split;
 mod util;
 mod workers;
