@@ -80,6 +80,57 @@ pub enum Error {
         /// The library's message.
         message: String,
     },
+    /// Splitting into shards, or reading shards, failed.
+    #[error(transparent)]
+    Partition(ftpart_partitioner::PartitionError),
+    /// Something that should not fail did (a bug): not the input's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// A partitioner error, unwrapped when it carries one of ours (a [`Source`] read that failed).
+///
+/// [`Source`]: ftpart_partitioner::Source
+impl From<ftpart_partitioner::PartitionError> for Error {
+    fn from(e: ftpart_partitioner::PartitionError) -> Self {
+        match e {
+            ftpart_partitioner::PartitionError::Source(inner) => match inner.downcast::<Error>() {
+                Ok(ours) => *ours,
+                Err(other) => Error::Partition(ftpart_partitioner::PartitionError::Source(other)),
+            },
+            e => Error::Partition(e),
+        }
+    }
+}
+
+impl Error {
+    /// The process exit code for this error, as the CLI documents them: 2 for bad input or
+    /// usage, 1 for failures of I/O, workers or ftpart itself, 130 when interrupted.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Interrupted => 130,
+            // A path that names nothing (or nothing readable) is the caller's to fix.
+            Error::Io { source, .. }
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                2
+            }
+            Error::Io { .. } | Error::Worker(_) | Error::Internal(_) => 1,
+            Error::Partition(p) => match p {
+                ftpart_partitioner::PartitionError::Io { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    2
+                }
+                p if p.is_bad_input() => 2,
+                _ => 1,
+            },
+            _ => 2,
+        }
+    }
 }
 
 impl Error {
@@ -112,5 +163,45 @@ impl Error {
             context: context.into(),
             message: e.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ftpart_partitioner::PartitionError;
+
+    #[test]
+    fn errors_from_the_partitioner_keep_their_kind_and_exit_code() {
+        // A data error met while the partitioner reads the entity set comes back as itself.
+        let data = Error::Data {
+            path: "es/data/t/data/t.csv".into(),
+            dataframe: "t".into(),
+            column: "when".into(),
+            message: "unparsable time 'someday'".into(),
+        };
+        let e: Error = PartitionError::Source(Box::new(data)).into();
+        assert!(
+            matches!(e, Error::Data { ref column, .. } if column == "when"),
+            "{e:?}"
+        );
+        assert_eq!(e.exit_code(), 2);
+        // Writing shards failed: the machine's fault, not the input's.
+        let full: Error = PartitionError::Io {
+            path: "shards/part-00000/t.arrow".into(),
+            source: std::io::Error::other("no space left on device"),
+        }
+        .into();
+        assert_eq!(full.exit_code(), 1);
+        let missing: Error = PartitionError::Io {
+            path: "shards/manifest.json".into(),
+            source: std::io::ErrorKind::NotFound.into(),
+        }
+        .into();
+        assert_eq!(missing.exit_code(), 2);
+        let bad: Error = PartitionError::Invalid("--parts must be at least 1".into()).into();
+        assert_eq!(bad.exit_code(), 2);
+        assert_eq!(Error::Internal("encoding a job".into()).exit_code(), 1);
+        assert_eq!(Error::Interrupted.exit_code(), 130);
     }
 }

@@ -25,9 +25,7 @@ fn main() -> ExitCode {
             }
             eprintln!("ftpart: error: {e:#}");
             match e.downcast_ref::<ftpart::Error>() {
-                Some(ftpart::Error::Interrupted) => ExitCode::from(130),
-                Some(ftpart::Error::Worker(_)) => ExitCode::from(1),
-                Some(_) => ExitCode::from(2),
+                Some(e) => ExitCode::from(e.exit_code()),
                 None => ExitCode::from(1),
             }
         }

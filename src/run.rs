@@ -77,7 +77,7 @@ impl ftpart_partitioner::Source for Memory<'_> {
 pub fn split_in_memory(es: &EntitySet, by: &str, parts: usize, out: &Path) -> Result<Shards> {
     es.df_position(by)?;
     let (tables, links) = crate::shards::tables_and_links(&es.schema);
-    let metadata = serde_json::to_value(&es.schema).map_err(|e| Error::Invalid(e.to_string()))?;
+    let metadata = serde_json::to_value(&es.schema).map_err(|e| Error::Internal(e.to_string()))?;
     let opts = SplitOptions {
         root: by.to_string(),
         parts,
@@ -87,8 +87,7 @@ pub fn split_in_memory(es: &EntitySet, by: &str, parts: usize, out: &Path) -> Re
         // The shards of one computation, in a temporary directory.
         durable: false,
     };
-    ftpart_partitioner::split(&tables, &links, &Memory(es), &opts, &mut |_| {})
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    ftpart_partitioner::split(&tables, &links, &Memory(es), &opts, &mut |_| {})?;
     Shards::open(out)
 }
 

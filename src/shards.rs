@@ -70,6 +70,7 @@ impl ftpart_partitioner::Source for EntitySetSource {
             .dataframe(table)
             .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?;
         let schema = arrow_schema(df);
+        // The consumer's error is the one reported; a reading error keeps its kind.
         let mut inner: Option<PartitionError> = None;
         let r = scan_dataframe(&self.dir, &self.format, df, CHUNK_ROWS, &mut |cols| {
             let batch = RecordBatch::try_new(schema.clone(), cols)
@@ -83,7 +84,7 @@ impl ftpart_partitioner::Source for EntitySetSource {
         match (r, inner) {
             (Ok(()), _) => Ok(()),
             (Err(_), Some(e)) => Err(e),
-            (Err(e), None) => Err(PartitionError::Invalid(e.to_string())),
+            (Err(e), None) => Err(PartitionError::Source(Box::new(e))),
         }
     }
 }
@@ -141,7 +142,7 @@ pub fn split_entityset(
         )));
     }
     let (tables, links) = tables_and_links(&schema);
-    let metadata = serde_json::to_value(&schema).map_err(|e| Error::Invalid(e.to_string()))?;
+    let metadata = serde_json::to_value(&schema).map_err(|e| Error::Internal(e.to_string()))?;
     let source = EntitySetSource {
         dir: es_dir.to_path_buf(),
         format,
@@ -155,8 +156,9 @@ pub fn split_entityset(
         metadata,
         durable: true,
     };
-    ftpart_partitioner::split(&tables, &links, &source, &sopts, progress)
-        .map_err(|e| Error::Invalid(e.to_string()))
+    Ok(ftpart_partitioner::split(
+        &tables, &links, &source, &sopts, progress,
+    )?)
 }
 
 /// Reads an Arrow IPC file's batches (a memory map in workers, a plain read elsewhere).
@@ -176,7 +178,7 @@ pub struct Shards {
 impl Shards {
     /// Opens a shard directory written by `ftpart split`.
     pub fn open(dir: &Path) -> Result<Self> {
-        let manifest = Manifest::read(dir).map_err(|e| Error::Invalid(e.to_string()))?;
+        let manifest = Manifest::read(dir)?;
         let schema: EntitySetSchema =
             serde_json::from_value(manifest.metadata.clone()).map_err(|e| {
                 Error::json(

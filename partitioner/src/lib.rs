@@ -128,7 +128,7 @@ pub enum PartitionError {
         /// What is wrong.
         message: String,
     },
-    /// A file.
+    /// A file's content (a manifest, a shard file) is not what it should be.
     #[error("{path}: {message}")]
     File {
         /// The file.
@@ -136,11 +136,54 @@ pub enum PartitionError {
         /// What is wrong.
         message: String,
     },
+    /// A file could not be read, written or created.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Writing or reading back the split's own files failed (not the user's input).
+    #[error("{path}: {message}")]
+    Failed {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        message: String,
+    },
+    /// The [`Source`] failed: its own error, kept whole for the caller.
+    #[error(transparent)]
+    Source(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl PartitionError {
+    /// Whether the error is the input's or the usage's fault (exit code 2), not a failure of
+    /// the machine or of ftpart (exit code 1). A [`PartitionError::Source`] error is the
+    /// caller's to classify.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            PartitionError::Invalid(_) | PartitionError::Table { .. } | PartitionError::File { .. }
+        )
+    }
 }
 
 impl PartitionError {
     pub(crate) fn file(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
         PartitionError::File {
+            path: path.into(),
+            message: e.to_string(),
+        }
+    }
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        PartitionError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+    pub(crate) fn failed(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
+        PartitionError::Failed {
             path: path.into(),
             message: e.to_string(),
         }

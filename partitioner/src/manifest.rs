@@ -90,7 +90,7 @@ impl Manifest {
                 dir.display()
             )));
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| PartitionError::file(&path, e))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| PartitionError::io(&path, e))?;
         let v: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| PartitionError::file(&path, format!("not valid JSON: {e}")))?;
         if v.get("format").and_then(|f| f.as_str()) != Some("ftpart-shards") {
@@ -112,9 +112,9 @@ impl Manifest {
         let path = dir.join(MANIFEST);
         let tmp = dir.join(format!(".{MANIFEST}.tmp"));
         let text =
-            serde_json::to_string_pretty(self).map_err(|e| PartitionError::file(&path, e))?;
-        std::fs::write(&tmp, text).map_err(|e| PartitionError::file(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| PartitionError::file(&path, e))
+            serde_json::to_string_pretty(self).map_err(|e| PartitionError::failed(&path, e))?;
+        std::fs::write(&tmp, text).map_err(|e| PartitionError::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| PartitionError::io(&path, e))
     }
 
     /// The path of a table's file in a part.

@@ -198,14 +198,14 @@ impl Spills {
         }
         if !self.writers.contains_key(&(part, t)) {
             let path = self.path(part, name);
-            let f = File::create(&path).map_err(|e| PartitionError::file(&path, e))?;
+            let f = File::create(&path).map_err(|e| PartitionError::io(&path, e))?;
             let w = StreamWriter::try_new(BufWriter::new(f), &batch.schema())
-                .map_err(|e| PartitionError::file(&path, e))?;
+                .map_err(|e| PartitionError::failed(&path, e))?;
             self.writers.insert((part, t), w);
         }
         let w = self.writers.get_mut(&(part, t)).expect("inserted");
         w.write(batch)
-            .map_err(|e| PartitionError::file(self.dir.join(part_dir(part)), e))
+            .map_err(|e| PartitionError::failed(self.dir.join(part_dir(part)), e))
     }
 }
 
@@ -243,7 +243,7 @@ pub fn split(
 
 fn prepare_out(out: &Path, force: bool) -> Result<(), PartitionError> {
     if out.exists() {
-        let mut entries = std::fs::read_dir(out).map_err(|e| PartitionError::file(out, e))?;
+        let mut entries = std::fs::read_dir(out).map_err(|e| PartitionError::io(out, e))?;
         if entries.next().is_some() {
             if !force {
                 return Err(PartitionError::Invalid(format!(
@@ -257,10 +257,10 @@ fn prepare_out(out: &Path, force: bool) -> Result<(), PartitionError> {
                     out.display()
                 )));
             }
-            std::fs::remove_dir_all(out).map_err(|e| PartitionError::file(out, e))?;
+            std::fs::remove_dir_all(out).map_err(|e| PartitionError::io(out, e))?;
         }
     }
-    std::fs::create_dir_all(out).map_err(|e| PartitionError::file(out, e))
+    std::fs::create_dir_all(out).map_err(|e| PartitionError::io(out, e))
 }
 
 fn run(
@@ -412,7 +412,7 @@ fn run(
     }
     for p in 0..n_parts {
         let d = opts.out.join(part_dir(p));
-        std::fs::create_dir_all(&d).map_err(|e| PartitionError::file(&d, e))?;
+        std::fs::create_dir_all(&d).map_err(|e| PartitionError::io(&d, e))?;
     }
 
     // Pass 2: rows of the root and the tables below it, to the parts that own them; the rows
@@ -599,7 +599,8 @@ fn run(
         })?;
     }
     for (_, mut w) in spills.writers.drain() {
-        w.finish().map_err(|e| PartitionError::file(&opts.out, e))?;
+        w.finish()
+            .map_err(|e| PartitionError::failed(&opts.out, e))?;
     }
 
     // Pass 4: per part, each table sorted by (time, key) into its final Arrow IPC file.
@@ -772,18 +773,18 @@ fn read_spill(path: &Path, schema: &SchemaRef) -> Result<RecordBatch, PartitionE
     if !path.exists() {
         return Ok(RecordBatch::new_empty(schema.clone()));
     }
-    let f = File::open(path).map_err(|e| PartitionError::file(path, e))?;
+    let f = File::open(path).map_err(|e| PartitionError::io(path, e))?;
     let reader = StreamReader::try_new(BufReader::new(f), None)
-        .map_err(|e| PartitionError::file(path, e))?;
+        .map_err(|e| PartitionError::failed(path, e))?;
     let batches: Vec<RecordBatch> = reader
         .collect::<Result<_, _>>()
-        .map_err(|e| PartitionError::file(path, e))?;
+        .map_err(|e| PartitionError::failed(path, e))?;
     let schema = batches
         .first()
         .map(|b| b.schema())
         .unwrap_or_else(|| schema.clone());
     arrow_select::concat::concat_batches(&schema, &batches)
-        .map_err(|e| PartitionError::file(path, e))
+        .map_err(|e| PartitionError::failed(path, e))
 }
 
 /// Rows in (time, key) order with missing times last, as the reader expects.
@@ -815,31 +816,32 @@ fn sort(batch: &RecordBatch, spec: &TableSpec) -> Result<RecordBatch, PartitionE
 }
 
 fn write_ipc(path: &Path, batch: &RecordBatch, durable: bool) -> Result<(), PartitionError> {
-    let f = File::create(path).map_err(|e| PartitionError::file(path, e))?;
+    let f = File::create(path).map_err(|e| PartitionError::io(path, e))?;
     let mut w = FileWriter::try_new(BufWriter::new(f), &batch.schema())
-        .map_err(|e| PartitionError::file(path, e))?;
-    w.write(batch).map_err(|e| PartitionError::file(path, e))?;
-    w.finish().map_err(|e| PartitionError::file(path, e))?;
-    let inner = w.into_inner().map_err(|e| PartitionError::file(path, e))?;
+        .map_err(|e| PartitionError::failed(path, e))?;
+    w.write(batch)
+        .map_err(|e| PartitionError::failed(path, e))?;
+    w.finish().map_err(|e| PartitionError::failed(path, e))?;
+    let inner = w
+        .into_inner()
+        .map_err(|e| PartitionError::failed(path, e))?;
     let f = inner
         .into_inner()
-        .map_err(|e| PartitionError::file(path, e.error()))?;
+        .map_err(|e| PartitionError::io(path, e.into_error()))?;
     if durable {
-        f.sync_all().map_err(|e| PartitionError::file(path, e))?;
+        f.sync_all().map_err(|e| PartitionError::io(path, e))?;
     }
     Ok(())
 }
 
 /// Size and CRC-32 of a file.
 pub fn checksum(path: &Path) -> Result<(u64, u32), PartitionError> {
-    let mut f = File::open(path).map_err(|e| PartitionError::file(path, e))?;
+    let mut f = File::open(path).map_err(|e| PartitionError::io(path, e))?;
     let mut h = crc32fast::Hasher::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut n = 0u64;
     loop {
-        let k = f
-            .read(&mut buf)
-            .map_err(|e| PartitionError::file(path, e))?;
+        let k = f.read(&mut buf).map_err(|e| PartitionError::io(path, e))?;
         if k == 0 {
             break;
         }
