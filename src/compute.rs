@@ -115,7 +115,7 @@ fn config() -> bincode::config::Configuration {
 /// Encodes a job.
 pub fn encode_job(job: &Job) -> Result<Vec<u8>> {
     bincode::serde::encode_to_vec(job, config())
-        .map_err(|e| Error::Invalid(format!("encoding a job: {e}")))
+        .map_err(|e| Error::Internal(format!("encoding a job: {e}")))
 }
 
 fn ipc_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
@@ -147,7 +147,7 @@ pub fn handle_job(
     read: &dyn Fn(&std::path::Path) -> std::result::Result<Vec<RecordBatch>, String>,
 ) -> Result<Vec<u8>> {
     let (job, _): (Job, usize) = bincode::serde::decode_from_slice(payload, config())
-        .map_err(|e| Error::Invalid(format!("decoding a job: {e}")))?;
+        .map_err(|e| Error::Internal(format!("decoding a job: {e}")))?;
     let shards = Shards::open(&job.shards)?;
     if job.part >= shards.parts() {
         return Err(Error::Invalid(format!(
@@ -292,7 +292,7 @@ fn outer_reply(
         ));
     }
     bincode::serde::encode_to_vec(&reply, config())
-        .map_err(|e| Error::Invalid(format!("encoding a part's rows: {e}")))
+        .map_err(|e| Error::Internal(format!("encoding a part's rows: {e}")))
 }
 
 /// Checks that the features' target can be computed from shards: it must be the dataframe the
@@ -463,13 +463,8 @@ fn outer_round(
             if shared_with[s] != first {
                 continue;
             }
-            let answers = crate::outer::answer(
-                graph,
-                spec,
-                &mut prepared,
-                &requests[s],
-                opts.time.include_cutoff_time,
-            )?;
+            let answers =
+                crate::outer::answer(graph, spec, &mut prepared, &requests[s], &opts.time)?;
             let mut start = 0;
             for (part, (keys, _)) in requests[s].iter().enumerate() {
                 let rows: UInt32Array = answers.answer_of[start..start + keys.len()]

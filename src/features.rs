@@ -9,7 +9,6 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::primitives::Primitive;
 use crate::schema::{parse_relationship, Relationship};
-use crate::time::unit_ns;
 
 /// The features schema version featuretools 1.31 writes (`FEATURES_SCHEMA_VERSION`).
 pub const FEATURES_SCHEMA_VERSION: &str = "10.0.0";
@@ -17,8 +16,8 @@ pub const FEATURES_SCHEMA_VERSION: &str = "10.0.0";
 /// `use_previous` of an aggregation: a time span or a number of observations.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UsePrevious {
-    /// Child rows with time index ≥ cutoff − this many nanoseconds.
-    Span(i64),
+    /// Child rows with time index ≥ cutoff − this span.
+    Span(crate::time::Span),
     /// The last n child rows of each group.
     Observations(usize),
 }
@@ -332,18 +331,38 @@ impl Parser<'_> {
 fn parse_use_previous(
     o: &serde_json::Map<String, Value>,
 ) -> std::result::Result<UsePrevious, String> {
-    let unit = o
-        .get("unit")
-        .and_then(Value::as_str)
-        .ok_or("use_previous lacks 'unit'")?;
-    let value = o
-        .get("value")
-        .and_then(Value::as_f64)
-        .ok_or("use_previous lacks 'value'")?;
-    if unit == "o" || unit == "observations" {
-        return Ok(UsePrevious::Observations(value as usize));
+    // `Timedelta.get_arguments`: one unit and value, or lists of them (a `pd.DateOffset` with
+    // several units, e.g. months and days).
+    let (units, values): (Vec<&str>, Vec<f64>) = match (o.get("unit"), o.get("value")) {
+        (Some(Value::String(u)), Some(v)) => (
+            vec![u.as_str()],
+            vec![v.as_f64().ok_or("use_previous 'value' is not a number")?],
+        ),
+        (Some(Value::Array(us)), Some(Value::Array(vs))) if us.len() == vs.len() => (
+            us.iter()
+                .map(|u| u.as_str().ok_or("use_previous 'unit' holds a non-string"))
+                .collect::<std::result::Result<_, _>>()?,
+            vs.iter()
+                .map(|v| v.as_f64().ok_or("use_previous 'value' holds a non-number"))
+                .collect::<std::result::Result<_, _>>()?,
+        ),
+        (None, _) => return Err("use_previous lacks 'unit'".into()),
+        (_, None) => return Err("use_previous lacks 'value'".into()),
+        _ => return Err("use_previous: 'unit' and 'value' must be a unit and a number, or lists of the same length".into()),
+    };
+    if let [u] = units[..] {
+        if u == "o" || u == "observations" {
+            let n = values[0];
+            if n < 0.0 || n.fract() != 0.0 {
+                return Err(format!(
+                    "use_previous of {n} observations is not a whole number"
+                ));
+            }
+            return Ok(UsePrevious::Observations(n as usize));
+        }
     }
-    let ns = unit_ns(unit)
-        .ok_or_else(|| format!("use_previous unit '{unit}' is not supported (w, d, h, m, s, o)"))?;
-    Ok(UsePrevious::Span((value * ns as f64).round() as i64))
+    let pairs: Vec<(&str, f64)> = units.into_iter().zip(values).collect();
+    crate::time::Span::from_units(&pairs)
+        .map(UsePrevious::Span)
+        .map_err(|m| format!("use_previous: {m}"))
 }

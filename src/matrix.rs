@@ -9,7 +9,7 @@ use arrow_array::types::*;
 use arrow_array::{Array, ArrayRef, RecordBatch, TimestampNanosecondArray, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
 
-use crate::calc::{self, Query, TimeOptions};
+use crate::calc::{self, Plan, Query, TimeOptions};
 use crate::cutoff::Cutoff;
 use crate::entityset::EntitySet;
 use crate::error::{Error, Result};
@@ -56,6 +56,37 @@ pub fn calculate_feature_matrix(
         extra,
         opts.cutoff_time_in_index,
     )
+}
+
+/// featuretools' warnings for these options: "Using training_window but last_time_index is not
+/// set for dataframe X", once for each dataframe the features visit that has a time index and no
+/// last time index (`EntitySet._handle_time`).
+pub fn warnings(
+    schema: &crate::schema::EntitySetSchema,
+    graph: &FeatureGraph,
+    opts: &MatrixOptions,
+) -> Vec<String> {
+    if opts.time.training_window.is_none() {
+        return Vec::new();
+    }
+    let Ok(plan) = EntitySet::empty(schema.clone()).and_then(|es| Plan::build(&es, graph)) else {
+        return Vec::new();
+    };
+    let mut seen = Vec::new();
+    for node in &plan.nodes {
+        let df = &schema.dataframes[node.df];
+        if df.time_index.is_some() && df.last_time_index.is_none() && !seen.contains(&node.df) {
+            seen.push(node.df);
+        }
+    }
+    seen.into_iter()
+        .map(|d| {
+            format!(
+                "Using training_window but last_time_index is not set for dataframe {}",
+                schema.dataframes[d].name
+            )
+        })
+        .collect()
 }
 
 /// "No cutoff" as featuretools takes it: `np.inf` for numeric time indexes, else [`now`].

@@ -355,11 +355,7 @@ pub fn contributions_at(
         }
         // The cutoffs at which the row counts: from its time on, until its end.
         let cs = &cutoffs[k as usize];
-        let from = if time.include_cutoff_time {
-            cs.partition_point(|&c| c < times[i])
-        } else {
-            cs.partition_point(|&c| c <= times[i])
-        };
+        let from = cs.partition_point(|&c| !time.sees(times[i], c));
         let to = cs.partition_point(|&c| c < his[i]);
         for &c in cs.get(from..to).unwrap_or_default() {
             rows.push(i as u32);
@@ -441,7 +437,7 @@ fn leaf_rows(
     // last time index, `_handle_time`) or the aggregation's use_previous span: `__hi` is the
     // first cutoff at which it no longer counts.
     let bound = |df: usize, r: usize| -> i64 {
-        let (Some(w), Some(ti)) = (time.training_window, es.times(df)) else {
+        let (Some(_), Some(ti)) = (time.training_window, es.times(df)) else {
             return i64::MAX;
         };
         let mut x = ti[r];
@@ -450,22 +446,15 @@ fn leaf_rows(
                 x = x.max(l[r]);
             }
         }
-        if x == NULL_TIME {
-            return i64::MIN;
-        }
-        let hi = x.saturating_add(w);
-        if time.include_cutoff_time {
-            hi
-        } else {
-            hi.saturating_add(1)
-        }
+        time.window_end(x)
     };
     let mut his: Vec<i64> = (0..n).map(|r| bound(leaf, r)).collect();
     if let (Some(crate::features::UsePrevious::Span(up)), Some(ti)) = (use_previous, es.times(leaf))
     {
         for (r, h) in his.iter_mut().enumerate() {
             if ti[r] != NULL_TIME {
-                *h = (*h).min(ti[r].saturating_add(*up).saturating_add(1));
+                // Counted while `ti >= cutoff - use_previous`.
+                *h = (*h).min(up.first_cutoff_reaching(ti[r].saturating_add(1)));
             }
         }
     }
@@ -737,7 +726,7 @@ pub fn answer(
     spec: &OuterSpec,
     prepared: &mut Prepared,
     requests: &[(ArrayRef, Vec<i64>)],
-    include_cutoff_time: bool,
+    time: &TimeOptions,
 ) -> Result<Answers> {
     let feat = &graph.features[spec.feature];
     let err = |m: String| Error::feature(&feat.unique_name, m);
@@ -754,7 +743,7 @@ pub fn answer(
         .as_ref()
         .is_some_and(|p| same_requests(&p.requests, requests));
     if !known {
-        prepared.plan = Some(plan_requests(prepared, requests, include_cutoff_time).map_err(err)?);
+        prepared.plan = Some(plan_requests(prepared, requests, time).map_err(err)?);
     }
     let Prepared {
         whole,
@@ -827,7 +816,7 @@ fn same_requests(a: &[(ArrayRef, Vec<i64>)], b: &[(ArrayRef, Vec<i64>)]) -> bool
 fn plan_requests(
     prepared: &mut Prepared,
     requests: &[(ArrayRef, Vec<i64>)],
-    include_cutoff_time: bool,
+    time: &TimeOptions,
 ) -> std::result::Result<RequestPlan, String> {
     let Prepared {
         interner,
@@ -893,14 +882,7 @@ fn plan_requests(
         while i < by_key.len() && req_keys[by_key[i] as usize] as usize == k {
             let q = by_key[i] as usize;
             let t = req_t[q];
-            while at < end && {
-                let x = times[rows[at] as usize];
-                if include_cutoff_time {
-                    x <= t
-                } else {
-                    x < t
-                }
-            } {
+            while at < end && time.sees(times[rows[at] as usize], t) {
                 at += 1;
             }
             ranges[q] = (start, at);

@@ -143,9 +143,116 @@ pub fn unit_ns(unit: &str) -> Option<i64> {
         .map(|(_, ns)| *ns)
 }
 
-/// Parses a featuretools Timedelta string such as "1 hour", "6 hours", "30 days", "2d".
-/// Months and years are not fixed lengths and are refused.
-pub fn parse_timedelta(s: &str) -> Result<i64, String> {
+/// A featuretools Timedelta that reaches back from a cutoff (`entityset/timedelta.py`): a fixed
+/// length (`pd.Timedelta`: weeks down to microseconds) and calendar months (years are 12 of
+/// them), applied as `cutoff - relativedelta(months=…) - timedelta(…)` as featuretools applies
+/// its `relativedelta` (months first, the day clipped to the month's last, then the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Span {
+    /// Calendar months.
+    pub months: i64,
+    /// Nanoseconds after the months.
+    pub nanos: i64,
+}
+
+impl Span {
+    /// A span of a fixed length.
+    pub fn fixed(nanos: i64) -> Self {
+        Span { months: 0, nanos }
+    }
+
+    /// A span from featuretools' (unit, value) pairs, as a feature file's `use_previous` or a
+    /// `training_window` string gives them: `mo` months, `Y` years, the fixed units of
+    /// [`unit_ns`], and their long names ("3 months", "1 year").
+    pub fn from_units(units: &[(&str, f64)]) -> Result<Self, String> {
+        let mut span = Span::fixed(0);
+        for &(unit, value) in units {
+            let u = unit.trim();
+            let lower = u.to_ascii_lowercase();
+            let months = match (u, lower.as_str()) {
+                ("mo" | "Y", _) => Some(if u == "Y" { 12.0 } else { 1.0 }),
+                (_, "month" | "months") => Some(1.0),
+                (_, "y" | "year" | "years") => Some(12.0),
+                _ => None,
+            };
+            if let Some(m) = months {
+                let n = value * m;
+                if n.fract() != 0.0 {
+                    return Err(format!(
+                        "{value} {unit}: calendar months and years must be whole"
+                    ));
+                }
+                span.months += n as i64;
+                continue;
+            }
+            let ns = unit_ns(u).ok_or_else(|| {
+                format!(
+                    "unit '{u}' is not supported (years, months, weeks, days, hours, minutes, seconds, ms, us)"
+                )
+            })?;
+            span.nanos += (value * ns as f64).round() as i64;
+        }
+        Ok(span)
+    }
+
+    /// `cutoff - span`.
+    pub fn before(&self, cutoff: i64) -> i64 {
+        let t = if self.months == 0 {
+            cutoff
+        } else {
+            add_months(cutoff, -self.months)
+        };
+        t.saturating_sub(self.nanos)
+    }
+
+    /// The first cutoff `c` with `c - span >= x` ([`Span::before`] grows with the cutoff).
+    pub fn first_cutoff_reaching(&self, x: i64) -> i64 {
+        if self.months == 0 {
+            return x.saturating_add(self.nanos);
+        }
+        // `before` is monotone: search between x and x plus the span's longest length.
+        let (mut lo, mut hi) = (x, {
+            let longest =
+                (self.months.unsigned_abs() as i64 + 1).saturating_mul(31 * 86_400 * 1_000_000_000);
+            x.saturating_add(longest).saturating_add(self.nanos.max(0))
+        });
+        if self.before(hi) < x {
+            return i64::MAX;
+        }
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.before(mid) >= x {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    }
+}
+
+/// `t + months` calendar months, the day clipped to the month's last (`relativedelta`).
+fn add_months(t: i64, months: i64) -> i64 {
+    let secs = t.div_euclid(1_000_000_000);
+    let sub = t.rem_euclid(1_000_000_000);
+    let Some(dt) = DateTime::from_timestamp(secs, sub as u32) else {
+        return t;
+    };
+    let dt = dt.naive_utc();
+    let m = chrono::Months::new(months.unsigned_abs().min(u32::MAX as u64) as u32);
+    let moved = if months >= 0 {
+        dt.checked_add_months(m)
+    } else {
+        dt.checked_sub_months(m)
+    };
+    moved
+        .and_then(|d| d.and_utc().timestamp_nanos_opt())
+        .unwrap_or(if months >= 0 { i64::MAX } else { i64::MIN })
+}
+
+/// Parses a featuretools Timedelta string such as "1 hour", "6 hours", "30 days", "2d",
+/// "3 months", "1 year" (`utils/wrangle.py::_check_timedelta`: a number, then a unit).
+pub fn parse_span(s: &str) -> Result<Span, String> {
     let t = s.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
@@ -155,13 +262,7 @@ pub fn parse_timedelta(s: &str) -> Result<i64, String> {
         .trim()
         .parse()
         .map_err(|_| format!("'{s}' is not a time span such as '1 hour' or '30 days'"))?;
-    let ns = unit_ns(unit).ok_or_else(|| {
-        format!(
-            "'{s}': unit '{}' is not supported (weeks, days, hours, minutes, seconds, ms, us)",
-            unit.trim()
-        )
-    })?;
-    Ok((value * ns as f64).round() as i64)
+    Span::from_units(&[(unit, value)]).map_err(|m| format!("'{s}': {m}"))
 }
 
 #[cfg(test)]
@@ -215,10 +316,58 @@ mod tests {
 
     #[test]
     fn parses_timedeltas() {
-        assert_eq!(parse_timedelta("1 hour").unwrap(), 3_600_000_000_000);
-        assert_eq!(parse_timedelta("6 hours").unwrap(), 6 * 3_600_000_000_000);
-        assert_eq!(parse_timedelta("2d").unwrap(), 2 * 86_400_000_000_000);
-        assert!(parse_timedelta("1 month").is_err());
-        assert!(parse_timedelta("soon").is_err());
+        let h = 3_600_000_000_000;
+        assert_eq!(parse_span("1 hour").unwrap(), Span::fixed(h));
+        assert_eq!(parse_span("6 hours").unwrap(), Span::fixed(6 * h));
+        assert_eq!(parse_span("2d").unwrap(), Span::fixed(48 * h));
+        assert_eq!(
+            parse_span("3 months").unwrap(),
+            Span {
+                months: 3,
+                nanos: 0
+            }
+        );
+        assert_eq!(
+            parse_span("1 year").unwrap(),
+            Span {
+                months: 12,
+                nanos: 0
+            }
+        );
+        assert!(parse_span("1.5 months").is_err());
+        assert!(parse_span("soon").is_err());
+        assert!(parse_span("3 fortnights").is_err());
+    }
+
+    #[test]
+    fn calendar_spans_clip_to_the_end_of_the_month_as_relativedelta_does() {
+        let t = |s: &str| parse_datetime(s).unwrap();
+        let month = Span {
+            months: 1,
+            nanos: 0,
+        };
+        // datetime(2021, 3, 31, 10) - relativedelta(months=1) == datetime(2021, 2, 28, 10)
+        assert_eq!(
+            month.before(t("2021-03-31 10:00:00")),
+            t("2021-02-28 10:00:00")
+        );
+        assert_eq!(
+            month.before(t("2020-03-31 10:00:00")),
+            t("2020-02-29 10:00:00")
+        );
+        // relativedelta(years=1, days=2): the year first, then the days.
+        let y = Span {
+            months: 12,
+            nanos: 2 * 86_400_000_000_000,
+        };
+        assert_eq!(y.before(t("2021-03-01 00:00:00")), t("2020-02-28 00:00:00"));
+        // The first cutoff whose window starts at or after Jan 31 10:00 is Mar 1 00:00 (every
+        // cutoff from Feb 28 10:00 to Feb 28 23:59 reaches back to Jan 28).
+        let x = t("2021-01-31 10:00:00");
+        let c = month.first_cutoff_reaching(x);
+        assert_eq!(c, t("2021-03-01 00:00:00"));
+        assert!(month.before(c) >= x && month.before(c - 1) < x);
+        let fixed = Span::fixed(1000);
+        assert_eq!(fixed.first_cutoff_reaching(5), 1005);
     }
 }

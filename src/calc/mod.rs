@@ -30,8 +30,63 @@ use crate::primitives::{self, Default, Groups};
 pub struct TimeOptions {
     /// Keep rows stamped exactly at the cutoff (featuretools' default `True`).
     pub include_cutoff_time: bool,
-    /// Only rows within this many nanoseconds before the cutoff (with the last time index).
-    pub training_window: Option<i64>,
+    /// Only rows within this span before the cutoff (by time index or last time index).
+    pub training_window: Option<crate::time::Span>,
+}
+
+/// featuretools' visibility rule (`EntitySet._handle_time`), in one place: every path (the
+/// calculator, the contributions and answers across parts) asks these.
+impl TimeOptions {
+    /// Whether a row stamped `ti` is visible at cutoff `c`: `ti <= c` (`<` when
+    /// `include_cutoff_time` is false); rows without a time never are.
+    pub fn sees(&self, ti: i64, c: i64) -> bool {
+        ti != NULL_TIME && c >= self.first_seen(ti)
+    }
+
+    /// The first cutoff at which a row stamped `ti` is visible.
+    pub fn first_seen(&self, ti: i64) -> i64 {
+        if self.include_cutoff_time {
+            ti
+        } else {
+            ti.saturating_add(1)
+        }
+    }
+
+    /// Whether a time `x` (a time index or last time index) is inside the training window of
+    /// cutoff `c`: `x > c - window` (`>=` when `include_cutoff_time` is false).
+    pub fn in_window(&self, x: i64, c: i64) -> bool {
+        match self.training_window {
+            None => true,
+            Some(w) => x != NULL_TIME && x >= self.window_reach(w.before(c)),
+        }
+    }
+
+    /// The first cutoff at which a row whose latest time is `x` has left the training window
+    /// (`i64::MAX` without a window).
+    pub fn window_end(&self, x: i64) -> i64 {
+        match self.training_window {
+            None => i64::MAX,
+            Some(_) if x == NULL_TIME => i64::MIN,
+            Some(w) => {
+                // Out once window_reach(c - w) > x, i.e. c - w >= x (inclusive) or > x.
+                let reach = if self.include_cutoff_time {
+                    x
+                } else {
+                    x.saturating_add(1)
+                };
+                w.first_cutoff_reaching(reach)
+            }
+        }
+    }
+
+    /// The smallest time inside a window that starts at `start`.
+    fn window_reach(&self, start: i64) -> i64 {
+        if self.include_cutoff_time {
+            start.saturating_add(1)
+        } else {
+            start
+        }
+    }
 }
 
 impl std::default::Default for TimeOptions {
@@ -232,24 +287,12 @@ impl<'a> Calc<'a> {
             return true;
         };
         let ti = times[row as usize];
-        if ti == NULL_TIME
-            || (self.opts.include_cutoff_time && ti > t)
-            || (!self.opts.include_cutoff_time && ti >= t)
-        {
+        if !self.opts.sees(ti, t) {
             return false;
         }
-        if let Some(w) = self.opts.training_window {
-            let lo = t.saturating_sub(w);
-            let inside = |x: i64| {
-                x != NULL_TIME
-                    && if self.opts.include_cutoff_time {
-                        x > lo
-                    } else {
-                        x >= lo
-                    }
-            };
+        if self.opts.training_window.is_some() {
             let lti = self.es.last_times(df).map(|l| l[row as usize]);
-            if !(inside(ti) || lti.is_some_and(inside)) {
+            if !(self.opts.in_window(ti, t) || lti.is_some_and(|x| self.opts.in_window(x, t))) {
                 return false;
             }
         }
@@ -308,11 +351,7 @@ impl<'a> Calc<'a> {
             match times_of {
                 // Children are in time order with missing times last: the visible ones are a prefix.
                 Some(ti) if prefix_only => {
-                    let incl = self.opts.include_cutoff_time;
-                    let end = kids.partition_point(|&c| {
-                        let x = ti[c as usize];
-                        x != NULL_TIME && if incl { x <= t } else { x < t }
-                    });
+                    let end = kids.partition_point(|&c| self.opts.sees(ti[c as usize], t));
                     rows.extend_from_slice(&kids[..end]);
                     if per_entry {
                         times.extend(std::iter::repeat_n(t, end));
@@ -654,8 +693,9 @@ impl<'a> Calc<'a> {
                     }
                 }
                 if let (Some(UsePrevious::Span(span)), Some(ti)) = (use_previous, leaf_times) {
+                    // `ti >= cutoff - use_previous`, whatever include_cutoff_time says.
                     let x = ti[leaf_frame.rows[j as usize] as usize];
-                    if x == NULL_TIME || x < t.saturating_sub(span) {
+                    if x == NULL_TIME || x < span.before(t) {
                         continue;
                     }
                 }

@@ -35,6 +35,9 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
         .df_position(graph.target())
         .with_context(|| format!("target of the features in {}", a.features.display()))?;
     let cutoff = a.time.cutoff(&es.schema, target)?;
+    for w in matrix::warnings(&es.schema, &graph, &opts) {
+        eprintln!("ftpart: warning: {w}");
+    }
     let fm = matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)?;
     matrix::write_matrix(&fm, &a.out)?;
     Ok(ExitCode::SUCCESS)

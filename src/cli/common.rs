@@ -31,7 +31,7 @@ impl TimeArgs {
     pub fn options(&self) -> anyhow::Result<MatrixOptions> {
         let training_window = match &self.training_window {
             Some(s) => Some(
-                ftpart::time::parse_timedelta(s)
+                ftpart::time::parse_span(s)
                     .map_err(ftpart::Error::Invalid)
                     .context("--training-window")?,
             ),
@@ -279,6 +279,9 @@ pub fn compute_and_write(
         })
         .with_context(|| format!("features {}", features_path.display()))?;
     let cutoff = time.cutoff(&shards.schema, target)?;
+    for w in ftpart::matrix::warnings(&shards.schema, graph, &opts) {
+        eprintln!("ftpart: warning: {w}");
+    }
     let stats = std::sync::Arc::new(std::sync::Mutex::new(WorkerStats::default()));
     let start = std::time::Instant::now();
     let mut exec = jobs.executor(shards.parts(), stats.clone())?;

@@ -64,7 +64,7 @@ impl Case {
         opts.time.training_window = self
             .training_window
             .as_deref()
-            .map(|w| ftpart::time::parse_timedelta(w).unwrap());
+            .map(|w| ftpart::time::parse_span(w).unwrap());
         opts.cutoff_time_in_index = self.cutoff_time_in_index;
         let fm = ftpart::matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)
             .map_err(|e| e.to_string())?;

@@ -309,16 +309,15 @@ impl World {
             )
         };
         let has_null = c.cells.iter().any(Option::is_none);
+        // A text key's categories: its distinct values, sorted as pandas sorts them.
+        let distinct = || {
+            let set: std::collections::BTreeSet<String> =
+                c.cells.iter().flatten().cloned().collect();
+            set.into_iter().collect::<Vec<_>>()
+        };
         let (lt, phys, tags): (Value, Value, Vec<&str>) = match &c.ty {
             ColType::Index { text: true } => {
-                let (l, p) = cat(c
-                    .cells
-                    .iter()
-                    .flatten()
-                    .cloned()
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect());
+                let (l, p) = cat(distinct());
                 (l, p, vec!["index"])
             }
             ColType::Index { text: false } => (
@@ -329,14 +328,7 @@ impl World {
             ColType::Fk { rel } => {
                 let p = &self.dfs[self.rels[*rel].parent];
                 if p.text_index() {
-                    let (l, ph) = cat(c
-                        .cells
-                        .iter()
-                        .flatten()
-                        .cloned()
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .into_iter()
-                        .collect());
+                    let (l, ph) = cat(distinct());
                     (l, ph, vec!["category", "foreign_key"])
                 } else if has_null {
                     (
