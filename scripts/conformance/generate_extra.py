@@ -8,13 +8,9 @@ as /work/shared/conformance (see its README.md). Every expected.csv is written b
 No case computes without a cutoff when a primitive reads the calculation time (AGE), so the output
 does not depend on the day it is run.
 """
-import json, os, shutil, sys, warnings
-
-# DFS keeps where clauses in a set of features hashed by name, so the order of the WHERE features
-# it returns depends on Python's string hash seed. Fix the seed so that reruns write the same bytes.
-if os.environ.get("PYTHONHASHSEED") != "0":
-    os.environ["PYTHONHASHSEED"] = "0"
-    os.execv(sys.executable, [sys.executable] + sys.argv)
+import sys
+import ftcase  # first: re-executes this script with PYTHONHASHSEED=0 (see ftcase.py)
+from ftcase import NAN, T, save_es, case, per_instance_cutoffs, idf, agg, dfs
 import numpy as np, pandas as pd
 import featuretools as ft
 from woodwork.logical_types import (Boolean, BooleanNullable, Categorical, Datetime, Double,
@@ -25,155 +21,7 @@ from featuretools.primitives import (
     Mean, Median, Min, Mode, NMostCommon, Not, NotEqual, NotEqualScalar, NumCharacters, NumTrue,
     NumUnique, NumWords, Or, PercentTrue, Skew, Std, Sum)
 
-warnings.filterwarnings("ignore")
-out = sys.argv[1]
-only = set(sys.argv[2:])
-os.makedirs(out, exist_ok=True)
-NAN = np.nan
-T = pd.Timestamp
-
-
-# ---------------------------------------------------------------------------------------------
-# helpers: same behaviour and file formats as /work/shared/conformance/generate.py
-# ---------------------------------------------------------------------------------------------
-def save_es(es, name, fmt="csv"):
-    path = os.path.join(out, "entitysets", name)
-    if os.path.exists(path):
-        shutil.rmtree(path)
-    (es.to_csv if fmt == "csv" else es.to_parquet)(path)
-    return f"entitysets/{name}"
-
-
-def case(name, es, es_rel, target, features, by=None, cutoff=None, training_window=None,
-         include_cutoff_time=True, cutoff_time_in_index=False):
-    if only and name not in only:
-        return None
-    d = os.path.join(out, "cases", name)
-    if os.path.exists(d):
-        shutil.rmtree(d)
-    os.makedirs(d, exist_ok=True)
-    ft.save_features(features, os.path.join(d, "features.json"))
-    spec = {"entityset": "../../" + es_rel, "target": target, "by": by or target,
-            "features": "features.json", "cutoff_time": None, "training_window": training_window,
-            "include_cutoff_time": include_cutoff_time, "cutoff_time_in_index": cutoff_time_in_index,
-            "expected": "expected.csv"}
-    kw = dict(training_window=training_window, include_cutoff_time=include_cutoff_time,
-              cutoff_time_in_index=cutoff_time_in_index)
-    if cutoff is not None:
-        cutoff.to_csv(os.path.join(d, "cutoff.csv"), index=False, date_format="%Y-%m-%d %H:%M:%S")
-        spec["cutoff_time"] = "cutoff.csv"
-        fm = ft.calculate_feature_matrix(features, es, cutoff_time=cutoff, **kw)
-    else:
-        fm = ft.calculate_feature_matrix(features, es, **kw)
-    fm.to_csv(os.path.join(d, "expected.csv"), date_format="%Y-%m-%d %H:%M:%S")
-    json.dump(spec, open(os.path.join(d, "case.json"), "w"), indent=2)
-    check_tie_robust(name, features, es, cutoff, kw, fm)
-    check_reloaded(name, es_rel, features, cutoff, kw, fm)
-    print(name, fm.shape, flush=True)
-    return fm
-
-
-# ---------------------------------------------------------------------------------------------
-# checks (they never change what is written)
-# ---------------------------------------------------------------------------------------------
-import pandas.core.frame, pandas.core.series, pandas.core.indexes.base
-from pandas.core.construction import extract_array
-
-_orig_nargsort = pandas.core.series.nargsort
-
-
-def _nargsort_ties(ties_first_index_first):
-    """nargsort with a fixed order among equal values (numpy's default quicksort for int64
-    uses x86-simd-sort on AVX512 machines and is not stable, so pandas sort_values /
-    value_counts can order ties differently from one CPU to another)."""
-    def f(items, kind="quicksort", ascending=True, na_position="last", key=None, mask=None):
-        arr = extract_array(items) if key is None else None
-        if key is not None or not isinstance(arr, np.ndarray) or mask is not None:
-            return _orig_nargsort(items, kind, ascending, na_position, key, mask)
-        m = np.asarray(pd.isna(arr))
-        idx = np.arange(len(arr))
-        nn, nn_idx = arr[~m], idx[~m]
-        # ascending order; equal values keep index order (or reversed index order)
-        want_asc_ties = ties_first_index_first if ascending else not ties_first_index_first
-        if want_asc_ties:
-            order = np.argsort(nn, kind="stable")
-        else:
-            order = len(nn) - 1 - np.argsort(nn[::-1], kind="stable")
-        ind = nn_idx[order]
-        if not ascending:
-            ind = ind[::-1]
-        nan_idx = np.nonzero(m)[0]
-        ind = np.concatenate([ind, nan_idx] if na_position == "last" else [nan_idx, ind])
-        return ind.astype(np.intp)
-    return f
-
-
-def _calc(features, es, cutoff, kw):
-    if cutoff is not None:
-        return ft.calculate_feature_matrix(features, es, cutoff_time=cutoff, **kw)
-    return ft.calculate_feature_matrix(features, es, **kw)
-
-
-def check_tie_robust(name, features, es, cutoff, kw, fm):
-    mods = (pandas.core.series, pandas.core.frame, pandas.core.indexes.base)
-    for first in (True, False):
-        for m in mods:
-            m.nargsort = _nargsort_ties(first)
-        try:
-            other = _calc(features, es, cutoff, kw)
-        finally:
-            for m in mods:
-                m.nargsort = _orig_nargsort
-        pd.testing.assert_frame_equal(fm, other, check_dtype=False, check_categorical=False,
-                                      obj=f"{name}: result depends on the order of sort ties")
-
-
-def check_reloaded(name, es_rel, features, cutoff, kw, fm):
-    """The matrix computed on the entity set read back from disk must be the same."""
-    path = os.path.join(out, es_rel)
-    if path not in _reloaded:
-        _reloaded[path] = ft.read_entityset(path)
-    other = _calc(features, _reloaded[path], cutoff, kw)
-    a = fm.to_csv(date_format="%Y-%m-%d %H:%M:%S")
-    b = other.to_csv(date_format="%Y-%m-%d %H:%M:%S")
-    if a != b:
-        print(f"  WARNING {name}: the matrix differs when computed on the entity set read back "
-              f"from {es_rel}", flush=True)
-        RELOAD_DIFFS.append(name)
-
-
-_reloaded, RELOAD_DIFFS = {}, []
-
-
-def per_instance_cutoffs(es, target, seed, dup_frac=0.3, labels=True):
-    idx = es[target].ww.index
-    tcol = es[target].ww.time_index
-    rng = np.random.default_rng(seed)
-    ids = es[target][idx].to_numpy()
-    # spread cutoffs over the time span of the largest time-indexed dataframe
-    big = max((d for d in es.dataframes if d.ww.time_index), key=len)
-    lo, hi = big[big.ww.time_index].min(), big[big.ww.time_index].max()
-    extra = rng.choice(ids, size=max(1, int(len(ids) * dup_frac)))
-    all_ids = np.concatenate([ids, extra])
-    rng.shuffle(all_ids)
-    t = lo + (hi - lo) * rng.uniform(0.05, 1.05, len(all_ids))
-    ct = pd.DataFrame({idx: all_ids, "time": pd.Series(t).dt.floor("s")})
-    if labels:
-        ct["label"] = rng.integers(0, 2, len(ct))
-    return ct
-
-
-def idf(es, df, col):
-    return ft.IdentityFeature(es[df].ww[col])
-
-
-def agg(base, parent, prim, where=None, use_previous=None):
-    return ft.Feature(base, parent_dataframe_name=parent, primitive=prim, where=where,
-                      use_previous=use_previous)
-
-
-def dfs(es, target, **kw):
-    return ft.dfs(entityset=es, target_dataframe_name=target, features_only=True, **kw)
+ftcase.setup(sys.argv[1], sys.argv[2:])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -842,6 +690,40 @@ fd = dfs(es_n, "events", agg_primitives=["count", "sum"], trans_primitives=[])
 case("x_numeric_time_events_target", es_n, n_rel, "events", fd, by="customers",
      cutoff=pd.DataFrame({"eid": [0, 1, 2, 3, 4, 5, 9, 13, 13, 99], "time": [1, 2, 20, 6, 40, 11, 30, 8, 7, 50]}))
 
-if RELOAD_DIFFS:
-    print("cases whose matrix differs on the entity set read back from disk:", RELOAD_DIFFS)
-    sys.exit(1)
+# ---------------------------------------------------------------------------------------------
+# calendar units: training windows and use_previous in months and years (relativedelta: the
+# day clipped to the month's end), and a pd.DateOffset of several units, as featuretools
+# applies them. Cutoffs on month ends and on the 29th-31st, where a month back is not 30 days.
+# ---------------------------------------------------------------------------------------------
+cal_ct = pd.DataFrame({"customer_id": [1, 2, 3, 4, 6, 9, 1, 2, 5, 999],
+                       "time": [T("2020-03-31"), T("2020-03-31 12:00:00"), T("2020-04-30"),
+                                T("2020-05-31"), T("2020-03-29"), T("2020-06-30"),
+                                T("2020-04-30 23:00:00"), T("2020-05-01"), T("2020-07-31"),
+                                T("2020-04-01")]})
+fd = dfs(es_r, "customers", agg_primitives=["count", "sum", "mean", "max", "mode"],
+         trans_primitives=[], max_depth=2)
+case("x_calendar_window_month", es_r, r_rel, "customers", fd, cutoff=cal_ct,
+     training_window="1 month")
+case("x_calendar_window_months_exclusive", es_r, r_rel, "customers", fd, cutoff=cal_ct,
+     training_window="2 months", include_cutoff_time=False)
+case("x_calendar_window_year_nolti", es_r_nolti, r_nolti_rel, "customers", fd, cutoff=cal_ct,
+     training_window="1 year")
+r_amount2 = idf(es_r, "orders", "amount")
+fd_cal = [agg(r_amount2, "customers", Sum, use_previous="1 month"),
+          agg(idf(es_r, "orders", "order_id"), "customers", Count, use_previous="2 months"),
+          agg(r_amount2, "customers", Mean, use_previous=pd.DateOffset(months=1, days=3)),
+          agg(r_amount2, "customers", Max, use_previous="1 year")]
+case("x_calendar_use_previous", es_r, r_rel, "customers", fd_cal, cutoff=cal_ct)
+case("x_calendar_use_previous_stores", es_r, r_rel, "stores",
+     [agg(r_amount2, "stores", Sum, use_previous="1 month"),
+      agg(r_amount2, "stores", Mean, use_previous=pd.DateOffset(months=1, days=3))],
+     by="regions", cutoff=pd.DataFrame({"store_id": [1, 2, 3, 1, 4],
+                                        "time": [T("2020-03-31"), T("2020-04-30"), T("2020-05-31"),
+                                                 T("2020-06-30"), T("2020-03-30")]}))
+st_sum = agg(r_amount2, "stores", Sum, use_previous="1 month")
+st_mean = agg(r_amount2, "stores", Mean, use_previous=pd.DateOffset(months=1, days=3))
+case("x_calendar_use_previous_across", es_r, r_rel, "customers",
+     [ft.Feature(st_sum, dataframe_name="customers"), ft.Feature(st_mean, dataframe_name="customers")],
+     by="customers", cutoff=cal_ct, training_window="2 months")
+
+ftcase.finish()

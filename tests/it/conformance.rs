@@ -56,3 +56,8 @@ fn shared_cases_through_cli_calculate() {
         std::fs::read_to_string(&out).map_err(|e| e.to_string())
     });
 }
+
+#[test]
+fn shape_cases_in_process() {
+    check_all("shapes", Case::compute_in_process);
+}

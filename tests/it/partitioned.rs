@@ -196,3 +196,10 @@ fn the_summary_counts_each_part_once_when_aggregations_take_extra_rounds() {
         .sum();
     assert_eq!(parts, 3, "{err}");
 }
+
+#[test]
+fn every_path_gives_featuretools_matrix_on_entityset_shapes() {
+    // featuretools' own fixtures (the ecommerce set split by customers, whose stores hang below
+    // régions; diamond_es split by countries; games_es; default_value_es) and random shapes.
+    every_path("shapes");
+}
