@@ -302,6 +302,7 @@ pub fn contributions(
     ];
     if with_row_ids(use_previous) {
         cols.push(("__row".into(), row_ids(es, leaf, None)?));
+        cols.push(("__own".into(), own_times(es, leaf, None)));
     }
     for (i, &b) in bases.iter().chain(where_.iter()).enumerate() {
         let v = calc::row_local(es, graph, leaf, b)?.ok_or_else(|| {
@@ -393,6 +394,7 @@ pub fn contributions_at(
     ];
     if with_row_ids(use_previous) {
         cols.push(("__row".into(), row_ids(es, leaf, Some(&idx))?));
+        cols.push(("__own".into(), own_times(es, leaf, Some(&idx))));
     }
     for (i, v) in values.into_iter().enumerate() {
         cols.push((format!("__in{i}"), v));
@@ -407,6 +409,17 @@ fn with_row_ids(use_previous: &Option<crate::features::UsePrevious>) -> bool {
         use_previous,
         Some(crate::features::UsePrevious::Observations(_))
     )
+}
+
+/// The child dataframe's own times of its rows (at `idx`, else all): with their index, the order
+/// in which use_previous in observations takes the last n rows.
+fn own_times(es: &EntitySet, df: usize, idx: Option<&UInt32Array>) -> ArrayRef {
+    let n = es.num_rows(df);
+    let at = |r: usize| es.times(df).map_or(ALWAYS, |t| t[r]);
+    Arc::new(match idx {
+        Some(idx) => Int64Array::from_iter_values(idx.values().iter().map(|&r| at(r as usize))),
+        None => Int64Array::from_iter_values((0..n).map(at)),
+    })
 }
 
 /// The index values of the child dataframe's rows (at `idx`, else all).
@@ -591,8 +604,18 @@ pub fn prepare(
         None => None,
     };
     let row_col = whole.column_by_name("__row");
-    let first_input = 3 + usize::from(at.is_some()) + usize::from(row_col.is_some());
+    // `__row` comes with `__own`, the rows' own times.
+    let first_input = 3 + usize::from(at.is_some()) + 2 * usize::from(row_col.is_some());
     let row_ids = row_col.map(key_values).unwrap_or_default();
+    let own: Vec<i64> = match whole.column_by_name("__own") {
+        Some(c) => c
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .ok_or_else(|| err("malformed rows".into()))?
+            .values()
+            .to_vec(),
+        None => Vec::new(),
+    };
     let mut pairs: HashMap<(u32, i64), u32> = HashMap::new();
     if let Some(at) = &at {
         pair_ids(&mut pairs, &mut keys, at.values());
@@ -652,15 +675,27 @@ pub fn prepare(
     for k in 0..n_keys {
         let key_rows = &mut rows[starts[k]..starts[k + 1]];
         if last.is_some() {
-            // The last n rows are taken in the child dataframe's order: time, then index.
-            if row_ids.is_empty() {
-                return Err(err("the parts did not send their rows' index".into()));
+            // The last n rows are taken in the child dataframe's order: its own time, then
+            // index (featuretools' `iloc[-n:]` on the child's rows).
+            if row_ids.is_empty() || own.len() != row_ids.len() {
+                return Err(err(
+                    "the parts did not send their rows' index and times".into()
+                ));
             }
             key_rows.sort_by(|&a, &b| {
-                times[a as usize].cmp(&times[b as usize]).then_with(|| {
+                own[a as usize].cmp(&own[b as usize]).then_with(|| {
                     crate::entityset::keys::cmp_keys(&row_ids[a as usize], &row_ids[b as usize])
                 })
             });
+            // The sweep adds rows as the cutoff passes their times (the latest on the path):
+            // exact when that is also their own order. A parent newer than its children
+            // (a row counts from its parent's time on) can break it.
+            if key_rows
+                .windows(2)
+                .any(|w| times[w[0] as usize] > times[w[1] as usize])
+            {
+                return Err(err("aggregates rows that are spread over the parts, and it counts use_previous in observations along a path whose rows become visible in another order than their own (a parent newer than its children); compute it with `ftpart calculate`".into()));
+            }
         } else {
             key_rows.sort_by_key(|&i| (times[i as usize], i));
         }

@@ -339,6 +339,14 @@ const REGRESSION_SEEDS: &[(u64, &str)] = &[
         "refusal of use_previous observations under a window names the spread rows",
     ),
     (3244, "the same refusal, through SKEW"),
+    // use_previous in observations across parts along a two-step path whose middle rows are
+    // newer than the leaf rows: the coordinator took the last row in order of the path's
+    // latest time (the parent's) instead of the leaf's own time; 2.0 where featuretools says
+    // -1.0. Now refused by name when the two orders differ.
+    (
+        1018488,
+        "use_previous observations across parts take the leaf's own order",
+    ),
 ];
 
 fn env_u64(name: &str, default: u64) -> u64 {
