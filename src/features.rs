@@ -13,6 +13,11 @@ use crate::schema::{parse_relationship, Relationship};
 /// The features schema version featuretools 1.31 writes (`FEATURES_SCHEMA_VERSION`).
 pub const FEATURES_SCHEMA_VERSION: &str = "10.0.0";
 
+/// How deep features may nest (a feature, its base, the base's base, ...). Features are parsed,
+/// planned and computed by recursion over their bases, so a hostile file with a chain of
+/// thousands of features would exhaust the stack; featuretools' own `dfs` goes 2 deep by default.
+pub const MAX_FEATURE_DEPTH: usize = 256;
+
 /// `use_previous` of an aggregation: a time span or a number of observations.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UsePrevious {
@@ -200,6 +205,12 @@ impl Parser<'_> {
         if self.stack.iter().any(|s| s == unique) {
             return Err(Error::feature(unique, "depends on itself"));
         }
+        if self.stack.len() >= MAX_FEATURE_DEPTH {
+            return Err(Error::feature(
+                unique,
+                format!("is nested more than {MAX_FEATURE_DEPTH} features deep"),
+            ));
+        }
         self.stack.push(unique.to_string());
         let f = self.parse(unique)?;
         self.stack.pop();
@@ -300,6 +311,23 @@ impl Parser<'_> {
                 )))
             }
         };
+        // The calculator yields as many columns as the primitive (or the parent feature) computes;
+        // the planner and the matrix go by `outputs`, so the two must agree.
+        let computed = match &kind {
+            Kind::Aggregation { primitive, .. }
+            | Kind::Transform { primitive, .. }
+            | Kind::GroupByTransform { primitive, .. } => Some(primitive.outputs()),
+            Kind::Direct { base, .. } if args.get("feature_names").is_some() => {
+                Some(self.features[*base].outputs.len())
+            }
+            _ => None,
+        };
+        if let Some(n) = computed.filter(|&n| n != outputs.len()) {
+            return Err(err(format!(
+                "computes {n} outputs but 'feature_names' names {}",
+                outputs.len()
+            )));
+        }
         Ok(Feature {
             unique_name: unique.to_string(),
             dataframe: df_name.to_string(),
@@ -365,4 +393,113 @@ fn parse_use_previous(
     crate::time::Span::from_units(&pairs)
         .map(UsePrevious::Span)
         .map_err(|m| format!("use_previous: {m}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const REL: &str = r#"{"parent_dataframe_name": "customers", "child_dataframe_name": "orders",
+        "parent_column_name": "customer_id", "child_column_name": "customer_id"}"#;
+
+    /// A feature file with `customers: N` = NMostCommon(orders.brand) of these arguments, and
+    /// `extra` definitions; `list` is requested.
+    fn file(prim_args: Value, names: Option<Vec<&str>>, extra: Value, list: &[&str]) -> Value {
+        let mut agg = json!({
+            "type": "AggregationFeature",
+            "arguments": {
+                "name": "N", "base_features": ["orders: brand"], "primitive": "0",
+                "relationship_path": [serde_json::from_str::<Value>(REL).unwrap()],
+            }
+        });
+        if let Some(names) = names {
+            agg["arguments"]["feature_names"] = json!(names);
+        }
+        let mut defs = json!({
+            "orders: brand": {"type": "IdentityFeature", "arguments": {"column_name": "brand"}},
+            "customers: N": agg,
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            defs[k] = v.clone();
+        }
+        json!({
+            "schema_version": FEATURES_SCHEMA_VERSION,
+            "feature_list": list,
+            "feature_definitions": defs,
+            "primitive_definitions": {"0": {"type": "NMostCommon", "arguments": prim_args}},
+        })
+    }
+
+    fn error(v: &Value) -> String {
+        FeatureGraph::from_json(v).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn n_most_common_with_a_huge_n_is_an_error_not_an_oom() {
+        // A hand-made input to fuzz/features_json: n = 1e15 made the calculator allocate n output
+        // columns.
+        let v = file(json!({"n": 1e15}), None, json!({}), &["customers: N"]);
+        let e = error(&v);
+        assert!(
+            e.contains("customers: N") && e.contains("'feature_names' names 1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn slice_past_the_primitives_outputs_is_an_error_not_a_panic() {
+        // A hand-made input to fuzz/features_json: 'feature_names' longer than n let the planner
+        // accept output 3 of a 2-output feature, and the calculator indexed past its columns.
+        let slice = json!({"customers: S": {"type": "FeatureOutputSlice",
+            "arguments": {"base_feature": "customers: N", "n": 3}}});
+        let v = file(
+            json!({"n": 2}),
+            Some(vec!["a", "b", "c", "d"]),
+            slice,
+            &["customers: S"],
+        );
+        let e = error(&v);
+        assert!(
+            e.contains("customers: N")
+                && e.contains("computes 2 outputs but 'feature_names' names 4"),
+            "{e}"
+        );
+        // As featuretools writes it, the same slice parses.
+        let ok = file(
+            json!({"n": 2}),
+            Some(vec!["a", "b"]),
+            json!({}),
+            &["customers: N"],
+        );
+        assert_eq!(
+            FeatureGraph::from_json(&ok).unwrap().output_names(),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn a_chain_of_thousands_of_features_is_an_error_not_a_stack_overflow() {
+        // A hand-made input to fuzz/features_json: 20,000 transforms each of the one before took
+        // the parser, planner and calculator through 20,000 levels of recursion (a timeout).
+        let mut defs = serde_json::Map::new();
+        let mut prev = "orders: brand".to_string();
+        for i in 0..20_000 {
+            let name = format!("orders: IS_NULL{i}");
+            defs.insert(
+                name.clone(),
+                json!({"type": "TransformFeature",
+                    "arguments": {"base_features": [prev], "primitive": {"type": "IsNull"}}}),
+            );
+            prev = name;
+        }
+        let v = file(json!({}), None, Value::Object(defs), &[prev.as_str()]);
+        let e = error(&v);
+        assert!(
+            e.contains(&format!(
+                "is nested more than {MAX_FEATURE_DEPTH} features deep"
+            )),
+            "{e}"
+        );
+    }
 }

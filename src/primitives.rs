@@ -166,9 +166,15 @@ impl Primitive {
             "NumUnique" => Primitive::NumUnique,
             "PercentTrue" => Primitive::PercentTrue,
             "NumTrue" => Primitive::NumTrue,
-            "NMostCommon" => Primitive::NMostCommon {
-                n: num("n", 3.0)? as usize,
-            },
+            "NMostCommon" => {
+                let n = num("n", 3.0)?;
+                if !(n >= 1.0 && n.fract() == 0.0) {
+                    return Err(format!(
+                        "primitive NMostCommon: argument 'n' must be a positive whole number, not {n}"
+                    ));
+                }
+                Primitive::NMostCommon { n: n as usize }
+            }
             "Age" => Primitive::Age,
             "Day" => Primitive::Day,
             "Month" => Primitive::Month,
@@ -1021,6 +1027,21 @@ fn compare_scalar_ord(a: &ArrayRef, x: f64, op: fn(f64, f64) -> bool) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn n_most_common_needs_a_positive_whole_n() {
+        // Found while fixing the huge n of fuzz/features_json: 0, -5 and 2.5 were taken as 0, 0 and 2.
+        for n in [0.0, -5.0, 2.5] {
+            let def = serde_json::json!({"type": "NMostCommon", "arguments": {"n": n}});
+            let e = Primitive::from_definition(&def).unwrap_err();
+            assert!(
+                e.contains("'n' must be a positive whole number"),
+                "{n}: {e}"
+            );
+        }
+        let def = serde_json::json!({"type": "NMostCommon", "arguments": {"n": 2}});
+        assert_eq!(Primitive::from_definition(&def).unwrap().outputs(), 2);
+    }
 
     fn groups(sizes: &[usize]) -> Groups {
         let mut offsets = vec![0];

@@ -343,43 +343,40 @@ fn conform_part(
     RecordBatch::try_new(schema.clone(), cols).map_err(|e| e.to_string())
 }
 
-/// Reads an Arrow IPC file with the standard reader (copying); the worker uses a memory map.
+/// Reads an Arrow IPC file into memory (copying); the worker uses a memory map. Both decode with
+/// the checks of [`ftpart_worker::mmap`], so a corrupt shard file is an error, not a panic.
 pub fn read_ipc_file(path: &Path) -> std::result::Result<Vec<RecordBatch>, String> {
-    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let r = arrow_ipc::reader::FileReader::try_new(f, None)
-        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
-    r.collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))
+    ftpart_worker::mmap::read_ipc_file(path).map_err(|e| e.to_string())
 }
 
 /// Whether an Arrow IPC file's schema has the named column (false when it cannot be read).
 pub fn has_column(path: &Path, column: &str) -> bool {
-    std::fs::File::open(path)
+    ftpart_worker::mmap::map_ipc_file(path)
         .ok()
-        .and_then(|f| arrow_ipc::reader::FileReader::try_new(f, None).ok())
-        .is_some_and(|r| r.schema().index_of(column).is_ok())
+        .and_then(|b| b.first().map(|b| b.schema().index_of(column).is_ok()))
+        .unwrap_or(false)
 }
 
-/// Reads only the named columns of an Arrow IPC file.
+/// Reads only the named columns of an Arrow IPC file. The file is memory-mapped, so the columns
+/// not asked for are decoded in place and never copied; the mapping ends with the call when the
+/// caller keeps no batch.
 pub fn read_ipc_columns(
     path: &Path,
     columns: &[&str],
 ) -> std::result::Result<Vec<RecordBatch>, String> {
-    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let r = arrow_ipc::reader::FileReader::try_new(f, None)
-        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
-    let schema = r.schema();
-    let projection = columns
+    let batches = ftpart_worker::mmap::map_ipc_file(path).map_err(|e| e.to_string())?;
+    batches
         .iter()
-        .map(|c| {
-            schema
-                .index_of(c)
-                .map_err(|_| format!("column '{c}' is missing"))
+        .map(|b| {
+            let projection = columns
+                .iter()
+                .map(|c| {
+                    b.schema()
+                        .index_of(c)
+                        .map_err(|_| format!("column '{c}' is missing"))
+                })
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            b.project(&projection).map_err(|e| e.to_string())
         })
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let r = arrow_ipc::reader::FileReader::try_new(f, Some(projection))
-        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))?;
-    r.collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| format!("not a readable Arrow IPC file: {e}"))
+        .collect()
 }

@@ -68,9 +68,12 @@ fn parse_iso_fast(b: &[u8]) -> Option<i64> {
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
-    let mut ns = days_from_civil(y, m, d) * 86_400_000_000_000;
+    // In i128: nanoseconds since the epoch fit in an i64 only from 1677-09-21 to 2262-04-11
+    // (pandas' `Timestamp.min`/`max`); other times are none, as in pandas (`OutOfBoundsDatetime`).
+    let fit = |ns: i128| i64::try_from(ns).ok();
+    let mut ns = i128::from(days_from_civil(y, m, d)) * 86_400_000_000_000;
     if b.len() == 10 {
-        return Some(ns);
+        return fit(ns);
     }
     if b.len() < 19 || !(b[10] == b' ' || b[10] == b'T') || b[13] != b':' || b[16] != b':' {
         return None;
@@ -79,12 +82,12 @@ fn parse_iso_fast(b: &[u8]) -> Option<i64> {
     if h > 23 || mi > 59 || sec > 59 {
         return None;
     }
-    ns += ((h * 60 + mi) * 60 + sec) * 1_000_000_000;
+    ns += i128::from(((h * 60 + mi) * 60 + sec) * 1_000_000_000);
     match &b[19..] {
-        [] => Some(ns),
+        [] => fit(ns),
         [b'.', frac @ ..] if !frac.is_empty() && frac.len() <= 9 => {
             let f = num(frac)?;
-            Some(ns + f * 10i64.pow(9 - frac.len() as u32))
+            fit(ns + i128::from(f * 10i64.pow(9 - frac.len() as u32)))
         }
         _ => None,
     }
@@ -268,6 +271,29 @@ pub fn parse_span(s: &str) -> Result<Span, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_outside_1677_to_2262_are_not_times_not_an_overflow() {
+        // Found by review while fuzzing cutoff_table and csv_data: the fast ISO path multiplied
+        // days by nanoseconds per day unchecked, so "2300-01-01" overflowed i64 (a panic with
+        // overflow checks, a wrong time without).
+        for s in [
+            "2300-01-01",
+            "9999-12-31 23:59:59",
+            "0000-03-01",
+            "2262-04-11 23:47:16.854775808",
+        ] {
+            assert_eq!(parse_datetime(s), None, "{s}");
+        }
+        assert_eq!(
+            parse_datetime("2262-04-11 23:47:16.854775807"),
+            Some(i64::MAX)
+        );
+        assert_eq!(
+            parse_datetime("1677-09-21 00:12:43.145224192"),
+            Some(i64::MIN)
+        );
+    }
 
     #[test]
     fn parses_pandas_forms() {

@@ -103,8 +103,16 @@ impl Manifest {
                 format!("shard format version {version}; this ftpart reads version {SHARD_FORMAT_VERSION} (split the entity set again)"),
             ));
         }
-        serde_json::from_value(v)
-            .map_err(|e| PartitionError::file(&path, format!("malformed manifest: {e}")))
+        let m: Manifest = serde_json::from_value(v)
+            .map_err(|e| PartitionError::file(&path, format!("malformed manifest: {e}")))?;
+        // Readers route rows to part 0 when no part owns them; a split always writes one or more.
+        if m.parts.is_empty() {
+            return Err(PartitionError::file(
+                &path,
+                "lists no parts (a split writes at least one)",
+            ));
+        }
+        Ok(m)
     }
 
     /// Writes the manifest atomically.
@@ -121,5 +129,46 @@ impl Manifest {
     pub fn table_path(&self, dir: &Path, part: usize, table: &str) -> Option<std::path::PathBuf> {
         let p = self.parts.get(part)?;
         Some(dir.join(&p.dir).join(&p.tables.get(table)?.file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(parts: Vec<PartInfo>) -> Manifest {
+        Manifest {
+            format: "ftpart-shards".into(),
+            version: SHARD_FORMAT_VERSION,
+            root: "customers".into(),
+            tables: Vec::new(),
+            links: Vec::new(),
+            tree_links: BTreeMap::new(),
+            rows_without_root: BTreeMap::new(),
+            parts,
+            metadata: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn manifest_without_parts_is_an_error_not_a_panic() {
+        // Found with a hand-made input to fuzz/shard_manifest: `"parts": []` opened, and computing
+        // with a cutoff table then indexed part 0 of none (compute.rs routes unknown ids there).
+        let dir = tempfile::tempdir().unwrap();
+        manifest(Vec::new()).write(dir.path()).unwrap();
+        let e = Manifest::read(dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("manifest.json") && e.contains("lists no parts"),
+            "{e}"
+        );
+        let part = PartInfo {
+            id: 0,
+            dir: "part-00000".into(),
+            instances: 0,
+            largest_instance_rows: 0,
+            tables: BTreeMap::new(),
+        };
+        manifest(vec![part]).write(dir.path()).unwrap();
+        assert_eq!(Manifest::read(dir.path()).unwrap().parts.len(), 1);
     }
 }

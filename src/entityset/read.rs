@@ -174,13 +174,18 @@ fn scan_csv(
         })?;
         positions.push(pos);
     }
-    // Records are reused chunk after chunk: one buffer per row, no allocation per cell.
-    let mut recs: Vec<csv::StringRecord> = vec![csv::StringRecord::new(); chunk_rows.min(1 << 16)];
+    // Records are reused chunk after chunk: one buffer per row, no allocation per cell. They are
+    // made as rows arrive, so that a small file does not pay for a whole chunk of them.
+    let chunk = chunk_rows.clamp(1, 1 << 16);
+    let mut recs: Vec<csv::StringRecord> = Vec::new();
     let mut first_row = 1usize;
     let mut emitted = false;
     loop {
         let mut n = 0usize;
-        while n < recs.len() {
+        while n < chunk {
+            if n == recs.len() {
+                recs.push(csv::StringRecord::new());
+            }
             match rdr.read_record(&mut recs[n]) {
                 Ok(true) => n += 1,
                 Ok(false) => break,
@@ -210,7 +215,7 @@ fn scan_csv(
         f(arrays)?;
         emitted = true;
         first_row += n;
-        if n < recs.len() {
+        if n < chunk {
             break;
         }
     }

@@ -48,6 +48,15 @@ pub enum MmapError {
         #[source]
         source: std::io::Error,
     },
+    /// The file could not be read (by [`read_ipc_file`]).
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The file does not start with the Arrow IPC file magic.
     #[error("{} is not an Arrow IPC file: {detail}", path.display())]
     NotArrow {
@@ -109,6 +118,17 @@ pub fn map_ipc_file(path: &Path) -> Result<Vec<RecordBatch>, MmapError> {
     let mmap = sys::map_readonly(&file).map_err(io)?;
     let buffer = Buffer::from(bytes::Bytes::from_owner(mmap));
     decode(path, &buffer)
+}
+
+/// Reads the Arrow IPC file at `path` into memory and decodes it with the same checks as
+/// [`map_ipc_file`], for callers that keep no mapping (ftpart's in-process executor). arrow-ipc's
+/// own `FileReader` slices buffers with the file's offsets unchecked, and panics on a corrupt file.
+pub fn read_ipc_file(path: &Path) -> Result<Vec<RecordBatch>, MmapError> {
+    let bytes = std::fs::read(path).map_err(|source| MmapError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    decode(path, &Buffer::from_vec(bytes))
 }
 
 /// Decodes an Arrow IPC file held in `buffer`; `path` is for error messages.

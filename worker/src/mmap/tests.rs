@@ -174,3 +174,24 @@ fn no_single_byte_corruption_makes_arrow_panic() {
         }
     }
 }
+
+/// Found by fuzz/shard_ipc: a buffer of 8.7e15 bytes in a 320-byte body. The map's checks
+/// reported it, but arrow-ipc's `FileReader`, which ftpart's in-process reader (`--jobs 0`) and
+/// its reader of cutoff owners used, panicked slicing it.
+#[test]
+fn copying_reader_checks_buffers_as_the_map_does() {
+    let bytes = include_bytes!(
+        "../../../fuzz/regressions/shard_ipc/buffer_past_the_body_filereader_panic.arrow"
+    );
+    let file = write_temp(bytes);
+    let mapped = map_ipc_file(file.path()).unwrap_err().to_string();
+    let read = read_ipc_file(file.path()).unwrap_err().to_string();
+    assert_eq!(mapped, read);
+    assert!(
+        read.contains(&file.path().display().to_string()) && read.contains("lies outside"),
+        "{read}"
+    );
+    let good = vec![batch(0), batch(100)];
+    let file = write_temp(&file_bytes(&good));
+    assert_eq!(read_ipc_file(file.path()).unwrap(), good);
+}
