@@ -5,6 +5,9 @@
 #   fuzz/run.sh --build                   only build
 #   fuzz/run.sh --regressions             replay fuzz/regressions/<target>/* once each
 #
+# FTPART=target/release/ftpart uses that binary to split the fixture the shard targets' seeds come
+# from; FUZZ_TARGET_DIR overrides fuzz/target; FUZZ_NO_BUILD=1 skips the build.
+#
 # cargo fuzz passes nightly-only flags (-Z sanitizer, sancov); RUSTC_BOOTSTRAP=1 makes the
 # stable toolchain accept them. Each target starts from a corpus built here from the committed
 # fixtures (fuzz/corpus/<target>/, not committed) plus what earlier runs kept there, and the
@@ -56,7 +59,10 @@ seed() {
         local s="$tmp/seed-shards"
         if [ ! -f "$s/manifest.json" ]; then
             # The same split the targets open (ftpart_fuzz::split_mock_customer).
-            (cd "$root" && nice -n 15 cargo run -q --release --bin ftpart -- split \
+            # $FTPART: an ftpart binary already built (else cargo builds one).
+            local ftpart=("${FTPART:-}")
+            [ -n "${FTPART:-}" ] || ftpart=(cargo run -q --release --bin ftpart --)
+            (cd "$root" && nice -n 15 "${ftpart[@]}" split \
                 "$fixtures/extra/entitysets/x_mock_customer" --by customers --parts 2 \
                 --out "$s" --force --quiet)
         fi
@@ -94,7 +100,8 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${targets_all[@]}")
-build
+# FUZZ_NO_BUILD=1 runs the binaries as last built.
+[ -n "${FUZZ_NO_BUILD:-}" ] || build
 mkdir -p "$here/logs"
 for t in "${targets[@]}"; do
     seed "$t"
