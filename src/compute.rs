@@ -610,17 +610,14 @@ fn instance_owners(shards: &Shards, target: &str) -> Result<HashMap<Key, u32>> {
             .manifest
             .table_path(&shards.dir, p, target)
             .ok_or_else(|| Error::Invalid(format!("part {p} lacks '{target}'")))?;
-        let mut columns = vec![df.index.as_str()];
-        if crate::shards::has_column(&path, ftpart_partitioner::COPY) {
-            columns.push(ftpart_partitioner::COPY);
-        }
-        let batches =
-            crate::shards::read_ipc_columns(&path, &columns).map_err(|m| Error::Data {
-                path: path.clone(),
-                dataframe: target.into(),
-                column: df.index.clone(),
-                message: m,
-            })?;
+        // Mapped once, through the checked decoder: the index and, where the part may hold
+        // copies, their marks are read in place.
+        let batches = ftpart_worker::mmap::map_ipc_file(&path).map_err(|e| Error::Data {
+            path: path.clone(),
+            dataframe: target.into(),
+            column: df.index.clone(),
+            message: e.to_string(),
+        })?;
         for b in batches {
             let col = b.column_by_name(&df.index).ok_or_else(|| Error::Data {
                 path: path.clone(),

@@ -349,14 +349,6 @@ pub fn read_ipc_file(path: &Path) -> std::result::Result<Vec<RecordBatch>, Strin
     ftpart_worker::mmap::read_ipc_file(path).map_err(|e| e.to_string())
 }
 
-/// Whether an Arrow IPC file's schema has the named column (false when it cannot be read).
-pub fn has_column(path: &Path, column: &str) -> bool {
-    ftpart_worker::mmap::map_ipc_file(path)
-        .ok()
-        .and_then(|b| b.first().map(|b| b.schema().index_of(column).is_ok()))
-        .unwrap_or(false)
-}
-
 /// Reads only the named columns of an Arrow IPC file. The file is memory-mapped, so the columns
 /// not asked for are decoded in place and never copied; the mapping ends with the call when the
 /// caller keeps no batch.
