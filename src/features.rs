@@ -427,7 +427,7 @@ mod tests {
             "schema_version": FEATURES_SCHEMA_VERSION,
             "feature_list": list,
             "feature_definitions": defs,
-            "primitive_definitions": {"0": {"type": "NMostCommon", "arguments": prim_args}},
+            "primitive_definitions": {"0": {"type": "NMostCommon", "module": "featuretools.primitives.standard.aggregation.n_most_common", "arguments": prim_args}},
         })
     }
 
@@ -489,7 +489,7 @@ mod tests {
             defs.insert(
                 name.clone(),
                 json!({"type": "TransformFeature",
-                    "arguments": {"base_features": [prev], "primitive": {"type": "IsNull"}}}),
+                    "arguments": {"base_features": [prev], "primitive": {"type": "IsNull", "module": "featuretools.primitives.standard.transform.is_null"}}}),
             );
             prev = name;
         }

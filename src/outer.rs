@@ -16,7 +16,8 @@ use crate::entityset::keys::{coerce, key_values, Key};
 use crate::entityset::{EntitySet, NULL_TIME};
 use crate::error::{Error, Result};
 use crate::features::{FeatureGraph, Kind};
-use crate::primitives::{self, Primitive};
+use crate::primitives;
+use crate::primitives::agg::Builtin;
 use crate::shards::Shards;
 
 /// One aggregation answered across parts.
@@ -810,9 +811,17 @@ pub fn answer(
         (None, true) => Leave::At(his),
         (None, false) => Leave::Never,
     };
-    let values = match leave {
-        Leave::Never => sweep::<Acc>(primitive, &inputs, rows, ranges, req_keys, req_t, leave),
-        _ => sweep::<WAcc>(primitive, &inputs, rows, ranges, req_keys, req_t, leave),
+    let values = match (primitive.running(), leave) {
+        (Some(b), Leave::Never) => sweep::<Acc>(&b, &inputs, rows, ranges, req_keys, req_t, leave),
+        (Some(b), _) => sweep::<WAcc>(&b, &inputs, rows, ranges, req_keys, req_t, leave),
+        // Every other primitive: its own batch kernel on each request's visible rows.
+        (None, _) => primitives::aggregate_at(
+            primitive,
+            &inputs,
+            &visible_groups(rows, ranges, req_t, leave),
+            None,
+            req_t,
+        ),
     }
     .map_err(err)?;
     let idx = UInt32Array::from(picked.clone());
@@ -994,8 +1003,8 @@ struct Inputs<'a> {
 /// One key's running state: rows come in (`d = 1`) in time order and, under a training window or
 /// use_previous, go out again (`d = -1`).
 trait Running: Default {
-    fn change(&mut self, p: &Primitive, r: u32, x: &Inputs, d: i64);
-    fn answer(&self, p: &Primitive) -> Answer;
+    fn change(&mut self, p: &Builtin, r: u32, x: &Inputs, d: i64);
+    fn answer(&self, p: &Builtin) -> Answer;
 }
 
 /// Counts every accumulator keeps, and the answers that only need them.
@@ -1107,16 +1116,14 @@ impl Halves {
 }
 
 impl Counts {
-    fn change(&mut self, p: &Primitive, r: u32, x: &Inputs, d: i64) {
+    fn change(&mut self, p: &Builtin, r: u32, x: &Inputs, d: i64) {
         self.rows += d;
         if x.input.is_valid(r as usize) {
             self.valid += d;
         }
         match p {
-            Primitive::PercentTrue | Primitive::NumTrue if x.vals[r as usize] == 1.0 => {
-                self.trues += d
-            }
-            Primitive::Median => {
+            Builtin::PercentTrue | Builtin::NumTrue if x.vals[r as usize] == 1.0 => self.trues += d,
+            Builtin::Median => {
                 let v = x.vals[r as usize];
                 if !v.is_nan() {
                     if d > 0 {
@@ -1126,7 +1133,7 @@ impl Counts {
                     }
                 }
             }
-            Primitive::Mode | Primitive::NumUnique | Primitive::NMostCommon { .. } => {
+            Builtin::Mode | Builtin::NumUnique | Builtin::NMostCommon { .. } => {
                 let v = x.ranks[r as usize];
                 if v != u32::MAX {
                     let c = self.counts.entry(v).or_insert(0);
@@ -1165,19 +1172,19 @@ impl Counts {
 
     fn answer(
         &self,
-        p: &Primitive,
+        p: &Builtin,
         mode: impl FnOnce() -> Option<u32>,
         value: impl FnOnce() -> f64,
     ) -> Answer {
         match p {
-            Primitive::Median => Answer::Float(self.halves.median()),
-            Primitive::NMostCommon { n } => Answer::Codes(self.most_common(*n)),
-            Primitive::Count => Answer::Int(Some(self.valid)),
-            Primitive::NumTrue => Answer::Int(Some(self.trues)),
-            Primitive::NumUnique => Answer::Int((self.rows > 0).then_some(self.distinct)),
-            Primitive::Mode => Answer::Code(mode()),
+            Builtin::Median => Answer::Float(self.halves.median()),
+            Builtin::NMostCommon { n } => Answer::Codes(self.most_common(*n)),
+            Builtin::Count => Answer::Int(Some(self.valid)),
+            Builtin::NumTrue => Answer::Int(Some(self.trues)),
+            Builtin::NumUnique => Answer::Int((self.rows > 0).then_some(self.distinct)),
+            Builtin::Mode => Answer::Code(mode()),
             // `s.fillna(False).mean()`: missing counts as False.
-            Primitive::PercentTrue => Answer::Float(if self.rows > 0 {
+            Builtin::PercentTrue => Answer::Float(if self.rows > 0 {
                 self.trues as f64 / self.rows as f64
             } else {
                 f64::NAN
@@ -1201,12 +1208,48 @@ enum Leave<'a> {
     Either(&'a [i64], usize),
 }
 
+/// Each request's rows as the running sweep counts them (see [`sweep`]), in the key's time order,
+/// for the aggregations answered by their batch kernel: the prefix `ranges[q]`, less the rows
+/// that have left by `req_t[q]`. The work is the sum of the groups' sizes.
+fn visible_groups(
+    rows: &[u32],
+    ranges: &[(usize, usize)],
+    req_t: &[i64],
+    leave: Leave,
+) -> primitives::Groups {
+    let mut g = primitives::Groups {
+        offsets: Vec::with_capacity(ranges.len() + 1),
+        rows: Vec::new(),
+        ranges: None,
+    };
+    g.offsets.push(0);
+    for (&(start, end), &t) in ranges.iter().zip(req_t) {
+        let prefix = &rows[start..end];
+        match leave {
+            Leave::Never => g.rows.extend_from_slice(prefix),
+            Leave::At(ends) => g
+                .rows
+                .extend(prefix.iter().filter(|&&r| ends[r as usize] > t)),
+            Leave::After(n) => g
+                .rows
+                .extend_from_slice(&prefix[prefix.len().saturating_sub(n)..]),
+            Leave::Either(ends, n) => g.rows.extend(
+                prefix[prefix.len().saturating_sub(n)..]
+                    .iter()
+                    .filter(|&&r| ends[r as usize] > t),
+            ),
+        }
+        g.offsets.push(g.rows.len());
+    }
+    g
+}
+
 /// Answers prefix groups (each `(start, end)` a prefix of one key's time-ordered rows, for the
 /// cutoff `req_t`) in one sweep per key: rows are added as the cutoff grows and, when `ends` is
 /// given, removed through a min-heap once the cutoff reaches their end. Each row enters and
 /// leaves once per key, so the work is O(rows + requests · log) rather than O(requests · rows).
 fn sweep<A: Running>(
-    p: &Primitive,
+    p: &Builtin,
     inputs: &[ArrayRef],
     rows: &[u32],
     ranges: &[(usize, usize)],
@@ -1222,10 +1265,7 @@ fn sweep<A: Running>(
         input,
         vals: if matches!(
             p,
-            Primitive::Mode
-                | Primitive::NumUnique
-                | Primitive::Count
-                | Primitive::NMostCommon { .. }
+            Builtin::Mode | Builtin::NumUnique | Builtin::Count | Builtin::NMostCommon { .. }
         ) {
             Vec::new()
         } else {
@@ -1233,7 +1273,7 @@ fn sweep<A: Running>(
         },
         ranks: if matches!(
             p,
-            Primitive::Mode | Primitive::NumUnique | Primitive::NMostCommon { .. }
+            Builtin::Mode | Builtin::NumUnique | Builtin::NMostCommon { .. }
         ) {
             primitives::rank_codes(input)?
         } else {
@@ -1296,7 +1336,7 @@ fn sweep<A: Running>(
             k += 1;
         }
     }
-    if let Primitive::NMostCommon { n } = p {
+    if let Builtin::NMostCommon { n } = p {
         let codes: Vec<Vec<Option<u32>>> = answers
             .into_iter()
             .map(|a| match a {
@@ -1312,12 +1352,12 @@ fn sweep<A: Running>(
         .into_iter()
         .map(|a| a.unwrap_or(Answer::Float(f64::NAN)));
     Ok(vec![match p {
-        Primitive::Count | Primitive::NumTrue | Primitive::NumUnique => Arc::new(
+        Builtin::Count | Builtin::NumTrue | Builtin::NumUnique => Arc::new(
             answers
                 .map(|a| if let Answer::Int(v) = a { v } else { None })
                 .collect::<Int64Array>(),
         ) as ArrayRef,
-        Primitive::Mode => primitives::decode_codes(
+        Builtin::Mode => primitives::decode_codes(
             input,
             answers
                 .map(|a| if let Answer::Code(v) = a { v } else { None })
@@ -1355,17 +1395,17 @@ struct Acc {
 }
 
 impl Running for Acc {
-    fn change(&mut self, p: &Primitive, r: u32, x: &Inputs, d: i64) {
+    fn change(&mut self, p: &Builtin, r: u32, x: &Inputs, d: i64) {
         debug_assert_eq!(d, 1, "rows only enter without a window");
         self.counts.change(p, r, x, d);
         match p {
-            Primitive::Count
-            | Primitive::PercentTrue
-            | Primitive::NumTrue
-            | Primitive::NumUnique
-            | Primitive::Median
-            | Primitive::NMostCommon { .. } => {}
-            Primitive::Mode => {
+            Builtin::Count
+            | Builtin::PercentTrue
+            | Builtin::NumTrue
+            | Builtin::NumUnique
+            | Builtin::Median
+            | Builtin::NMostCommon { .. } => {}
+            Builtin::Mode => {
                 let v = x.ranks[r as usize];
                 if v == u32::MAX {
                     return;
@@ -1404,7 +1444,7 @@ impl Running for Acc {
         }
     }
 
-    fn answer(&self, p: &Primitive) -> Answer {
+    fn answer(&self, p: &Builtin) -> Answer {
         self.counts.answer(
             p,
             || self.mode,
@@ -1425,14 +1465,14 @@ impl Running for Acc {
 
 /// SUM, MEAN, MAX, MIN, STD (ddof 1) and pandas' bias-corrected SKEW (with `_zero_out_fperr`)
 /// from a count, a sum, extremes and central moments.
-fn moments(p: &Primitive, n: f64, sum: f64, max: f64, min: f64, m2: f64, m3: f64) -> f64 {
+fn moments(p: &Builtin, n: f64, sum: f64, max: f64, min: f64, m2: f64, m3: f64) -> f64 {
     match p {
-        Primitive::Sum => sum,
-        Primitive::Mean { .. } if n > 0.0 => sum / n,
-        Primitive::Max if n > 0.0 => max,
-        Primitive::Min if n > 0.0 => min,
-        Primitive::Std if n > 1.0 => (m2.max(0.0) / (n - 1.0)).sqrt(),
-        Primitive::Skew if n > 2.0 => {
+        Builtin::Sum => sum,
+        Builtin::Mean { .. } if n > 0.0 => sum / n,
+        Builtin::Max if n > 0.0 => max,
+        Builtin::Min if n > 0.0 => min,
+        Builtin::Std if n > 1.0 => (m2.max(0.0) / (n - 1.0)).sqrt(),
+        Builtin::Skew if n > 2.0 => {
             let m2 = if m2.abs() < 1e-14 { 0.0 } else { m2 };
             let m3 = if m3.abs() < 1e-14 { 0.0 } else { m3 };
             if m2 == 0.0 {
@@ -1461,17 +1501,17 @@ struct WAcc {
 }
 
 impl Running for WAcc {
-    fn change(&mut self, p: &Primitive, r: u32, x: &Inputs, d: i64) {
+    fn change(&mut self, p: &Builtin, r: u32, x: &Inputs, d: i64) {
         self.counts.change(p, r, x, d);
         if matches!(
             p,
-            Primitive::Count
-                | Primitive::PercentTrue
-                | Primitive::NumTrue
-                | Primitive::NumUnique
-                | Primitive::Mode
-                | Primitive::Median
-                | Primitive::NMostCommon { .. }
+            Builtin::Count
+                | Builtin::PercentTrue
+                | Builtin::NumTrue
+                | Builtin::NumUnique
+                | Builtin::Mode
+                | Builtin::Median
+                | Builtin::NMostCommon { .. }
         ) {
             return;
         }
@@ -1496,7 +1536,7 @@ impl Running for WAcc {
         }
     }
 
-    fn answer(&self, p: &Primitive) -> Answer {
+    fn answer(&self, p: &Builtin) -> Answer {
         let n = self.n as f64;
         let m2 = self.s2 - self.s1 * self.s1 / n;
         let m3 = self.s3 - 3.0 * self.s1 * self.s2 / n + 2.0 * self.s1.powi(3) / (n * n);
@@ -1519,6 +1559,7 @@ impl Running for WAcc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::primitives::agg::{AggInput, Aggregation};
     use crate::primitives::Groups;
     use arrow_array::{Float64Array, StringArray};
 
@@ -1559,8 +1600,8 @@ mod tests {
     }
 
     /// Every primitive the sweep answers, with an input of its kind.
-    fn primitives_and_inputs(cols: &[ArrayRef; 3]) -> Vec<(Primitive, &ArrayRef)> {
-        use Primitive::*;
+    fn primitives_and_inputs(cols: &[ArrayRef; 3]) -> Vec<(Builtin, &ArrayRef)> {
+        use Builtin::*;
         let [nums, cats, bools] = cols;
         vec![
             (Count, nums),
@@ -1595,8 +1636,15 @@ mod tests {
 
     /// The sweep's answers equal the batch kernel's on `groups`, output by output, to 1e-9
     /// relative; for an empty group only the form may differ (the default comes afterwards).
-    fn assert_matches(p: &Primitive, input: &ArrayRef, got: &[ArrayRef], groups: &Groups) {
-        let want = primitives::aggregate(p, std::slice::from_ref(input), groups).unwrap();
+    fn assert_matches(p: &Builtin, input: &ArrayRef, got: &[ArrayRef], groups: &Groups) {
+        let want = p
+            .batch(&AggInput {
+                inputs: std::slice::from_ref(input),
+                groups,
+                numeric: None,
+                times: &[],
+            })
+            .unwrap();
         assert_eq!(got.len(), want.len(), "{p:?} outputs");
         for (o, (g, w)) in got.iter().zip(&want).enumerate() {
             for q in 0..groups.len() {
@@ -1676,6 +1724,12 @@ mod tests {
         /// For every primitive, the removable sweep under `leave` equals the batch kernel on
         /// `groups` (one group per request).
         fn check(&self, leave: Leave, groups: &Groups) {
+            // The batch kernels' fallback sees the same rows.
+            let visible = visible_groups(&self.rows, &self.ranges, &self.req_t, leave);
+            assert_eq!(visible.len(), groups.len());
+            for q in 0..groups.len() {
+                assert_eq!(visible.get(q), groups.get(q), "request {q}");
+            }
             for (p, input) in primitives_and_inputs(&self.cols) {
                 let got = sweep::<WAcc>(
                     &p,
@@ -1761,7 +1815,7 @@ mod tests {
         for ends in [None, Some(vec![i64::MAX; 5])] {
             let out = match &ends {
                 None => sweep::<Acc>(
-                    &Primitive::Count,
+                    &Builtin::Count,
                     std::slice::from_ref(&vals),
                     &rows,
                     &ranges,
@@ -1770,7 +1824,7 @@ mod tests {
                     Leave::Never,
                 ),
                 Some(e) => sweep::<WAcc>(
-                    &Primitive::Count,
+                    &Builtin::Count,
                     std::slice::from_ref(&vals),
                     &rows,
                     &ranges,

@@ -551,9 +551,20 @@ impl<'a> Calc<'a> {
                     }),
                     _ => None,
                 };
-                let out =
-                    primitives::aggregate_with(primitive, &inputs, &groups, numeric.as_deref())
-                        .map_err(err)?;
+                let times = if primitive.aggregation().is_some_and(|a| a.uses_time()) {
+                    let frame = &self.frames[node];
+                    frame.times.to_vec(frame.rows.len())
+                } else {
+                    Vec::new()
+                };
+                let out = primitives::aggregate_at(
+                    primitive,
+                    &inputs,
+                    &groups,
+                    numeric.as_deref(),
+                    &times,
+                )
+                .map_err(err)?;
                 let d = primitive.default_value();
                 out.iter().map(|a| fill_default(a, d)).collect()
             }
@@ -567,9 +578,10 @@ impl<'a> Calc<'a> {
     /// The cutoff of each entry of `node`'s frame for a transform that reads it (AGE), else none.
     fn cutoffs_for(&self, primitive: &primitives::Primitive, node: usize) -> Vec<i64> {
         let frame = &self.frames[node];
-        match primitive {
-            primitives::Primitive::Age => frame.times.to_vec(frame.rows.len()),
-            _ => Vec::new(),
+        if primitive.uses_cutoff() {
+            frame.times.to_vec(frame.rows.len())
+        } else {
+            Vec::new()
         }
     }
 
@@ -794,7 +806,7 @@ pub fn row_local(
             }
             Ok(es.column(df, column).cloned())
         }
-        Kind::Transform { bases, primitive } if *primitive != crate::primitives::Primitive::Age => {
+        Kind::Transform { bases, primitive } if !primitive.uses_cutoff() => {
             let mut inputs = Vec::new();
             for &b in bases {
                 match row_local(es, graph, df, b)? {

@@ -169,9 +169,35 @@ fn unknown_feature_type() {
 fn unknown_primitive() {
     let s = setup();
     s.edit(&s.features, |t| {
-        t.replace("\"type\": \"Skew\"", "\"type\": \"Trend\"")
+        t.replace("\"type\": \"Skew\"", "\"type\": \"MySkew\"")
     });
-    s.fails_with(&["SKEW(", "'Trend'", "not implemented", "NumUnique"]);
+    s.fails_with(&["SKEW(", "'MySkew'", "not a featuretools 1.31 primitive"]);
+}
+
+#[test]
+fn a_users_primitive_named_like_featuretools_one_is_refused() {
+    // A user's own class named `Skew` in another module is not featuretools' SKEW.
+    let s = setup();
+    s.edit(&s.features, |t| {
+        t.replace(
+            "featuretools.primitives.standard.aggregation.skew",
+            "my_project.primitives",
+        )
+    });
+    s.fails_with(&[
+        "SKEW(",
+        "'Skew'",
+        "my_project.primitives",
+        "not featuretools'",
+    ]);
+    let s = setup();
+    s.edit(&s.features, |t| {
+        t.replace(
+            "\"module\": \"featuretools.primitives.standard.aggregation.skew\", \"arguments\": {}",
+            "\"module\": \"featuretools.primitives.standard.aggregation.skew\", \"arguments\": {\"bias\": false}",
+        )
+    });
+    s.fails_with(&["SKEW(", "argument 'bias'"]);
 }
 
 #[test]

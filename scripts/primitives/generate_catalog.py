@@ -1,0 +1,38 @@
+"""Writes src/primitives/catalog.rs: every primitive featuretools 1.31 lists (ft.list_primitives()),
+with its kind, saved class name, module and constructor arguments, as featuretools'
+`serialize_primitive` writes them into a feature file.
+
+Usage: python scripts/primitives/generate_catalog.py > src/primitives/catalog.rs
+(in a venv from scripts/conformance/requirements.txt)
+"""
+import inspect, warnings
+warnings.filterwarnings("ignore")
+import featuretools as ft
+from featuretools.primitives.utils import get_aggregation_primitives, get_transform_primitives
+
+print("//! Every primitive of featuretools 1.31 (`ft.list_primitives()`): kind, class name, module and")
+print("//! constructor arguments as `serialize_primitive` saves them. Written by")
+print("//! `scripts/primitives/generate_catalog.py`; do not edit.")
+print()
+print("/// One featuretools primitive class.")
+print("pub struct Known {")
+print("    /// Whether it is an aggregation (else a transform).")
+print("    pub aggregation: bool,")
+print("    /// The class name (`type` in a feature file).")
+print("    pub class: &'static str,")
+print("    /// The snake-case name DFS takes (`Primitive.name`).")
+print("    pub name: &'static str,")
+print("    /// The module (`module` in a feature file).")
+print("    pub module: &'static str,")
+print("    /// Constructor argument names (`arguments` in a feature file).")
+print("    pub args: &'static [&'static str],")
+print("}")
+print()
+print("/// The featuretools 1.31 primitives, aggregations first, each kind by name.")
+print("pub const KNOWN: &[Known] = &[")
+for agg, d in ((True, get_aggregation_primitives()), (False, get_transform_primitives())):
+    for name, cls in sorted(d.items()):
+        args = [k for k in inspect.signature(cls.__init__).parameters if k not in ("self", "args", "kwargs")]
+        a = ", ".join(f'"{x}"' for x in args)
+        print(f'    Known {{ aggregation: {str(agg).lower()}, class: "{cls.__name__}", name: "{cls.name}", module: "{cls.__module__}", args: &[{a}] }},')
+print("];")

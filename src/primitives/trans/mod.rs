@@ -1,0 +1,32 @@
+//! Transform primitives (`featuretools/primitives/standard/transform/**`): one trait, one file
+//! per family, each file with its registry entries.
+
+use arrow_array::ArrayRef;
+
+use super::registry::Entry;
+
+mod builtin;
+
+pub use builtin::Scalar;
+
+/// Every transform family's registry entries.
+pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES];
+
+/// One transform primitive: a column kernel.
+pub trait Transform: Send + Sync {
+    /// Number of inputs.
+    fn arity(&self) -> usize {
+        1
+    }
+    /// Whether the kernel reads each row's cutoff time (`uses_calc_time`).
+    fn uses_cutoff(&self) -> bool {
+        false
+    }
+    /// Whether the kernel reads the whole dataframe in order (`uses_full_dataframe`:
+    /// cumulative, rolling, lag and diff transforms), rather than each row on its own.
+    fn uses_full_dataframe(&self) -> bool {
+        false
+    }
+    /// The output for each row; `times` holds each row's cutoff when [`Self::uses_cutoff`].
+    fn transform(&self, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String>;
+}
