@@ -239,6 +239,15 @@ fn fill_default(a: &ArrayRef, d: Default) -> ArrayRef {
                 .map(|v| v.unwrap_or(0.0))
                 .collect::<Float64Array>(),
         ),
+        DataType::Boolean => match d {
+            Default::Bool(b) => Arc::new(
+                a.as_boolean()
+                    .iter()
+                    .map(|v| Some(v.unwrap_or(b)))
+                    .collect::<arrow_array::BooleanArray>(),
+            ),
+            _ => a.clone(),
+        },
         _ => a.clone(),
     }
 }

@@ -225,13 +225,17 @@ pub fn transform(p: &Primitive, inputs: &[ArrayRef], times: &[i64]) -> Result<Ar
     t.transform(inputs, times)
 }
 
-/// A feature's default value (featuretools' `default_value`), used for missing rows.
+/// A feature's default value (featuretools' `default_value`). `_calculate_agg_features` fills
+/// every missing value of an aggregation's column with it (`frame.fillna(fillna_dict)`): the
+/// instances without child rows and the groups whose value is NaN alike.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Default {
     /// NaN / NA.
     Null,
     /// Zero.
     Zero,
+    /// True or False (boolean outputs).
+    Bool(bool),
 }
 
 /// Groups of input rows for an aggregation, as compressed sparse rows.
