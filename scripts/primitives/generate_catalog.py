@@ -8,6 +8,7 @@ Usage: python scripts/primitives/generate_catalog.py > src/primitives/catalog.rs
 import inspect, warnings
 warnings.filterwarnings("ignore")
 import featuretools as ft
+import pandas as pd
 from featuretools.primitives.utils import get_aggregation_primitives, get_transform_primitives
 
 print("//! Every primitive of featuretools 1.31 (`ft.list_primitives()`): kind, class name, module and")
@@ -26,6 +27,12 @@ print("    /// The module (`module` in a feature file).")
 print("    pub module: &'static str,")
 print("    /// Constructor argument names (`arguments` in a feature file).")
 print("    pub args: &'static [&'static str],")
+print("    /// `default_value`.")
+print("    pub default: super::Default,")
+print("    /// `uses_full_dataframe`.")
+print("    pub full_dataframe: bool,")
+print("    /// `uses_calc_time`.")
+print("    pub calc_time: bool,")
 print("}")
 print()
 print("/// The featuretools 1.31 primitives, aggregations first, each kind by name.")
@@ -34,5 +41,16 @@ for agg, d in ((True, get_aggregation_primitives()), (False, get_transform_primi
     for name, cls in sorted(d.items()):
         args = [k for k in inspect.signature(cls.__init__).parameters if k not in ("self", "args", "kwargs")]
         a = ", ".join(f'"{x}"' for x in args)
-        print(f'    Known {{ aggregation: {str(agg).lower()}, class: "{cls.__name__}", name: "{cls.name}", module: "{cls.__module__}", args: &[{a}] }},')
+        d = cls.default_value
+        if d is True or d is False:
+            default = f"Bool({str(d).lower()})"
+        elif d is None or pd.isna(d):
+            default = "Null"
+        elif d == 0:
+            default = "Zero"
+        else:
+            raise SystemExit(f"{cls.__name__}: default {d!r} has no Default variant")
+        full = str(bool(getattr(cls, "uses_full_dataframe", False))).lower()
+        calc_time = str(bool(getattr(cls, "uses_calc_time", False))).lower()
+        print(f'    Known {{ aggregation: {str(agg).lower()}, class: "{cls.__name__}", name: "{cls.name}", module: "{cls.__module__}", args: &[{a}], default: super::Default::{default}, full_dataframe: {full}, calc_time: {calc_time} }},')
 print("];")

@@ -14,6 +14,12 @@ pub struct Known {
     pub module: &'static str,
     /// Constructor argument names (`arguments` in a feature file).
     pub args: &'static [&'static str],
+    /// `default_value`.
+    pub default: super::Default,
+    /// `uses_full_dataframe`.
+    pub full_dataframe: bool,
+    /// `uses_calc_time`.
+    pub calc_time: bool,
 }
 
 /// The featuretools 1.31 primitives, aggregations first, each kind by name.
@@ -24,6 +30,9 @@ pub const KNOWN: &[Known] = &[
         name: "all",
         module: "featuretools.primitives.standard.aggregation.all_primitive",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -31,6 +40,9 @@ pub const KNOWN: &[Known] = &[
         name: "any",
         module: "featuretools.primitives.standard.aggregation.any_primitive",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -38,6 +50,9 @@ pub const KNOWN: &[Known] = &[
         name: "average_count_per_unique",
         module: "featuretools.primitives.standard.aggregation.average_count_per_unique",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -45,6 +60,9 @@ pub const KNOWN: &[Known] = &[
         name: "avg_time_between",
         module: "featuretools.primitives.standard.aggregation.avg_time_between",
         args: &["unit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -52,6 +70,9 @@ pub const KNOWN: &[Known] = &[
         name: "count",
         module: "featuretools.primitives.standard.aggregation.count",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -59,6 +80,9 @@ pub const KNOWN: &[Known] = &[
         name: "count_above_mean",
         module: "featuretools.primitives.standard.aggregation.count_above_mean",
         args: &["skipna"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -66,6 +90,9 @@ pub const KNOWN: &[Known] = &[
         name: "count_below_mean",
         module: "featuretools.primitives.standard.aggregation.count_below_mean",
         args: &["skipna"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -73,6 +100,9 @@ pub const KNOWN: &[Known] = &[
         name: "count_greater_than",
         module: "featuretools.primitives.standard.aggregation.count_greater_than",
         args: &["threshold"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -80,6 +110,9 @@ pub const KNOWN: &[Known] = &[
         name: "count_inside_nth_std",
         module: "featuretools.primitives.standard.aggregation.count_inside_nth_std",
         args: &["n"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -87,6 +120,9 @@ pub const KNOWN: &[Known] = &[
         name: "count_inside_range",
         module: "featuretools.primitives.standard.aggregation.count_inside_range",
         args: &["lower", "upper", "skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -94,6 +130,9 @@ pub const KNOWN: &[Known] = &[
         name: "count_less_than",
         module: "featuretools.primitives.standard.aggregation.count_less_than",
         args: &["threshold"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -101,6 +140,9 @@ pub const KNOWN: &[Known] = &[
         name: "count_outside_nth_std",
         module: "featuretools.primitives.standard.aggregation.count_outside_nth_std",
         args: &["n"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -108,6 +150,9 @@ pub const KNOWN: &[Known] = &[
         name: "count_outside_range",
         module: "featuretools.primitives.standard.aggregation.count_outside_range",
         args: &["lower", "upper", "skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -115,6 +160,9 @@ pub const KNOWN: &[Known] = &[
         name: "date_first_event",
         module: "featuretools.primitives.standard.aggregation.date_first_event",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -122,6 +170,9 @@ pub const KNOWN: &[Known] = &[
         name: "entropy",
         module: "featuretools.primitives.standard.aggregation.entropy",
         args: &["dropna", "base"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -129,6 +180,9 @@ pub const KNOWN: &[Known] = &[
         name: "first",
         module: "featuretools.primitives.standard.aggregation.first",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -136,6 +190,9 @@ pub const KNOWN: &[Known] = &[
         name: "first_last_time_delta",
         module: "featuretools.primitives.standard.aggregation.first_last_time_delta",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -143,6 +200,9 @@ pub const KNOWN: &[Known] = &[
         name: "has_no_duplicates",
         module: "featuretools.primitives.standard.aggregation.has_no_duplicates",
         args: &["skipna"],
+        default: super::Default::Bool(true),
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -150,6 +210,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_monotonically_decreasing",
         module: "featuretools.primitives.standard.aggregation.is_monotonically_decreasing",
         args: &[],
+        default: super::Default::Bool(false),
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -157,6 +220,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_monotonically_increasing",
         module: "featuretools.primitives.standard.aggregation.is_monotonically_increasing",
         args: &[],
+        default: super::Default::Bool(false),
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -164,6 +230,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_unique",
         module: "featuretools.primitives.standard.aggregation.is_unique",
         args: &[],
+        default: super::Default::Bool(false),
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -171,6 +240,9 @@ pub const KNOWN: &[Known] = &[
         name: "kurtosis",
         module: "featuretools.primitives.standard.aggregation.kurtosis",
         args: &["fisher", "bias", "nan_policy"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -178,6 +250,9 @@ pub const KNOWN: &[Known] = &[
         name: "last",
         module: "featuretools.primitives.standard.aggregation.last",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -185,6 +260,9 @@ pub const KNOWN: &[Known] = &[
         name: "max",
         module: "featuretools.primitives.standard.aggregation.max_primitive",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -192,6 +270,9 @@ pub const KNOWN: &[Known] = &[
         name: "max_consecutive_false",
         module: "featuretools.primitives.standard.aggregation.max_consecutive_false",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -199,6 +280,9 @@ pub const KNOWN: &[Known] = &[
         name: "max_consecutive_negatives",
         module: "featuretools.primitives.standard.aggregation.max_consecutive_negatives",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -206,6 +290,9 @@ pub const KNOWN: &[Known] = &[
         name: "max_consecutive_positives",
         module: "featuretools.primitives.standard.aggregation.max_consecutive_positives",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -213,6 +300,9 @@ pub const KNOWN: &[Known] = &[
         name: "max_consecutive_true",
         module: "featuretools.primitives.standard.aggregation.max_consecutive_true",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -220,6 +310,9 @@ pub const KNOWN: &[Known] = &[
         name: "max_consecutive_zeros",
         module: "featuretools.primitives.standard.aggregation.max_consecutive_zeros",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -227,6 +320,9 @@ pub const KNOWN: &[Known] = &[
         name: "max_count",
         module: "featuretools.primitives.standard.aggregation.max_count",
         args: &["skipna"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -234,6 +330,9 @@ pub const KNOWN: &[Known] = &[
         name: "max_min_delta",
         module: "featuretools.primitives.standard.aggregation.max_min_delta",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -241,6 +340,9 @@ pub const KNOWN: &[Known] = &[
         name: "mean",
         module: "featuretools.primitives.standard.aggregation.mean",
         args: &["skipna"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -248,6 +350,9 @@ pub const KNOWN: &[Known] = &[
         name: "median",
         module: "featuretools.primitives.standard.aggregation.median",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -255,6 +360,9 @@ pub const KNOWN: &[Known] = &[
         name: "median_count",
         module: "featuretools.primitives.standard.aggregation.median_count",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -262,6 +370,9 @@ pub const KNOWN: &[Known] = &[
         name: "min",
         module: "featuretools.primitives.standard.aggregation.min_primitive",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -269,6 +380,9 @@ pub const KNOWN: &[Known] = &[
         name: "min_count",
         module: "featuretools.primitives.standard.aggregation.min_count",
         args: &["skipna"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -276,6 +390,9 @@ pub const KNOWN: &[Known] = &[
         name: "mode",
         module: "featuretools.primitives.standard.aggregation.mode",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -283,6 +400,9 @@ pub const KNOWN: &[Known] = &[
         name: "n_most_common",
         module: "featuretools.primitives.standard.aggregation.n_most_common",
         args: &["n"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -290,6 +410,9 @@ pub const KNOWN: &[Known] = &[
         name: "n_most_common_frequency",
         module: "featuretools.primitives.standard.aggregation.n_most_common_frequency",
         args: &["n", "skipna"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -297,6 +420,9 @@ pub const KNOWN: &[Known] = &[
         name: "n_unique_days",
         module: "featuretools.primitives.standard.aggregation.n_unique_days",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -304,6 +430,9 @@ pub const KNOWN: &[Known] = &[
         name: "n_unique_days_of_calendar_year",
         module: "featuretools.primitives.standard.aggregation.n_unique_days_of_calendar_year",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -311,6 +440,9 @@ pub const KNOWN: &[Known] = &[
         name: "n_unique_days_of_month",
         module: "featuretools.primitives.standard.aggregation.n_unique_days_of_month",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -318,6 +450,9 @@ pub const KNOWN: &[Known] = &[
         name: "n_unique_months",
         module: "featuretools.primitives.standard.aggregation.n_unique_months",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -325,6 +460,9 @@ pub const KNOWN: &[Known] = &[
         name: "n_unique_weeks",
         module: "featuretools.primitives.standard.aggregation.n_unique_weeks",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -332,6 +470,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_consecutive_greater_mean",
         module: "featuretools.primitives.standard.aggregation.num_consecutive_greater_mean",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -339,6 +480,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_consecutive_less_mean",
         module: "featuretools.primitives.standard.aggregation.num_consecutive_less_mean",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -346,6 +490,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_false_since_last_true",
         module: "featuretools.primitives.standard.aggregation.num_false_since_last_true",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -353,6 +500,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_peaks",
         module: "featuretools.primitives.standard.aggregation.num_peaks",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -360,6 +510,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_true",
         module: "featuretools.primitives.standard.aggregation.num_true",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -367,6 +520,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_true_since_last_false",
         module: "featuretools.primitives.standard.aggregation.num_true_since_last_false",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -374,6 +530,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_unique",
         module: "featuretools.primitives.standard.aggregation.num_unique",
         args: &["use_string_for_pd_calc"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -381,6 +540,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_zero_crossings",
         module: "featuretools.primitives.standard.aggregation.num_zero_crossings",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -388,6 +550,9 @@ pub const KNOWN: &[Known] = &[
         name: "percent_true",
         module: "featuretools.primitives.standard.aggregation.percent_true",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -395,6 +560,9 @@ pub const KNOWN: &[Known] = &[
         name: "percent_unique",
         module: "featuretools.primitives.standard.aggregation.percent_unique",
         args: &["skipna"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -402,6 +570,9 @@ pub const KNOWN: &[Known] = &[
         name: "skew",
         module: "featuretools.primitives.standard.aggregation.skew",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -409,6 +580,9 @@ pub const KNOWN: &[Known] = &[
         name: "std",
         module: "featuretools.primitives.standard.aggregation.std",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -416,6 +590,9 @@ pub const KNOWN: &[Known] = &[
         name: "sum",
         module: "featuretools.primitives.standard.aggregation.sum_primitive",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -423,6 +600,9 @@ pub const KNOWN: &[Known] = &[
         name: "time_since_first",
         module: "featuretools.primitives.standard.aggregation.time_since_first",
         args: &["unit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: true,
     },
     Known {
         aggregation: true,
@@ -430,6 +610,9 @@ pub const KNOWN: &[Known] = &[
         name: "time_since_last",
         module: "featuretools.primitives.standard.aggregation.time_since_last",
         args: &["unit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: true,
     },
     Known {
         aggregation: true,
@@ -437,6 +620,9 @@ pub const KNOWN: &[Known] = &[
         name: "time_since_last_false",
         module: "featuretools.primitives.standard.aggregation.time_since_last_false",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: true,
     },
     Known {
         aggregation: true,
@@ -444,6 +630,9 @@ pub const KNOWN: &[Known] = &[
         name: "time_since_last_max",
         module: "featuretools.primitives.standard.aggregation.time_since_last_max",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: true,
     },
     Known {
         aggregation: true,
@@ -451,6 +640,9 @@ pub const KNOWN: &[Known] = &[
         name: "time_since_last_min",
         module: "featuretools.primitives.standard.aggregation.time_since_last_min",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: true,
     },
     Known {
         aggregation: true,
@@ -458,6 +650,9 @@ pub const KNOWN: &[Known] = &[
         name: "time_since_last_true",
         module: "featuretools.primitives.standard.aggregation.time_since_last_true",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: true,
     },
     Known {
         aggregation: true,
@@ -465,6 +660,9 @@ pub const KNOWN: &[Known] = &[
         name: "trend",
         module: "featuretools.primitives.standard.aggregation.trend",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: true,
@@ -472,6 +670,9 @@ pub const KNOWN: &[Known] = &[
         name: "variance",
         module: "featuretools.primitives.standard.aggregation.variance",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -479,6 +680,9 @@ pub const KNOWN: &[Known] = &[
         name: "absolute",
         module: "featuretools.primitives.standard.transform.numeric.absolute",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -486,6 +690,9 @@ pub const KNOWN: &[Known] = &[
         name: "absolute_diff",
         module: "featuretools.primitives.standard.transform.absolute_diff",
         args: &["method", "limit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -493,6 +700,9 @@ pub const KNOWN: &[Known] = &[
         name: "add_numeric",
         module: "featuretools.primitives.standard.transform.binary.add_numeric",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -500,6 +710,9 @@ pub const KNOWN: &[Known] = &[
         name: "add_numeric_scalar",
         module: "featuretools.primitives.standard.transform.binary.add_numeric_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -507,6 +720,9 @@ pub const KNOWN: &[Known] = &[
         name: "age",
         module: "featuretools.primitives.standard.transform.datetime.age",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: true,
     },
     Known {
         aggregation: false,
@@ -514,6 +730,9 @@ pub const KNOWN: &[Known] = &[
         name: "and",
         module: "featuretools.primitives.standard.transform.binary.and_primitive",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -521,6 +740,9 @@ pub const KNOWN: &[Known] = &[
         name: "cityblock_distance",
         module: "featuretools.primitives.standard.transform.latlong.cityblock_distance",
         args: &["unit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -528,6 +750,9 @@ pub const KNOWN: &[Known] = &[
         name: "cosine",
         module: "featuretools.primitives.standard.transform.numeric.cosine",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -541,6 +766,9 @@ pub const KNOWN: &[Known] = &[
             "is_regex",
             "match_whole_words_only",
         ],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -548,6 +776,9 @@ pub const KNOWN: &[Known] = &[
         name: "cum_count",
         module: "featuretools.primitives.standard.transform.cumulative.cum_count",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -555,6 +786,9 @@ pub const KNOWN: &[Known] = &[
         name: "cum_max",
         module: "featuretools.primitives.standard.transform.cumulative.cum_max",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -562,6 +796,9 @@ pub const KNOWN: &[Known] = &[
         name: "cum_mean",
         module: "featuretools.primitives.standard.transform.cumulative.cum_mean",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -569,6 +806,9 @@ pub const KNOWN: &[Known] = &[
         name: "cum_min",
         module: "featuretools.primitives.standard.transform.cumulative.cum_min",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -576,6 +816,9 @@ pub const KNOWN: &[Known] = &[
         name: "cum_sum",
         module: "featuretools.primitives.standard.transform.cumulative.cum_sum",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -584,6 +827,9 @@ pub const KNOWN: &[Known] = &[
         module:
             "featuretools.primitives.standard.transform.cumulative.cumulative_time_since_last_false",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -592,6 +838,9 @@ pub const KNOWN: &[Known] = &[
         module:
             "featuretools.primitives.standard.transform.cumulative.cumulative_time_since_last_true",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -599,6 +848,9 @@ pub const KNOWN: &[Known] = &[
         name: "date_to_holiday",
         module: "featuretools.primitives.standard.transform.datetime.date_to_holiday",
         args: &["country"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -606,6 +858,9 @@ pub const KNOWN: &[Known] = &[
         name: "date_to_time_zone",
         module: "featuretools.primitives.standard.transform.datetime.date_to_timezone",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -613,6 +868,9 @@ pub const KNOWN: &[Known] = &[
         name: "day",
         module: "featuretools.primitives.standard.transform.datetime.day",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -620,6 +878,9 @@ pub const KNOWN: &[Known] = &[
         name: "day_of_year",
         module: "featuretools.primitives.standard.transform.datetime.day_of_year",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -627,6 +888,9 @@ pub const KNOWN: &[Known] = &[
         name: "days_in_month",
         module: "featuretools.primitives.standard.transform.datetime.days_in_month",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -634,6 +898,9 @@ pub const KNOWN: &[Known] = &[
         name: "diff",
         module: "featuretools.primitives.standard.transform.numeric.diff",
         args: &["periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -641,6 +908,9 @@ pub const KNOWN: &[Known] = &[
         name: "diff_datetime",
         module: "featuretools.primitives.standard.transform.datetime.diff_datetime",
         args: &["periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -648,6 +918,9 @@ pub const KNOWN: &[Known] = &[
         name: "distance_to_holiday",
         module: "featuretools.primitives.standard.transform.datetime.distance_to_holiday",
         args: &["holiday", "country"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -655,6 +928,9 @@ pub const KNOWN: &[Known] = &[
         name: "divide_by_feature",
         module: "featuretools.primitives.standard.transform.binary.divide_by_feature",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -662,6 +938,9 @@ pub const KNOWN: &[Known] = &[
         name: "divide_numeric",
         module: "featuretools.primitives.standard.transform.binary.divide_numeric",
         args: &["commutative"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -669,6 +948,9 @@ pub const KNOWN: &[Known] = &[
         name: "divide_numeric_scalar",
         module: "featuretools.primitives.standard.transform.binary.divide_numeric_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -676,6 +958,9 @@ pub const KNOWN: &[Known] = &[
         name: "email_address_to_domain",
         module: "featuretools.primitives.standard.transform.email.email_address_to_domain",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -683,6 +968,9 @@ pub const KNOWN: &[Known] = &[
         name: "equal",
         module: "featuretools.primitives.standard.transform.binary.equal",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -690,6 +978,9 @@ pub const KNOWN: &[Known] = &[
         name: "equal_scalar",
         module: "featuretools.primitives.standard.transform.binary.equal_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -697,6 +988,9 @@ pub const KNOWN: &[Known] = &[
         name: "expanding_count",
         module: "featuretools.primitives.standard.transform.time_series.expanding.expanding_count",
         args: &["gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -704,6 +998,9 @@ pub const KNOWN: &[Known] = &[
         name: "expanding_max",
         module: "featuretools.primitives.standard.transform.time_series.expanding.expanding_max",
         args: &["gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -711,6 +1008,9 @@ pub const KNOWN: &[Known] = &[
         name: "expanding_mean",
         module: "featuretools.primitives.standard.transform.time_series.expanding.expanding_mean",
         args: &["gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -718,6 +1018,9 @@ pub const KNOWN: &[Known] = &[
         name: "expanding_min",
         module: "featuretools.primitives.standard.transform.time_series.expanding.expanding_min",
         args: &["gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -725,6 +1028,9 @@ pub const KNOWN: &[Known] = &[
         name: "expanding_std",
         module: "featuretools.primitives.standard.transform.time_series.expanding.expanding_std",
         args: &["gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -732,6 +1038,9 @@ pub const KNOWN: &[Known] = &[
         name: "expanding_trend",
         module: "featuretools.primitives.standard.transform.time_series.expanding.expanding_trend",
         args: &["gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -740,6 +1049,9 @@ pub const KNOWN: &[Known] = &[
         module:
             "featuretools.primitives.standard.transform.exponential.exponential_weighted_average",
         args: &["com", "span", "halflife", "alpha", "ignore_na"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -747,6 +1059,9 @@ pub const KNOWN: &[Known] = &[
         name: "exponential_weighted_std",
         module: "featuretools.primitives.standard.transform.exponential.exponential_weighted_std",
         args: &["com", "span", "halflife", "alpha", "ignore_na"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -755,6 +1070,9 @@ pub const KNOWN: &[Known] = &[
         module:
             "featuretools.primitives.standard.transform.exponential.exponential_weighted_variance",
         args: &["com", "span", "halflife", "alpha", "ignore_na"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -762,6 +1080,9 @@ pub const KNOWN: &[Known] = &[
         name: "file_extension",
         module: "featuretools.primitives.standard.transform.file_extension",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -769,6 +1090,9 @@ pub const KNOWN: &[Known] = &[
         name: "full_name_to_first_name",
         module: "featuretools.primitives.standard.transform.full_name_to_first_name",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -776,6 +1100,9 @@ pub const KNOWN: &[Known] = &[
         name: "full_name_to_last_name",
         module: "featuretools.primitives.standard.transform.full_name_to_last_name",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -783,6 +1110,9 @@ pub const KNOWN: &[Known] = &[
         name: "full_name_to_title",
         module: "featuretools.primitives.standard.transform.full_name_to_title",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -790,6 +1120,9 @@ pub const KNOWN: &[Known] = &[
         name: "geomidpoint",
         module: "featuretools.primitives.standard.transform.latlong.geomidpoint",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -797,6 +1130,9 @@ pub const KNOWN: &[Known] = &[
         name: "greater_than",
         module: "featuretools.primitives.standard.transform.binary.greater_than",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -804,6 +1140,9 @@ pub const KNOWN: &[Known] = &[
         name: "greater_than_equal_to",
         module: "featuretools.primitives.standard.transform.binary.greater_than_equal_to",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -811,6 +1150,9 @@ pub const KNOWN: &[Known] = &[
         name: "greater_than_equal_to_scalar",
         module: "featuretools.primitives.standard.transform.binary.greater_than_equal_to_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -818,6 +1160,9 @@ pub const KNOWN: &[Known] = &[
         name: "greater_than_scalar",
         module: "featuretools.primitives.standard.transform.binary.greater_than_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -825,6 +1170,9 @@ pub const KNOWN: &[Known] = &[
         name: "haversine",
         module: "featuretools.primitives.standard.transform.latlong.haversine",
         args: &["unit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -832,6 +1180,9 @@ pub const KNOWN: &[Known] = &[
         name: "hour",
         module: "featuretools.primitives.standard.transform.datetime.hour",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -839,6 +1190,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_federal_holiday",
         module: "featuretools.primitives.standard.transform.datetime.is_federal_holiday",
         args: &["country"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -846,6 +1200,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_first_week_of_month",
         module: "featuretools.primitives.standard.transform.datetime.is_first_week_of_month",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -853,6 +1210,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_free_email_domain",
         module: "featuretools.primitives.standard.transform.email.is_free_email_domain",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -860,6 +1220,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_in_geobox",
         module: "featuretools.primitives.standard.transform.latlong.is_in_geobox",
         args: &["point1", "point2"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -867,6 +1230,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_leap_year",
         module: "featuretools.primitives.standard.transform.datetime.is_leap_year",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -874,6 +1240,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_lunch_time",
         module: "featuretools.primitives.standard.transform.datetime.is_lunch_time",
         args: &["lunch_hour"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -881,6 +1250,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_month_end",
         module: "featuretools.primitives.standard.transform.datetime.is_month_end",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -888,6 +1260,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_month_start",
         module: "featuretools.primitives.standard.transform.datetime.is_month_start",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -895,6 +1270,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_null",
         module: "featuretools.primitives.standard.transform.is_null",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -902,6 +1280,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_quarter_end",
         module: "featuretools.primitives.standard.transform.datetime.is_quarter_end",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -909,6 +1290,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_quarter_start",
         module: "featuretools.primitives.standard.transform.datetime.is_quarter_start",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -916,6 +1300,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_weekend",
         module: "featuretools.primitives.standard.transform.datetime.is_weekend",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -923,6 +1310,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_working_hours",
         module: "featuretools.primitives.standard.transform.datetime.is_working_hours",
         args: &["start_hour", "end_hour"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -930,6 +1320,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_year_end",
         module: "featuretools.primitives.standard.transform.datetime.is_year_end",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -937,6 +1330,9 @@ pub const KNOWN: &[Known] = &[
         name: "is_year_start",
         module: "featuretools.primitives.standard.transform.datetime.is_year_start",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -944,6 +1340,9 @@ pub const KNOWN: &[Known] = &[
         name: "isin",
         module: "featuretools.primitives.standard.transform.is_in",
         args: &["list_of_outputs"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -951,6 +1350,9 @@ pub const KNOWN: &[Known] = &[
         name: "lag",
         module: "featuretools.primitives.standard.transform.time_series.lag",
         args: &["periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -958,6 +1360,9 @@ pub const KNOWN: &[Known] = &[
         name: "latitude",
         module: "featuretools.primitives.standard.transform.latlong.latitude",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -965,6 +1370,9 @@ pub const KNOWN: &[Known] = &[
         name: "less_than",
         module: "featuretools.primitives.standard.transform.binary.less_than",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -972,6 +1380,9 @@ pub const KNOWN: &[Known] = &[
         name: "less_than_equal_to",
         module: "featuretools.primitives.standard.transform.binary.less_than_equal_to",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -979,6 +1390,9 @@ pub const KNOWN: &[Known] = &[
         name: "less_than_equal_to_scalar",
         module: "featuretools.primitives.standard.transform.binary.less_than_equal_to_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -986,6 +1400,9 @@ pub const KNOWN: &[Known] = &[
         name: "less_than_scalar",
         module: "featuretools.primitives.standard.transform.binary.less_than_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -993,6 +1410,9 @@ pub const KNOWN: &[Known] = &[
         name: "longitude",
         module: "featuretools.primitives.standard.transform.latlong.longitude",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1001,6 +1421,9 @@ pub const KNOWN: &[Known] = &[
         module:
             "featuretools.primitives.standard.transform.natural_language.mean_characters_per_word",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1008,6 +1431,9 @@ pub const KNOWN: &[Known] = &[
         name: "median_word_length",
         module: "featuretools.primitives.standard.transform.natural_language.median_word_length",
         args: &["delimiters_regex"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1015,6 +1441,9 @@ pub const KNOWN: &[Known] = &[
         name: "minute",
         module: "featuretools.primitives.standard.transform.datetime.minute",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1022,6 +1451,9 @@ pub const KNOWN: &[Known] = &[
         name: "modulo_by_feature",
         module: "featuretools.primitives.standard.transform.binary.modulo_by_feature",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1029,6 +1461,9 @@ pub const KNOWN: &[Known] = &[
         name: "modulo_numeric",
         module: "featuretools.primitives.standard.transform.binary.modulo_numeric",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1036,6 +1471,9 @@ pub const KNOWN: &[Known] = &[
         name: "modulo_numeric_scalar",
         module: "featuretools.primitives.standard.transform.binary.modulo_numeric_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1043,6 +1481,9 @@ pub const KNOWN: &[Known] = &[
         name: "month",
         module: "featuretools.primitives.standard.transform.datetime.month",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1050,6 +1491,9 @@ pub const KNOWN: &[Known] = &[
         name: "multiply_boolean",
         module: "featuretools.primitives.standard.transform.binary.multiply_boolean",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1057,6 +1501,9 @@ pub const KNOWN: &[Known] = &[
         name: "multiply_numeric",
         module: "featuretools.primitives.standard.transform.binary.multiply_numeric",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1064,6 +1511,9 @@ pub const KNOWN: &[Known] = &[
         name: "multiply_numeric_boolean",
         module: "featuretools.primitives.standard.transform.binary.multiply_numeric_boolean",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1071,6 +1521,9 @@ pub const KNOWN: &[Known] = &[
         name: "multiply_numeric_scalar",
         module: "featuretools.primitives.standard.transform.binary.multiply_numeric_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1078,6 +1531,9 @@ pub const KNOWN: &[Known] = &[
         name: "natural_logarithm",
         module: "featuretools.primitives.standard.transform.numeric.natural_logarithm",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1085,6 +1541,9 @@ pub const KNOWN: &[Known] = &[
         name: "negate",
         module: "featuretools.primitives.standard.transform.numeric.negate",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1092,6 +1551,9 @@ pub const KNOWN: &[Known] = &[
         name: "not",
         module: "featuretools.primitives.standard.transform.not_primitive",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1099,6 +1561,9 @@ pub const KNOWN: &[Known] = &[
         name: "not_equal",
         module: "featuretools.primitives.standard.transform.binary.not_equal",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1106,6 +1571,9 @@ pub const KNOWN: &[Known] = &[
         name: "not_equal_scalar",
         module: "featuretools.primitives.standard.transform.binary.not_equal_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1113,6 +1581,9 @@ pub const KNOWN: &[Known] = &[
         name: "nth_week_of_month",
         module: "featuretools.primitives.standard.transform.nth_week_of_month",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1120,6 +1591,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_characters",
         module: "featuretools.primitives.standard.transform.natural_language.num_characters",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1127,6 +1601,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_unique_separators",
         module: "featuretools.primitives.standard.transform.natural_language.num_unique_separators",
         args: &["separators"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1134,6 +1611,9 @@ pub const KNOWN: &[Known] = &[
         name: "num_words",
         module: "featuretools.primitives.standard.transform.natural_language.num_words",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1142,6 +1622,9 @@ pub const KNOWN: &[Known] = &[
         module:
             "featuretools.primitives.standard.transform.natural_language.number_of_common_words",
         args: &["word_set", "delimiters_regex"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1149,6 +1632,9 @@ pub const KNOWN: &[Known] = &[
         name: "number_of_hashtags",
         module: "featuretools.primitives.standard.transform.natural_language.number_of_hashtags",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1156,6 +1642,9 @@ pub const KNOWN: &[Known] = &[
         name: "number_of_mentions",
         module: "featuretools.primitives.standard.transform.natural_language.number_of_mentions",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1164,6 +1653,9 @@ pub const KNOWN: &[Known] = &[
         module:
             "featuretools.primitives.standard.transform.natural_language.number_of_unique_words",
         args: &["case_insensitive"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1172,6 +1664,9 @@ pub const KNOWN: &[Known] = &[
         module:
             "featuretools.primitives.standard.transform.natural_language.number_of_words_in_quotes",
         args: &["quote_type"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1179,6 +1674,9 @@ pub const KNOWN: &[Known] = &[
         name: "numeric_lag",
         module: "featuretools.primitives.standard.transform.time_series.numeric_lag",
         args: &["periods", "fill_value"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1186,6 +1684,9 @@ pub const KNOWN: &[Known] = &[
         name: "one_digit_postal_code",
         module: "featuretools.primitives.standard.transform.postal.one_digit_postal_code",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1193,6 +1694,9 @@ pub const KNOWN: &[Known] = &[
         name: "or",
         module: "featuretools.primitives.standard.transform.binary.or_primitive",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1200,6 +1704,9 @@ pub const KNOWN: &[Known] = &[
         name: "part_of_day",
         module: "featuretools.primitives.standard.transform.datetime.part_of_day",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1207,6 +1714,9 @@ pub const KNOWN: &[Known] = &[
         name: "percent_change",
         module: "featuretools.primitives.standard.transform.percent_change",
         args: &["periods", "fill_method", "limit", "freq"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1214,6 +1724,9 @@ pub const KNOWN: &[Known] = &[
         name: "percentile",
         module: "featuretools.primitives.standard.transform.numeric.percentile",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1221,6 +1734,9 @@ pub const KNOWN: &[Known] = &[
         name: "punctuation_count",
         module: "featuretools.primitives.standard.transform.natural_language.punctuation_count",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1228,6 +1744,9 @@ pub const KNOWN: &[Known] = &[
         name: "quarter",
         module: "featuretools.primitives.standard.transform.datetime.quarter",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1235,6 +1754,9 @@ pub const KNOWN: &[Known] = &[
         name: "rate_of_change",
         module: "featuretools.primitives.standard.transform.numeric.rate_of_change",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1242,6 +1764,9 @@ pub const KNOWN: &[Known] = &[
         name: "rolling_count",
         module: "featuretools.primitives.standard.transform.time_series.rolling_count",
         args: &["window_length", "gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1249,6 +1774,9 @@ pub const KNOWN: &[Known] = &[
         name: "rolling_max",
         module: "featuretools.primitives.standard.transform.time_series.rolling_max",
         args: &["window_length", "gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1256,6 +1784,9 @@ pub const KNOWN: &[Known] = &[
         name: "rolling_mean",
         module: "featuretools.primitives.standard.transform.time_series.rolling_mean",
         args: &["window_length", "gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1263,6 +1794,9 @@ pub const KNOWN: &[Known] = &[
         name: "rolling_min",
         module: "featuretools.primitives.standard.transform.time_series.rolling_min",
         args: &["window_length", "gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1270,6 +1804,9 @@ pub const KNOWN: &[Known] = &[
         name: "rolling_outlier_count",
         module: "featuretools.primitives.standard.transform.time_series.rolling_outlier_count",
         args: &["window_length", "gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1277,6 +1814,9 @@ pub const KNOWN: &[Known] = &[
         name: "rolling_std",
         module: "featuretools.primitives.standard.transform.time_series.rolling_std",
         args: &["window_length", "gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1284,6 +1824,9 @@ pub const KNOWN: &[Known] = &[
         name: "rolling_trend",
         module: "featuretools.primitives.standard.transform.time_series.rolling_trend",
         args: &["window_length", "gap", "min_periods"],
+        default: super::Default::Null,
+        full_dataframe: true,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1291,6 +1834,9 @@ pub const KNOWN: &[Known] = &[
         name: "same_as_previous",
         module: "featuretools.primitives.standard.transform.numeric.same_as_previous",
         args: &["fill_method", "limit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1305,6 +1851,9 @@ pub const KNOWN: &[Known] = &[
             "mode",
             "cval",
         ],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1312,6 +1861,9 @@ pub const KNOWN: &[Known] = &[
         name: "scalar_subtract_numeric_feature",
         module: "featuretools.primitives.standard.transform.binary.scalar_subtract_numeric_feature",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1319,6 +1871,9 @@ pub const KNOWN: &[Known] = &[
         name: "season",
         module: "featuretools.primitives.standard.transform.datetime.season",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1326,6 +1881,9 @@ pub const KNOWN: &[Known] = &[
         name: "second",
         module: "featuretools.primitives.standard.transform.datetime.second",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1333,6 +1891,9 @@ pub const KNOWN: &[Known] = &[
         name: "sine",
         module: "featuretools.primitives.standard.transform.numeric.sine",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1340,6 +1901,9 @@ pub const KNOWN: &[Known] = &[
         name: "square_root",
         module: "featuretools.primitives.standard.transform.numeric.square_root",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1347,6 +1911,9 @@ pub const KNOWN: &[Known] = &[
         name: "subtract_numeric",
         module: "featuretools.primitives.standard.transform.binary.subtract_numeric",
         args: &["commutative"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1354,6 +1921,9 @@ pub const KNOWN: &[Known] = &[
         name: "subtract_numeric_scalar",
         module: "featuretools.primitives.standard.transform.binary.subtract_numeric_scalar",
         args: &["value"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1361,6 +1931,9 @@ pub const KNOWN: &[Known] = &[
         name: "tangent",
         module: "featuretools.primitives.standard.transform.numeric.tangent",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1368,6 +1941,9 @@ pub const KNOWN: &[Known] = &[
         name: "time_since",
         module: "featuretools.primitives.standard.transform.datetime.time_since",
         args: &["unit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: true,
     },
     Known {
         aggregation: false,
@@ -1375,6 +1951,9 @@ pub const KNOWN: &[Known] = &[
         name: "time_since_previous",
         module: "featuretools.primitives.standard.transform.datetime.time_since_previous",
         args: &["unit"],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1382,6 +1961,9 @@ pub const KNOWN: &[Known] = &[
         name: "title_word_count",
         module: "featuretools.primitives.standard.transform.natural_language.title_word_count",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1389,6 +1971,9 @@ pub const KNOWN: &[Known] = &[
         name: "total_word_length",
         module: "featuretools.primitives.standard.transform.natural_language.total_word_length",
         args: &["do_not_count"],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1396,6 +1981,9 @@ pub const KNOWN: &[Known] = &[
         name: "two_digit_postal_code",
         module: "featuretools.primitives.standard.transform.postal.two_digit_postal_code",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1403,6 +1991,9 @@ pub const KNOWN: &[Known] = &[
         name: "upper_case_count",
         module: "featuretools.primitives.standard.transform.natural_language.upper_case_count",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1410,6 +2001,9 @@ pub const KNOWN: &[Known] = &[
         name: "upper_case_word_count",
         module: "featuretools.primitives.standard.transform.natural_language.upper_case_word_count",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1417,6 +2011,9 @@ pub const KNOWN: &[Known] = &[
         name: "url_to_domain",
         module: "featuretools.primitives.standard.transform.url.url_to_domain",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1424,6 +2021,9 @@ pub const KNOWN: &[Known] = &[
         name: "url_to_protocol",
         module: "featuretools.primitives.standard.transform.url.url_to_protocol",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1431,6 +2031,9 @@ pub const KNOWN: &[Known] = &[
         name: "url_to_tld",
         module: "featuretools.primitives.standard.transform.url.url_to_tld",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1438,6 +2041,9 @@ pub const KNOWN: &[Known] = &[
         name: "week",
         module: "featuretools.primitives.standard.transform.datetime.week",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1445,6 +2051,9 @@ pub const KNOWN: &[Known] = &[
         name: "weekday",
         module: "featuretools.primitives.standard.transform.datetime.weekday",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1452,6 +2061,9 @@ pub const KNOWN: &[Known] = &[
         name: "whitespace_count",
         module: "featuretools.primitives.standard.transform.natural_language.whitespace_count",
         args: &[],
+        default: super::Default::Zero,
+        full_dataframe: false,
+        calc_time: false,
     },
     Known {
         aggregation: false,
@@ -1459,5 +2071,8 @@ pub const KNOWN: &[Known] = &[
         name: "year",
         module: "featuretools.primitives.standard.transform.datetime.year",
         args: &[],
+        default: super::Default::Null,
+        full_dataframe: false,
+        calc_time: false,
     },
 ];

@@ -132,12 +132,14 @@ impl Primitive {
         }
     }
 
-    /// featuretools' `default_value`.
+    /// featuretools' `default_value` (from the catalogue).
     pub fn default_value(&self) -> Default {
-        match &self.imp {
-            Implementation::Aggregation(a) => a.default_value(),
-            Implementation::Transform(_) => Default::Null,
-        }
+        self.known.default
+    }
+
+    /// Whether a transform reads the whole dataframe (`uses_full_dataframe`).
+    pub fn uses_full_dataframe(&self) -> bool {
+        self.transform().is_some() && self.known.full_dataframe
     }
 
     /// Whether the aggregation reads its input as numbers (see [`to_f64`]).

@@ -201,6 +201,30 @@ mod tests {
     }
 
     #[test]
+    fn implementations_agree_with_the_catalogue() {
+        for e in entries() {
+            let k = known(e.class).expect("catalogued");
+            let p = crate::primitives::Primitive::featuretools(e.class, json!({}));
+            // Some primitives cannot be built without arguments (IsIn needs its list).
+            let Ok(p) = p else { continue };
+            assert_eq!(p.is_aggregation(), k.aggregation, "{}", e.class);
+            if let Some(a) = p.aggregation() {
+                assert_eq!(a.default_value(), k.default, "{} default_value", e.class);
+                assert_eq!(a.uses_time(), k.calc_time, "{} uses_calc_time", e.class);
+            }
+            if let Some(t) = p.transform() {
+                assert_eq!(t.uses_cutoff(), k.calc_time, "{} uses_calc_time", e.class);
+                assert_eq!(
+                    t.uses_full_dataframe(),
+                    k.full_dataframe,
+                    "{} uses_full_dataframe",
+                    e.class
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_users_class_named_like_a_builtin_is_refused_with_its_module() {
         // A feature file whose primitive is a user's own `Count` (another module, an argument
         // featuretools' Count does not take) was computed as the built-in COUNT, silently.
