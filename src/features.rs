@@ -231,6 +231,15 @@ impl Parser<'_> {
             .and_then(Value::as_str)
             .ok_or_else(|| err("lacks 'type'".into()))?;
         let args = def.get("arguments").cloned().unwrap_or(Value::Null);
+        let deps: Vec<String> = def
+            .get("dependencies")
+            .and_then(Value::as_array)
+            .map(|d| {
+                d.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
         let (df_name, name) = unique
             .split_once(": ")
             .ok_or_else(|| err("unique name is not of the form '<dataframe>: <name>'".into()))?;
@@ -298,7 +307,12 @@ impl Parser<'_> {
             "GroupByTransformFeature" => {
                 let bases = str_list("base_features")?.iter().map(|b| self.feature(b)).collect::<Result<Vec<_>>>()?;
                 let g = args.get("groupby").and_then(Value::as_str).ok_or_else(|| err("lacks 'groupby'".into()))?;
-                Kind::GroupByTransform { bases, primitive: self.primitive(unique, &args)?, groupby: self.feature(g)? }
+                let groupby = self.feature(g)?;
+                // `ft.save_features` drops the groupby feature from `base_features`, so a group-by
+                // transform of its own groupby column (`CUM_COUNT(product_id) by product_id`) is
+                // saved with none; its `dependencies` still name the column twice.
+                let bases = if bases.is_empty() && deps.len() == 2 && deps.iter().all(|d| d == g) { vec![groupby] } else { bases };
+                Kind::GroupByTransform { bases, primitive: self.primitive(unique, &args)?, groupby }
             }
             "FeatureOutputSlice" => {
                 let base = args.get("base_feature").and_then(Value::as_str).ok_or_else(|| err("lacks 'base_feature'".into()))?;

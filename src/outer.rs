@@ -133,6 +133,8 @@ fn owned_nodes(shards: &Shards, plan: &Plan) -> Vec<bool> {
         owned[n] = match node.parent {
             None => true,
             Some((p, Step::Backward(rel) | Step::Forward(rel))) => owned[p] && tree_link(rel),
+            // Every row of the dataframe the part holds, less its copies: owned rows only.
+            Some((_, Step::Full)) => true,
         };
     }
     owned
@@ -162,6 +164,7 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
             plan.find_child(n, Step::Backward(rel))
         })
     };
+    refuse_whole_dataframe_transforms(shards, graph, &plan, &owned)?;
     let mut across: Vec<(usize, usize)> = Vec::new();
     for &(f, node) in &plan.placements {
         if let Kind::Aggregation { path, .. } = &graph.features[f].kind {
@@ -261,6 +264,62 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
         }
     }
     Ok(specs)
+}
+
+/// Transforms that read the whole dataframe (`uses_full_dataframe`: cumulative, rolling, lag,
+/// diff, percentile...) see every row of it visible at the cutoff, and those rows are spread over
+/// the parts. A part computes one exactly only as a group-by transform whose groups each lie in
+/// one part (grouped by the dataframe's index, or by the key of its tree link, whose rows all
+/// belong to the owner of their parent) for rows it owns; any other is refused by name.
+fn refuse_whole_dataframe_transforms(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    plan: &Plan,
+    owned: &[bool],
+) -> Result<()> {
+    let m = &shards.manifest;
+    for &(f, node) in &plan.placements {
+        if !plan.is_full(node) {
+            continue;
+        }
+        let feat = &graph.features[f];
+        let (primitive, groupby) = match &feat.kind {
+            Kind::Transform { primitive, .. } => (primitive, None),
+            Kind::GroupByTransform {
+                primitive, groupby, ..
+            } => (primitive, Some(*groupby)),
+            _ => continue,
+        };
+        if !primitive.uses_full_dataframe() {
+            continue;
+        }
+        let df = &shards.schema.dataframes[plan.nodes[node].df];
+        let parent_owned = plan.nodes[node].parent.is_some_and(|(p, _)| owned[p]);
+        let key = groupby.and_then(|g| match &graph.features[g].kind {
+            Kind::Identity { column } => Some(column.as_str()),
+            _ => None,
+        });
+        let tree_key = m
+            .tree_links
+            .get(&df.name)
+            .map(|&rel| shards.schema.relationships[rel].child_column_name.as_str());
+        let whole_groups = key.is_some_and(|k| k == df.index || Some(k) == tree_key);
+        if parent_owned && whole_groups {
+            continue;
+        }
+        let why = match key {
+            Some(k) => format!("its groups by '{k}' are spread over the parts"),
+            None => "and they are spread over the parts".to_string(),
+        };
+        return Err(Error::feature(
+            &feat.unique_name,
+            format!(
+                "{primitive:?} reads every row of '{}' visible at the cutoff (featuretools' uses_full_dataframe), {why} of shards split by '{}'; compute it with `ftpart calculate`, or split into one part",
+                df.name, m.root
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// An aggregation's inputs, `where` and `use_previous`.

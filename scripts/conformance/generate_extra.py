@@ -726,4 +726,33 @@ case("x_calendar_use_previous_across", es_r, r_rel, "customers",
      [ft.Feature(st_sum, dataframe_name="customers"), ft.Feature(st_mean, dataframe_name="customers")],
      by="customers", cutoff=cal_ct, training_window="2 months")
 
+# ---------------------------------------------------------------------------------------------
+# transforms over the whole dataframe (uses_full_dataframe) and group-by transforms: exact
+# across parts when grouped by the tree link's key (transactions by session_id, split by
+# customers), refused by name otherwise
+# ---------------------------------------------------------------------------------------------
+from featuretools.tests.testing_utils import make_ecommerce_entityset
+es_ecf = make_ecommerce_entityset()
+ecf_rel = save_es(es_ecf, "ecom_full")
+fs_cum = dfs(es_ecf, "log", agg_primitives=[],
+             trans_primitives=["cum_sum", "cum_count", "cum_mean", "cum_min", "cum_max"],
+             groupby_trans_primitives=["cum_sum", "cum_count", "cum_max"], max_depth=1)
+case("x_full_log_cum_refused", es_ecf, ecf_rel, "log", fs_cum, by="customers",
+     cutoff=ftcase.per_instance_cutoffs(es_ecf, "log", 1))
+case("x_full_log_cum_nocutoff_refused", es_ecf, ecf_rel, "log", fs_cum, by="customers")
+mc_full = ft.demo.load_mock_customer(return_entityset=True, random_seed=0)
+mcf_rel = save_es(mc_full, "mock_full")
+fs_tx = dfs(mc_full, "transactions", agg_primitives=[], trans_primitives=[],
+            groupby_trans_primitives=["cum_sum", "cum_mean", "cum_count", "cum_min", "cum_max"],
+            max_depth=1)
+fs_tx_session = [f for f in fs_tx if not f.get_name().endswith("by product_id")]
+case("x_full_tx_by_session", mc_full, mcf_rel, "transactions", fs_tx_session, by="customers",
+     cutoff=ftcase.per_instance_cutoffs(mc_full, "transactions", 2))
+case("x_full_tx_by_product_refused", mc_full, mcf_rel, "transactions", fs_tx, by="customers",
+     cutoff=ftcase.per_instance_cutoffs(mc_full, "transactions", 2))
+fs_cm = [f for f in dfs(mc_full, "customers", agg_primitives=["mean"], trans_primitives=["cum_sum"],
+                        max_depth=2) if "CUM_SUM" in f.get_name()]
+case("x_full_customers_cum_of_mean_refused", mc_full, mcf_rel, "customers", fs_cm,
+     by="customers", cutoff=ftcase.per_instance_cutoffs(mc_full, "customers", 3))
+
 ftcase.finish()

@@ -340,6 +340,7 @@ impl<'a> Calc<'a> {
             let frame = match step {
                 Step::Backward(rel) => self.backward(&self.frames[parent], rel, df),
                 Step::Forward(rel) => self.forward(&self.frames[parent], rel, df),
+                Step::Full => self.full(&self.frames[parent], df),
             };
             self.frames.push(frame);
             self.memo.push(HashMap::default());
@@ -438,6 +439,142 @@ impl<'a> Calc<'a> {
         }
     }
 
+    /// Every row of `df` visible at each cutoff of `parent`'s entries, cutoff by cutoff in time
+    /// order and each cutoff's rows in the dataframe's order (featuretools' `query_by_values`
+    /// without instance values, once per cutoff time); rows a part holds as copies are left
+    /// out (their owner computes them). The link maps each parent entry to its row at its cutoff.
+    fn full(&self, parent: &Frame, df: usize) -> Frame {
+        let n = self.es.num_rows(df) as u32;
+        let mut cutoffs: Vec<i64> = match &parent.times {
+            _ if parent.rows.is_empty() => Vec::new(),
+            Times::Uniform(t) => vec![*t],
+            Times::PerEntry(v) => {
+                let mut c = v.clone();
+                c.sort_unstable();
+                c.dedup();
+                c
+            }
+        };
+        let (mut rows, mut times) = (Vec::new(), Vec::new());
+        let mut entry: HashMap<(u32, i64), u32> = HashMap::default();
+        for &c in &cutoffs {
+            for r in 0..n {
+                if self.visible(df, r, c) && !self.es.is_copy(df, r) {
+                    entry.insert((r, c), rows.len() as u32);
+                    rows.push(r);
+                    times.push(c);
+                }
+            }
+        }
+        let map = parent
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(e, &r)| {
+                entry
+                    .get(&(r, parent.times.get(e)))
+                    .copied()
+                    .unwrap_or(NO_ROW)
+            })
+            .collect();
+        let times = if cutoffs.len() == 1 {
+            Times::Uniform(cutoffs.pop().expect("one cutoff"))
+        } else {
+            Times::PerEntry(times)
+        };
+        Frame {
+            rows,
+            times,
+            link: Link::Forward { map },
+        }
+    }
+
+    /// Values of feature `f` at `node`'s child `c` (reached by a forward or full step), brought to
+    /// `node`'s entries.
+    fn through_link(&mut self, c: usize, f: usize) -> Result<Vec<ArrayRef>> {
+        let feat = &self.graph.features[f];
+        let values = self.value(c, f)?;
+        let Link::Forward { map } = &self.frames[c].link else {
+            unreachable!("forward or full node")
+        };
+        let idx = UInt32Array::from(
+            map.iter()
+                .map(|&e| (e != NO_ROW).then_some(e))
+                .collect::<Vec<_>>(),
+        );
+        let default = self.default_of(f);
+        values
+            .iter()
+            .map(|v| {
+                arrow_select::take::take(v.as_ref(), &idx, None)
+                    .map(|a| fill_default(&a, default))
+                    .map_err(|e| Error::feature(&feat.unique_name, e.to_string()))
+            })
+            .collect()
+    }
+
+    /// A transform over groups of `node`'s entries, each group in frame order: one group per
+    /// cutoff for transforms that read the whole dataframe, one per (cutoff, key) for group-by
+    /// transforms (`_calculate_groupby_features`: entries whose key is missing get nothing).
+    fn grouped_transform(
+        &self,
+        primitive: &primitives::Primitive,
+        inputs: &[ArrayRef],
+        node: usize,
+        keys: Option<&ArrayRef>,
+    ) -> std::result::Result<ArrayRef, String> {
+        let frame = &self.frames[node];
+        let len = frame.rows.len();
+        let codes = match keys {
+            Some(k) => Some(primitives::rank_codes(k)?),
+            None => None,
+        };
+        let mut group_of: HashMap<(i64, u32), usize> = HashMap::default();
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        for e in 0..len {
+            let code = codes.as_ref().map_or(0, |c| c[e]);
+            if code == u32::MAX {
+                continue;
+            }
+            let g = *group_of
+                .entry((frame.times.get(e), code))
+                .or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+            groups[g].push(e as u32);
+        }
+        let times = frame.times.to_vec(len);
+        if groups.len() == 1 && groups[0].len() == len {
+            return primitives::transform(primitive, inputs, &times);
+        }
+        let mut outs: Vec<ArrayRef> = Vec::with_capacity(groups.len());
+        let mut position: Vec<Option<u32>> = vec![None; len];
+        let mut at = 0u32;
+        for g in &groups {
+            let idx = UInt32Array::from(g.clone());
+            let part: Vec<ArrayRef> = inputs
+                .iter()
+                .map(|a| arrow_select::take::take(a.as_ref(), &idx, None))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| e.to_string())?;
+            let t: Vec<i64> = g.iter().map(|&e| times[e as usize]).collect();
+            outs.push(primitives::transform(primitive, &part, &t)?);
+            for &e in g {
+                position[e as usize] = Some(at);
+                at += 1;
+            }
+        }
+        let all: Vec<&dyn Array> = outs.iter().map(|a| a.as_ref()).collect();
+        let cat = if all.is_empty() {
+            primitives::transform(primitive, inputs, &times)?.slice(0, 0)
+        } else {
+            arrow_select::concat::concat(&all).map_err(|e| e.to_string())?
+        };
+        arrow_select::take::take(cat.as_ref(), &UInt32Array::from(position), None)
+            .map_err(|e| e.to_string())
+    }
+
     fn default_of(&self, f: usize) -> Default {
         match &self.graph.features[f].kind {
             Kind::Aggregation { primitive, .. } => primitive.default_value(),
@@ -459,6 +596,12 @@ impl<'a> Calc<'a> {
         }
         let values: Vec<ArrayRef> = match &feat.kind {
             Kind::Identity { column } => vec![self.identity(node, column).map_err(err)?],
+            Kind::Transform { primitive, .. } | Kind::GroupByTransform { primitive, .. }
+                if primitive.uses_full_dataframe() && !self.plan.is_full(node) =>
+            {
+                let c = self.plan.find_child(node, Step::Full);
+                self.through_link(c, f)?
+            }
             Kind::Transform { bases, primitive }
             | Kind::GroupByTransform {
                 bases, primitive, ..
@@ -467,46 +610,53 @@ impl<'a> Calc<'a> {
                 for &b in bases {
                     inputs.push(self.value(node, b)?[0].clone());
                 }
-                let mut out =
-                    primitives::transform(primitive, &inputs, &self.cutoffs_for(primitive, node))
-                        .map_err(err)?;
-                if let Kind::GroupByTransform { groupby, .. } = &feat.kind {
-                    // Rows whose group key is missing are skipped (`_calculate_groupby_features`).
-                    let keys = self.value(node, *groupby)?[0].clone();
-                    if keys.null_count() > 0 {
-                        let mask = arrow_array::BooleanArray::from(
-                            (0..keys.len()).map(|i| keys.is_null(i)).collect::<Vec<_>>(),
-                        );
-                        out = arrow_select::nullif::nullif(&out, &mask)
-                            .map_err(|e| err(e.to_string()))?;
+                let out = match &feat.kind {
+                    Kind::GroupByTransform { groupby, .. } => {
+                        let keys = self.value(node, *groupby)?[0].clone();
+                        let out = if primitive.uses_full_dataframe() {
+                            self.grouped_transform(primitive, &inputs, node, Some(&keys))
+                                .map_err(err)?
+                        } else {
+                            // Row by row: the same as per group, but for missing keys.
+                            let out = primitives::transform(
+                                primitive,
+                                &inputs,
+                                &self.cutoffs_for(primitive, node),
+                            )
+                            .map_err(err)?;
+                            if keys.null_count() > 0 {
+                                let mask = arrow_array::BooleanArray::from(
+                                    (0..keys.len()).map(|i| keys.is_null(i)).collect::<Vec<_>>(),
+                                );
+                                arrow_select::nullif::nullif(&out, &mask)
+                                    .map_err(|e| err(e.to_string()))?
+                            } else {
+                                out
+                            }
+                        };
+                        // The column starts as the default and takes only the non-missing
+                        // results (`frame[name].update(...)`).
+                        fill_default(&out, primitive.default_value())
                     }
-                }
+                    _ if primitive.uses_full_dataframe() => self
+                        .grouped_transform(primitive, &inputs, node, None)
+                        .map_err(err)?,
+                    _ => primitives::transform(
+                        primitive,
+                        &inputs,
+                        &self.cutoffs_for(primitive, node),
+                    )
+                    .map_err(err)?,
+                };
                 vec![out]
             }
-            Kind::Direct { base, relationship } => {
+            Kind::Direct { relationship, base } => {
                 let rel = self
                     .es
                     .relationship_position(relationship)
                     .expect("planned");
                 let c = self.plan.find_child(node, Step::Forward(rel));
-                let base_values = self.value(c, *base)?;
-                let Link::Forward { map } = &self.frames[c].link else {
-                    unreachable!("forward node")
-                };
-                let idx = UInt32Array::from(
-                    map.iter()
-                        .map(|&e| (e != NO_ROW).then_some(e))
-                        .collect::<Vec<_>>(),
-                );
-                let default = self.default_of(*base);
-                base_values
-                    .iter()
-                    .map(|v| {
-                        arrow_select::take::take(v.as_ref(), &idx, None)
-                            .map(|a| fill_default(&a, default))
-                            .map_err(|e| err(e.to_string()))
-                    })
-                    .collect::<Result<_>>()?
+                self.through_link(c, *base)?
             }
             Kind::Aggregation {
                 bases,
@@ -815,7 +965,9 @@ pub fn row_local(
             }
             Ok(es.column(df, column).cloned())
         }
-        Kind::Transform { bases, primitive } if !primitive.uses_cutoff() => {
+        Kind::Transform { bases, primitive }
+            if !primitive.uses_cutoff() && !primitive.uses_full_dataframe() =>
+        {
             let mut inputs = Vec::new();
             for &b in bases {
                 match row_local(es, graph, df, b)? {

@@ -12,6 +12,10 @@ pub enum Step {
     Backward(usize),
     /// From a child dataframe to its parent along relationship `.0`.
     Forward(usize),
+    /// From a node to every row of its dataframe visible at each of the node's cutoffs, where
+    /// transforms that read the whole dataframe (`uses_full_dataframe`) and their inputs are
+    /// computed (featuretools' `full_dataframe_trie`, `feature_set.py::_add_feature_to_trie`).
+    Full,
 }
 
 /// A node of the trie: a dataframe reached from the target by a path of steps.
@@ -82,6 +86,11 @@ impl Plan {
         });
         self.nodes[node].children.push((step, c));
         c
+    }
+
+    /// Whether `node` holds every visible row of its dataframe ([`Step::Full`]).
+    pub fn is_full(&self, node: usize) -> bool {
+        matches!(self.nodes[node].parent, Some((_, Step::Full)))
     }
 
     /// Finds the child of `node` along `step` (it exists once the plan is built).
@@ -205,6 +214,11 @@ impl Plan {
                         primitive.arity(),
                         bases.len()
                     )));
+                }
+                if primitive.uses_full_dataframe() && !self.is_full(node) {
+                    // The feature and everything it reads are computed on the whole dataframe.
+                    let c = self.child(node, Step::Full, df);
+                    return self.place(es, graph, f, c, seen, given);
                 }
                 for &b in bases {
                     self.place(es, graph, b, node, seen, given)?;
