@@ -28,6 +28,13 @@ pub trait Transform: Send + Sync {
     fn uses_full_dataframe(&self) -> bool {
         false
     }
+    /// Whether a row's value depends on the other rows the calculator holds, in their order,
+    /// without the whole dataframe: featuretools computes such transforms (TIME_SINCE_PREVIOUS,
+    /// SAME_AS_PREVIOUS, PERCENT_CHANGE, ...) over the rows it fetched for the instances computed
+    /// together at one cutoff, each row once, in the dataframe's order.
+    fn reads_frame(&self) -> bool {
+        false
+    }
     /// The output for each row; `times` holds each row's cutoff when [`Self::uses_cutoff`].
     fn transform(&self, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String>;
 }
