@@ -7,12 +7,13 @@ use super::registry::Entry;
 use super::{Default, Groups};
 
 mod builtin;
+mod consecutive;
 mod order;
 
 pub use builtin::Builtin;
 
 /// Every aggregation family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, order::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, order::ENTRIES, consecutive::ENTRIES];
 
 /// What an aggregation kernel reads.
 pub struct AggInput<'a> {
