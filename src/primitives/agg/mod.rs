@@ -7,11 +7,19 @@ use super::registry::Entry;
 use super::{Default, Groups};
 
 mod builtin;
+mod consecutive;
+mod order;
+mod times;
 
 pub use builtin::Builtin;
 
 /// Every aggregation family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[
+    builtin::ENTRIES,
+    order::ENTRIES,
+    consecutive::ENTRIES,
+    times::ENTRIES,
+];
 
 /// What an aggregation kernel reads.
 pub struct AggInput<'a> {
