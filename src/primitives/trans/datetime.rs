@@ -351,7 +351,7 @@ fn season(month: u32, day: u32) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::primitives::test_util::{prim, prim_with};
     use crate::primitives::{transform, Primitive};
@@ -360,7 +360,8 @@ mod tests {
     use arrow_array::{Array, TimestampNanosecondArray};
     use serde_json::json;
 
-    fn ts(dates: &[Option<&str>]) -> ArrayRef {
+    /// A Timestamp(ns) column of ISO texts (None → missing).
+    pub(crate) fn ts(dates: &[Option<&str>]) -> ArrayRef {
         Arc::new(TimestampNanosecondArray::from(
             dates
                 .iter()
@@ -371,7 +372,7 @@ mod tests {
 
     /// Expected values, as featuretools prints them: space-separated tokens (`|`-separated for
     /// text), `-` for a missing value, `T`/`F` for booleans.
-    enum Want {
+    pub(crate) enum Want {
         I(&'static str),
         F(&'static str),
         B(&'static str),
@@ -382,7 +383,8 @@ mod tests {
         w.split(sep).map(|t| (t != "-").then(|| f(t))).collect()
     }
 
-    fn check(class: &str, args: serde_json::Value, input: &ArrayRef, want: Want) {
+    /// Asserts featuretools' `class(args)` gives `want` on `input`.
+    pub(crate) fn check(class: &str, args: serde_json::Value, input: &ArrayRef, want: Want) {
         let p = prim_with(class, args);
         let out = transform(&p, std::slice::from_ref(input), &[]).unwrap();
         match want {
