@@ -7,11 +7,18 @@ use super::registry::Entry;
 
 mod builtin;
 mod cumulative;
+mod datetime;
+mod holidays;
 
 pub use builtin::Scalar;
 
 /// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, cumulative::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[
+    builtin::ENTRIES,
+    cumulative::ENTRIES,
+    datetime::ENTRIES,
+    holidays::ENTRIES,
+];
 
 /// One transform primitive: a column kernel.
 pub trait Transform: Send + Sync {
