@@ -7,11 +7,16 @@ use super::registry::Entry;
 
 mod builtin;
 mod text;
+mod web;
 
 pub use builtin::Scalar;
 
 /// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, text::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[
+    builtin::ENTRIES,
+    text::ENTRIES,
+    web::ENTRIES,
+];
 
 /// One transform primitive: a column kernel.
 pub trait Transform: Send + Sync {

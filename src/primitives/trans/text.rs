@@ -80,15 +80,6 @@ pub(crate) mod py {
         }
     }
 
-    /// Python's `\w`.
-    pub(crate) fn is_word(c: char) -> bool {
-        if c.is_ascii() {
-            c.is_ascii_alphanumeric() || c == '_'
-        } else {
-            contains(word(), c)
-        }
-    }
-
     /// `s.strip(string.punctuation)`.
     pub(crate) fn strip_punctuation(s: &str) -> &str {
         s.trim_matches(|c| PUNCTUATION.contains(c))
