@@ -6,6 +6,7 @@ use arrow_array::ArrayRef;
 use super::registry::Entry;
 
 mod builtin;
+mod latlong;
 mod text;
 mod web;
 
@@ -16,6 +17,7 @@ pub(super) const ENTRIES: &[&[Entry]] = &[
     builtin::ENTRIES,
     text::ENTRIES,
     web::ENTRIES,
+    latlong::ENTRIES,
 ];
 
 /// One transform primitive: a column kernel.
