@@ -9,6 +9,9 @@ mod builtin;
 mod cumulative;
 mod datetime;
 mod holidays;
+mod latlong;
+mod text;
+mod web;
 
 pub use builtin::Scalar;
 
@@ -18,6 +21,9 @@ pub(super) const ENTRIES: &[&[Entry]] = &[
     cumulative::ENTRIES,
     datetime::ENTRIES,
     holidays::ENTRIES,
+    latlong::ENTRIES,
+    text::ENTRIES,
+    web::ENTRIES,
 ];
 
 /// One transform primitive: a column kernel.
