@@ -6,11 +6,12 @@ use arrow_array::ArrayRef;
 use super::registry::Entry;
 
 mod builtin;
+mod numeric;
 
 pub use builtin::Scalar;
 
 /// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, numeric::ENTRIES];
 
 /// One transform primitive: a column kernel.
 pub trait Transform: Send + Sync {
