@@ -5,13 +5,14 @@ use arrow_array::ArrayRef;
 
 use super::registry::Entry;
 
+mod arith;
 mod builtin;
 mod numeric;
 
 pub use builtin::Scalar;
 
 /// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, numeric::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, numeric::ENTRIES, arith::ENTRIES];
 
 /// One transform primitive: a column kernel.
 pub trait Transform: Send + Sync {
