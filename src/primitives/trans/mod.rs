@@ -7,12 +7,18 @@ use super::registry::Entry;
 
 mod arith;
 mod builtin;
+mod is_in;
 mod numeric;
 
 pub use builtin::Scalar;
 
 /// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, numeric::ENTRIES, arith::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[
+    builtin::ENTRIES,
+    numeric::ENTRIES,
+    arith::ENTRIES,
+    is_in::ENTRIES,
+];
 
 /// One transform primitive: a column kernel.
 pub trait Transform: Send + Sync {
