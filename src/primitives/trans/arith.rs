@@ -636,7 +636,10 @@ mod tests {
         // SubtractNumericScalar()(f) keeps -0.0: 0.0 - 0 == 0.0
         let f0 = fa(&[1.5, -0.0, NAN]);
         assert_eq!(
-            floats(&run(&prim("SubtractNumericScalar"), &[f0.clone()])),
+            floats(&run(
+                &prim("SubtractNumericScalar"),
+                std::slice::from_ref(&f0)
+            )),
             want(&[1.5, -0.0, NAN])
         );
         // ScalarSubtractNumericFeature(value=2.5)(i) -> [-0.5, 9.5, 2.5, -2.5, -1.5, 2.5]

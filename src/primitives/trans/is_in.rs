@@ -76,22 +76,47 @@ pub(crate) const ENTRIES: &[Entry] = &[Entry {
 /// The strings pandas reads as NaT (`pandas._libs.tslibs.nattype.nat_strings`, and "").
 const NAT_STRINGS: &[&str] = &["NaT", "nat", "NAT", "nan", "NaN", "NAN", ""];
 
-/// A datetime string as pandas reads it into a naive datetime column: `Some(None)` for NaT,
-/// `None` when it carries a time zone (pandas then matches nothing), an error when ftpart cannot
-/// read it (pandas' reader takes forms ftpart's does not, so no answer would be sure).
-fn naive_datetime(s: &str) -> Result<Option<Option<i64>>, String> {
+/// A string as pandas reads it against a naive datetime column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum DateText {
+    /// A naive date/time (nanoseconds).
+    Naive(i64),
+    /// NaT ("NaT", "nan", "").
+    NaT,
+    /// A date/time with a time zone (pandas will not compare it with a naive column).
+    Zoned,
+    /// Not a date: no digit in it (pandas' reader fails too).
+    NotADate,
+}
+
+/// Reads `s` as pandas would against a naive datetime column; an error when it has digits but
+/// ftpart cannot read it (pandas' reader takes forms ftpart's does not, so no answer would be
+/// sure).
+pub(crate) fn date_text(s: &str) -> Result<DateText, String> {
     let t = s.trim();
     if NAT_STRINGS.contains(&t) {
-        return Ok(Some(None));
+        return Ok(DateText::NaT);
     }
-    let ns = crate::time::parse_datetime(t).ok_or_else(|| {
-        format!(
-            "IsIn: cannot tell whether pandas reads '{s}' as a date/time (ftpart reads \
-             ISO 8601 dates and times)"
-        )
-    })?;
-    let zoned = t.ends_with(['Z', 'z']) || t.get(10..).is_some_and(|r| r.contains(['+', '-']));
-    Ok((!zoned).then_some(Some(ns)))
+    match crate::time::parse_datetime(t) {
+        Some(ns) => {
+            let zoned =
+                t.ends_with(['Z', 'z']) || t.get(10..).is_some_and(|r| r.contains(['+', '-']));
+            Ok(if zoned {
+                DateText::Zoned
+            } else {
+                DateText::Naive(ns)
+            })
+        }
+        None if !t.contains(|c: char| c.is_ascii_digit())
+            && !["now", "today"].contains(&t.to_ascii_lowercase().as_str()) =>
+        {
+            Ok(DateText::NotADate)
+        }
+        None => Err(format!(
+            "cannot tell whether pandas reads '{s}' as a date/time (ftpart reads ISO 8601 \
+             dates and times)"
+        )),
+    }
 }
 
 impl IsIn {
@@ -211,13 +236,18 @@ impl Transform for IsIn {
                 if all_text {
                     for item in &self.items {
                         if let Item::Text(s) = item {
-                            match naive_datetime(s)? {
-                                Some(v) => {
+                            match date_text(s).map_err(|e| format!("IsIn: {e}"))? {
+                                DateText::Naive(v) => {
                                     if let Some(vs) = values.as_mut() {
-                                        vs.push(v)
+                                        vs.push(Some(v))
                                     }
                                 }
-                                None => values = None,
+                                DateText::NaT => {
+                                    if let Some(vs) = values.as_mut() {
+                                        vs.push(None)
+                                    }
+                                }
+                                DateText::Zoned | DateText::NotADate => values = None,
                             }
                         }
                     }
@@ -394,6 +424,8 @@ mod tests {
         // IsIn([True]) raises in pandas; a string ftpart cannot read is refused
         assert!(isin(json!([true]), &dt).is_err());
         assert!(isin(json!(["Jan 1 2020"]), &dt).is_err());
+        // IsIn(["2020-01-01", "a"]) -> nothing matches ("a" is no date)
+        assert_eq!(isin(json!(["2020-01-01", "a"]), &dt).unwrap(), [F; 4]);
     }
 
     #[test]
