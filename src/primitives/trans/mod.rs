@@ -5,11 +5,14 @@ use arrow_array::ArrayRef;
 
 use super::registry::Entry;
 
+mod arith;
 mod builtin;
 mod cumulative;
 mod datetime;
 mod holidays;
+mod is_in;
 mod latlong;
+mod numeric;
 mod text;
 mod web;
 
@@ -18,10 +21,13 @@ pub use builtin::Scalar;
 /// Every transform family's registry entries.
 pub(super) const ENTRIES: &[&[Entry]] = &[
     builtin::ENTRIES,
+    arith::ENTRIES,
     cumulative::ENTRIES,
     datetime::ENTRIES,
     holidays::ENTRIES,
+    is_in::ENTRIES,
     latlong::ENTRIES,
+    numeric::ENTRIES,
     text::ENTRIES,
     web::ENTRIES,
 ];
