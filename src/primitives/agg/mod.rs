@@ -7,11 +7,17 @@ use super::registry::Entry;
 use super::{Default, Groups};
 
 mod builtin;
+mod counts;
+mod moments;
 
 pub use builtin::Builtin;
 
 /// Every aggregation family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[
+    builtin::ENTRIES,
+    counts::ENTRIES,
+    moments::ENTRIES,
+];
 
 /// What an aggregation kernel reads.
 pub struct AggInput<'a> {
