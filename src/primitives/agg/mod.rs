@@ -8,6 +8,7 @@ use super::{Default, Groups};
 
 mod builtin;
 mod counts;
+mod dates;
 mod moments;
 
 pub use builtin::Builtin;
@@ -17,6 +18,7 @@ pub(super) const ENTRIES: &[&[Entry]] = &[
     builtin::ENTRIES,
     counts::ENTRIES,
     moments::ENTRIES,
+    dates::ENTRIES,
 ];
 
 /// What an aggregation kernel reads.
