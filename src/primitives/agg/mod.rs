@@ -8,6 +8,9 @@ use super::{Default, Groups};
 
 mod builtin;
 mod consecutive;
+mod counts;
+mod dates;
+mod moments;
 mod order;
 mod times;
 
@@ -16,8 +19,11 @@ pub use builtin::Builtin;
 /// Every aggregation family's registry entries.
 pub(super) const ENTRIES: &[&[Entry]] = &[
     builtin::ENTRIES,
-    order::ENTRIES,
     consecutive::ENTRIES,
+    counts::ENTRIES,
+    dates::ENTRIES,
+    moments::ENTRIES,
+    order::ENTRIES,
     times::ENTRIES,
 ];
 
