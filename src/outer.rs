@@ -135,6 +135,7 @@ fn owned_nodes(shards: &Shards, plan: &Plan) -> Vec<bool> {
             Some((p, Step::Backward(rel) | Step::Forward(rel))) => owned[p] && tree_link(rel),
             // Every row of the dataframe the part holds, less its copies: owned rows only.
             Some((_, Step::Full)) => true,
+            Some((p, Step::Fetched)) => owned[p],
         };
     }
     owned
@@ -279,7 +280,7 @@ fn refuse_whole_dataframe_transforms(
 ) -> Result<()> {
     let m = &shards.manifest;
     for &(f, node) in &plan.placements {
-        if !plan.is_full(node) {
+        if !plan.is_full(node) && !plan.is_fetched(node) {
             continue;
         }
         let feat = &graph.features[f];
@@ -290,7 +291,7 @@ fn refuse_whole_dataframe_transforms(
             } => (primitive, Some(*groupby)),
             _ => continue,
         };
-        if !primitive.uses_full_dataframe() {
+        if !primitive.uses_full_dataframe() && !primitive.reads_frame() {
             continue;
         }
         let df = &shards.schema.dataframes[plan.nodes[node].df];
@@ -311,11 +312,17 @@ fn refuse_whole_dataframe_transforms(
             Some(k) => format!("its groups by '{k}' are spread over the parts"),
             None => "and they are spread over the parts".to_string(),
         };
+        let rows = if primitive.uses_full_dataframe() {
+            "every row of '{}' visible at the cutoff (featuretools' uses_full_dataframe)"
+        } else {
+            "the '{}' rows of every instance computed at the same cutoff, in order"
+        }
+        .replace("{}", &df.name);
         return Err(Error::feature(
             &feat.unique_name,
             format!(
-                "{primitive:?} reads every row of '{}' visible at the cutoff (featuretools' uses_full_dataframe), {why} of shards split by '{}'; compute it with `ftpart calculate`, or split into one part",
-                df.name, m.root
+                "{primitive:?} reads {rows}, {why} of shards split by '{}'; compute it with `ftpart calculate`, or split into one part",
+                m.root
             ),
         ));
     }

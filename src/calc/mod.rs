@@ -221,6 +221,33 @@ pub fn calculate_with(
     Ok(out)
 }
 
+/// `parent`'s rows once per cutoff, cutoffs in time order and each cutoff's rows in the
+/// dataframe's order; the link maps each parent entry to its row at its cutoff.
+fn fetched(parent: &Frame) -> Frame {
+    let mut pairs: Vec<(i64, u32)> = (0..parent.rows.len())
+        .map(|e| (parent.times.get(e), parent.rows[e]))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let entry: HashMap<(i64, u32), u32> = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| (p, i as u32))
+        .collect();
+    let map = (0..parent.rows.len())
+        .map(|e| entry[&(parent.times.get(e), parent.rows[e])])
+        .collect();
+    let times = match parent.times {
+        Times::Uniform(t) => Times::Uniform(t),
+        Times::PerEntry(_) => Times::PerEntry(pairs.iter().map(|p| p.0).collect()),
+    };
+    Frame {
+        rows: pairs.into_iter().map(|p| p.1).collect(),
+        times,
+        link: Link::Forward { map },
+    }
+}
+
 /// Replaces missing values by a zero default (featuretools' `fillna(default_value)`).
 fn fill_default(a: &ArrayRef, d: Default) -> ArrayRef {
     if d == Default::Null || a.null_count() == 0 {
@@ -341,6 +368,7 @@ impl<'a> Calc<'a> {
                 Step::Backward(rel) => self.backward(&self.frames[parent], rel, df),
                 Step::Forward(rel) => self.forward(&self.frames[parent], rel, df),
                 Step::Full => self.full(&self.frames[parent], df),
+                Step::Fetched => fetched(&self.frames[parent]),
             };
             self.frames.push(frame);
             self.memo.push(HashMap::default());
@@ -602,6 +630,14 @@ impl<'a> Calc<'a> {
                 let c = self.plan.find_child(node, Step::Full);
                 self.through_link(c, f)?
             }
+            Kind::Transform { primitive, .. } | Kind::GroupByTransform { primitive, .. }
+                if primitive.reads_frame()
+                    && !self.plan.is_full(node)
+                    && !self.plan.is_fetched(node) =>
+            {
+                let c = self.plan.find_child(node, Step::Fetched);
+                self.through_link(c, f)?
+            }
             Kind::Transform { bases, primitive }
             | Kind::GroupByTransform {
                 bases, primitive, ..
@@ -613,7 +649,7 @@ impl<'a> Calc<'a> {
                 let out = match &feat.kind {
                     Kind::GroupByTransform { groupby, .. } => {
                         let keys = self.value(node, *groupby)?[0].clone();
-                        let out = if primitive.uses_full_dataframe() {
+                        let out = if primitive.uses_full_dataframe() || primitive.reads_frame() {
                             self.grouped_transform(primitive, &inputs, node, Some(&keys))
                                 .map_err(err)?
                         } else {
@@ -638,7 +674,7 @@ impl<'a> Calc<'a> {
                         // results (`frame[name].update(...)`).
                         fill_default(&out, primitive.default_value())
                     }
-                    _ if primitive.uses_full_dataframe() => self
+                    _ if primitive.uses_full_dataframe() || primitive.reads_frame() => self
                         .grouped_transform(primitive, &inputs, node, None)
                         .map_err(err)?,
                     _ => primitives::transform(
@@ -966,7 +1002,9 @@ pub fn row_local(
             Ok(es.column(df, column).cloned())
         }
         Kind::Transform { bases, primitive }
-            if !primitive.uses_cutoff() && !primitive.uses_full_dataframe() =>
+            if !primitive.uses_cutoff()
+                && !primitive.uses_full_dataframe()
+                && !primitive.reads_frame() =>
         {
             let mut inputs = Vec::new();
             for &b in bases {

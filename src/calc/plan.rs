@@ -16,6 +16,10 @@ pub enum Step {
     /// transforms that read the whole dataframe (`uses_full_dataframe`) and their inputs are
     /// computed (featuretools' `full_dataframe_trie`, `feature_set.py::_add_feature_to_trie`).
     Full,
+    /// From a node to its rows, each once per cutoff, in the dataframe's order: the rows
+    /// featuretools fetched for the instances computed together at a cutoff, where transforms
+    /// that read the other rows of that frame (`Transform::reads_frame`) are computed.
+    Fetched,
 }
 
 /// A node of the trie: a dataframe reached from the target by a path of steps.
@@ -91,6 +95,11 @@ impl Plan {
     /// Whether `node` holds every visible row of its dataframe ([`Step::Full`]).
     pub fn is_full(&self, node: usize) -> bool {
         matches!(self.nodes[node].parent, Some((_, Step::Full)))
+    }
+
+    /// Whether `node` holds its parent's rows once per cutoff in order ([`Step::Fetched`]).
+    pub fn is_fetched(&self, node: usize) -> bool {
+        matches!(self.nodes[node].parent, Some((_, Step::Fetched)))
     }
 
     /// Finds the child of `node` along `step` (it exists once the plan is built).
@@ -218,6 +227,10 @@ impl Plan {
                 if primitive.uses_full_dataframe() && !self.is_full(node) {
                     // The feature and everything it reads are computed on the whole dataframe.
                     let c = self.child(node, Step::Full, df);
+                    return self.place(es, graph, f, c, seen, given);
+                }
+                if primitive.reads_frame() && !self.is_full(node) && !self.is_fetched(node) {
+                    let c = self.child(node, Step::Fetched, df);
                     return self.place(es, graph, f, c, seen, given);
                 }
                 for &b in bases {

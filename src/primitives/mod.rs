@@ -137,6 +137,11 @@ impl Primitive {
         self.known.default
     }
 
+    /// Whether a transform reads the other rows of its frame (see [`trans::Transform::reads_frame`]).
+    pub fn reads_frame(&self) -> bool {
+        self.transform().is_some_and(|t| t.reads_frame())
+    }
+
     /// Whether a transform reads the whole dataframe (`uses_full_dataframe`).
     pub fn uses_full_dataframe(&self) -> bool {
         self.transform().is_some() && self.known.full_dataframe

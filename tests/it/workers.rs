@@ -147,10 +147,12 @@ fn a_worker_killed_mid_run_is_replaced_and_the_matrix_is_right() {
 
 #[test]
 fn a_part_that_always_crashes_fails_the_run_cleanly() {
-    let b = big(100_000, 4);
+    // Parts of 150,000 transactions need tens of MB more than a worker's start (about 26 MB of
+    // address space with the primitive tables): under 40M every attempt runs out of memory.
+    let b = big(600_000, 4);
     let child = compute(
         &b,
-        &["--jobs", "2", "--retries", "1", "--worker-memory", "24M"],
+        &["--jobs", "2", "--retries", "1", "--worker-memory", "40M"],
     );
     let pid = child.id();
     let o = child.wait_with_output().unwrap();
