@@ -308,10 +308,13 @@ impl Parser<'_> {
                 let bases = str_list("base_features")?.iter().map(|b| self.feature(b)).collect::<Result<Vec<_>>>()?;
                 let g = args.get("groupby").and_then(Value::as_str).ok_or_else(|| err("lacks 'groupby'".into()))?;
                 let groupby = self.feature(g)?;
-                // `ft.save_features` drops the groupby feature from `base_features`, so a group-by
-                // transform of its own groupby column (`CUM_COUNT(product_id) by product_id`) is
-                // saved with none; its `dependencies` still name the column twice.
-                let bases = if bases.is_empty() && deps.len() == 2 && deps.iter().all(|d| d == g) { vec![groupby] } else { bases };
+                // `ft.save_features` leaves out of `base_features` every base equal to the groupby
+                // feature (`CUM_COUNT(product_id) by product_id`, `amount = product_id by
+                // product_id`); `dependencies` keeps the bases in order, then the groupby feature.
+                let bases = match deps.split_last() {
+                    Some((last, rest)) if last == g && rest.len() > bases.len() => rest.iter().map(|d| self.feature(d)).collect::<Result<Vec<_>>>()?,
+                    _ => bases,
+                };
                 Kind::GroupByTransform { bases, primitive: self.primitive(unique, &args)?, groupby }
             }
             "FeatureOutputSlice" => {

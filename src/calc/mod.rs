@@ -209,13 +209,34 @@ pub fn calculate_with(
             .collect::<Vec<_>>(),
     );
     let mut out = Vec::new();
+    // featuretools fills an aggregation's or a direct feature's every missing value with its
+    // default (`fillna`), a transform's only on instances it has no row for
+    // (`generate_default_df`).
+    let unknown = arrow_array::BooleanArray::from(
+        entry_of_query
+            .iter()
+            .map(|&e| e == NO_ROW)
+            .collect::<Vec<_>>(),
+    );
     for &f in &graph.requested {
         let values = calc.value(0, f)?;
         let default = calc.default_of(f);
+        let everywhere = !matches!(
+            graph.features[f].kind,
+            Kind::Transform { .. } | Kind::GroupByTransform { .. } | Kind::Identity { .. }
+        );
         for v in values.iter() {
             let taken = arrow_select::take::take(v.as_ref(), &idx, None)
                 .map_err(|e| Error::arrow("gathering results", e))?;
-            out.push(fill_default(&taken, default));
+            if everywhere || default == Default::Null || unknown.true_count() == 0 {
+                out.push(fill_default(&taken, default));
+            } else {
+                let filled = fill_default(&taken, default);
+                out.push(
+                    arrow_select::zip::zip(&unknown, &filled, &taken)
+                        .map_err(|e| Error::arrow("gathering results", e))?,
+                );
+            }
         }
     }
     Ok(out)
@@ -265,6 +286,13 @@ fn fill_default(a: &ArrayRef, d: Default) -> ArrayRef {
                 .iter()
                 .map(|v| v.unwrap_or(0.0))
                 .collect::<Float64Array>(),
+        ),
+        // `fillna(0)` on a datetime column: 0 reads as 1970-01-01 (DATE_FIRST_EVENT).
+        DataType::Timestamp(_, _) if d == Default::Zero => Arc::new(
+            a.as_primitive::<arrow_array::types::TimestampNanosecondType>()
+                .iter()
+                .map(|v| Some(v.unwrap_or(0)))
+                .collect::<arrow_array::TimestampNanosecondArray>(),
         ),
         DataType::Boolean => match d {
             Default::Bool(b) => Arc::new(
@@ -519,7 +547,7 @@ impl<'a> Calc<'a> {
 
     /// Values of feature `f` at `node`'s child `c` (reached by a forward or full step), brought to
     /// `node`'s entries.
-    fn through_link(&mut self, c: usize, f: usize) -> Result<Vec<ArrayRef>> {
+    fn through_link(&mut self, c: usize, f: usize, default: Default) -> Result<Vec<ArrayRef>> {
         let feat = &self.graph.features[f];
         let values = self.value(c, f)?;
         let Link::Forward { map } = &self.frames[c].link else {
@@ -530,7 +558,6 @@ impl<'a> Calc<'a> {
                 .map(|&e| (e != NO_ROW).then_some(e))
                 .collect::<Vec<_>>(),
         );
-        let default = self.default_of(f);
         values
             .iter()
             .map(|v| {
@@ -607,7 +634,10 @@ impl<'a> Calc<'a> {
         match &self.graph.features[f].kind {
             Kind::Aggregation { primitive, .. } => primitive.default_value(),
             Kind::Direct { base, .. } | Kind::Slice { base, .. } => self.default_of(*base),
-            _ => Default::Null,
+            Kind::Transform { primitive, .. } | Kind::GroupByTransform { primitive, .. } => {
+                primitive.default_value()
+            }
+            Kind::Identity { .. } => Default::Null,
         }
     }
 
@@ -628,7 +658,7 @@ impl<'a> Calc<'a> {
                 if primitive.uses_full_dataframe() && !self.plan.is_full(node) =>
             {
                 let c = self.plan.find_child(node, Step::Full);
-                self.through_link(c, f)?
+                self.through_link(c, f, Default::Null)?
             }
             Kind::Transform { primitive, .. } | Kind::GroupByTransform { primitive, .. }
                 if primitive.reads_frame()
@@ -636,7 +666,7 @@ impl<'a> Calc<'a> {
                     && !self.plan.is_fetched(node) =>
             {
                 let c = self.plan.find_child(node, Step::Fetched);
-                self.through_link(c, f)?
+                self.through_link(c, f, Default::Null)?
             }
             Kind::Transform { bases, primitive }
             | Kind::GroupByTransform {
@@ -692,7 +722,9 @@ impl<'a> Calc<'a> {
                     .relationship_position(relationship)
                     .expect("planned");
                 let c = self.plan.find_child(node, Step::Forward(rel));
-                self.through_link(c, *base)?
+                // `_calculate_direct_features` fills the column's missing values (`fillna`).
+                let default = self.default_of(*base);
+                self.through_link(c, *base, default)?
             }
             Kind::Aggregation {
                 bases,
@@ -715,7 +747,7 @@ impl<'a> Calc<'a> {
                         Some(g) => g.clone(),
                         None => {
                             let g = Arc::new(
-                                self.groups(node, leaf, &offsets, None, None, false)
+                                self.groups(node, leaf, &offsets, None, None, path.len() > 1)
                                     .map_err(err)?,
                             );
                             self.plain_groups.insert((node, leaf), g.clone());
@@ -908,12 +940,14 @@ impl<'a> Calc<'a> {
                 }
                 g.rows.push(j);
             }
+            if multi_hop {
+                // featuretools groups the child dataframe by the ancestor's key: each group's rows
+                // come in dataframe order, not parent by parent.
+                g.rows[start..].sort_by_key(|&j| leaf_frame.rows[j as usize]);
+            }
             if let Some(UsePrevious::Observations(n)) = use_previous {
                 // The last n rows of the group in dataframe order (`df.iloc[-n:]`).
-                let sel = &mut g.rows[start..];
-                if multi_hop {
-                    sel.sort_by_key(|&j| leaf_frame.rows[j as usize]);
-                }
+                let sel = &g.rows[start..];
                 if sel.len() > n {
                     let drop = sel.len() - n;
                     g.rows.drain(start..start + drop);

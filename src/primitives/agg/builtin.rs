@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, Int64Array};
+use arrow_schema::DataType;
 
 use super::{AggInput, Aggregation};
 use crate::primitives::registry::Entry;
@@ -135,7 +136,11 @@ impl Aggregation for Builtin {
     }
 
     fn running(&self) -> Option<Builtin> {
-        Some(*self)
+        match self {
+            // The running moments skip NaN; skipna=False is answered by the batch kernel.
+            Builtin::Mean { skipna: false } => None,
+            b => Some(*b),
+        }
     }
 }
 
@@ -237,7 +242,10 @@ fn aggregate_with(
         }
         Builtin::Sum => numeric(&|v, rows| kahan_sum(v, rows).0)?,
         Builtin::Mean { skipna } => {
-            let skipna = *skipna;
+            // skipna=False is `np.mean(series.values)`: NaN in a float column propagates, but a
+            // nullable integer or boolean column (pandas' masked arrays) skips its NAs.
+            let skipna =
+                *skipna || matches!(input.data_type(), DataType::Int64 | DataType::Boolean);
             numeric(&move |v, rows| {
                 let (s, n) = kahan_sum(v, rows);
                 if !skipna && n < rows.len() || n == 0 {

@@ -683,11 +683,11 @@ fn transform(p: &Builtin, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef
             Arc::new(arrow_arith::boolean::not(&booleans(a)?).map_err(|e| e.to_string())?)
         }
         Builtin::And => Arc::new(
-            arrow_arith::boolean::and_kleene(&booleans(a)?, &booleans(b()?)?)
+            arrow_arith::boolean::and(&booleans(a)?, &booleans(b()?)?)
                 .map_err(|e| e.to_string())?,
         ),
         Builtin::Or => Arc::new(
-            arrow_arith::boolean::or_kleene(&booleans(a)?, &booleans(b()?)?)
+            arrow_arith::boolean::or(&booleans(a)?, &booleans(b()?)?)
                 .map_err(|e| e.to_string())?,
         ),
         Builtin::EqualScalar(s) => compare_scalar(a, s, false)?,

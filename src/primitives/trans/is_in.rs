@@ -112,6 +112,15 @@ pub(crate) fn date_text(s: &str) -> Result<DateText, String> {
         {
             Ok(DateText::NotADate)
         }
+        // dateutil's parser (pandas' fallback) refuses any token that is not a number, a word,
+        // or one of its separators (`parserinfo.JUMP`, ':' and '+' of times and offsets), unless
+        // asked to be fuzzy: '(1.0, 1.0)' or '1-(555)-555-5555' is never a date.
+        None if t.contains(|c: char| {
+            !(c.is_alphanumeric() || c.is_whitespace() || ".,;-/':+".contains(c))
+        }) =>
+        {
+            Ok(DateText::NotADate)
+        }
         None => Err(format!(
             "cannot tell whether pandas reads '{s}' as a date/time (ftpart reads ISO 8601 \
              dates and times)"
