@@ -7,11 +7,12 @@ use super::registry::Entry;
 
 mod builtin;
 mod cumulative;
+mod series;
 
 pub use builtin::Scalar;
 
 /// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, cumulative::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, cumulative::ENTRIES, series::ENTRIES];
 
 /// One transform primitive: a column kernel.
 pub trait Transform: Send + Sync {
