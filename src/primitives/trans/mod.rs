@@ -7,12 +7,18 @@ use super::registry::Entry;
 
 mod builtin;
 mod cumulative;
+mod rolling;
 mod series;
 
 pub use builtin::Scalar;
 
 /// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[builtin::ENTRIES, cumulative::ENTRIES, series::ENTRIES];
+pub(super) const ENTRIES: &[&[Entry]] = &[
+    builtin::ENTRIES,
+    cumulative::ENTRIES,
+    series::ENTRIES,
+    rolling::ENTRIES,
+];
 
 /// One transform primitive: a column kernel.
 pub trait Transform: Send + Sync {
