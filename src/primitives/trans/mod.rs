@@ -7,6 +7,7 @@ use super::registry::Entry;
 
 mod builtin;
 mod cumulative;
+mod expanding;
 mod rolling;
 mod series;
 
@@ -18,6 +19,7 @@ pub(super) const ENTRIES: &[&[Entry]] = &[
     cumulative::ENTRIES,
     series::ENTRIES,
     rolling::ENTRIES,
+    expanding::ENTRIES,
 ];
 
 /// One transform primitive: a column kernel.
