@@ -8,6 +8,7 @@ use super::registry::Entry;
 mod builtin;
 mod cumulative;
 mod expanding;
+mod exponential;
 mod rolling;
 mod series;
 
@@ -20,6 +21,7 @@ pub(super) const ENTRIES: &[&[Entry]] = &[
     series::ENTRIES,
     rolling::ENTRIES,
     expanding::ENTRIES,
+    exponential::ENTRIES,
 ];
 
 /// One transform primitive: a column kernel.
