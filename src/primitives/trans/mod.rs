@@ -10,6 +10,7 @@ mod cumulative;
 mod expanding;
 mod exponential;
 mod rolling;
+mod savgol;
 mod series;
 
 pub use builtin::Scalar;
@@ -22,6 +23,7 @@ pub(super) const ENTRIES: &[&[Entry]] = &[
     rolling::ENTRIES,
     expanding::ENTRIES,
     exponential::ENTRIES,
+    savgol::ENTRIES,
 ];
 
 /// One transform primitive: a column kernel.
