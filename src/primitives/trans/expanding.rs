@@ -103,7 +103,7 @@ impl Transform for Expanding {
         let n = t.len();
         let minp = self.min_periods;
         if self.agg == Agg::Count {
-            return count(&t, self.gap, minp);
+            return count(&t, self.gap, minp, inputs.get(1));
         }
         let v = to_f64(
             inputs
@@ -150,29 +150,66 @@ impl Transform for Expanding {
 /// `notna`: NaN while fewer than min_periods rows), then `count_series[range(gap +
 /// min_periods - 1)] = np.nan`.
 ///
-/// featuretools sets those values by label of the dataframe's index, not by position: this is
-/// its result when the rows labelled 0, 1, ... are the first ones (a default integer index);
-/// pandas raises (KeyError) when some of those labels are missing, as it always does when the
-/// rows are fewer than the labels.
-fn count(t: &[Option<i64>], gap: i64, minp: usize) -> Result<ArrayRef, String> {
+/// featuretools sets those values by label of the dataframe's index, not by position. With
+/// `labels` (the series' index, the dataframe's index column, as a second input) this is its
+/// result exactly: the rows labelled 0, 1, ... become NaN, and pandas raises KeyError when one
+/// of those labels is missing (always for text labels, and whenever the rows are fewer).
+/// Without `labels` the rows are taken as labelled by position (a default integer index).
+fn count(
+    t: &[Option<i64>],
+    gap: i64,
+    minp: usize,
+    labels: Option<&ArrayRef>,
+) -> Result<ArrayRef, String> {
     let n = t.len();
     let shifted: Vec<bool> = (0..n)
         .map(|i| super::series::source(i, gap, n).is_some_and(|j| t[j as usize].is_some()))
         .collect();
-    let nans = gap + minp as i64 - 1;
-    if nans > n as i64 {
-        return Err(format!(
+    let nans = (gap + minp as i64 - 1).max(0);
+    let missing_label = |what: String| {
+        format!(
             "EXPANDING_COUNT: featuretools sets the rows labelled 0 to {} to NaN \
-             (`count_series[range({nans})]`) and pandas raises KeyError for the labels {n} rows \
-             cannot all have",
+             (`count_series[range({nans})] = np.nan`) and pandas raises KeyError: {what}",
             nans - 1
-        ));
+        )
+    };
+    let mut blank = vec![false; n];
+    match labels {
+        None => {
+            if nans > n as i64 {
+                return Err(missing_label(format!("{n} rows cannot have {nans} labels")));
+            }
+            blank[..nans as usize].fill(true);
+        }
+        Some(_) if nans == 0 => {}
+        Some(l) => {
+            if !matches!(
+                l.data_type(),
+                arrow_schema::DataType::Int64 | arrow_schema::DataType::Float64
+            ) {
+                return Err(missing_label(format!(
+                    "the index is {}, not numbers",
+                    l.data_type()
+                )));
+            }
+            let l = to_f64(l)?;
+            let mut found = vec![false; nans as usize];
+            for (i, &v) in l.iter().enumerate() {
+                if v >= 0.0 && v < nans as f64 && v.fract() == 0.0 {
+                    found[v as usize] = true;
+                    blank[i] = true;
+                }
+            }
+            if let Some(k) = found.iter().position(|f| !f) {
+                return Err(missing_label(format!("no row is labelled {k}")));
+            }
+        }
     }
     let mut seen = 0i64;
     let out: Int64Array = (0..n)
         .map(|i| {
             seen += i64::from(shifted[i]);
-            (i + 1 >= minp && (i as i64) >= nans).then_some(seen)
+            (i + 1 >= minp && !blank[i]).then_some(seen)
         })
         .collect();
     Ok(Arc::new(out))
@@ -347,6 +384,45 @@ mod tests {
             };
             crate::primitives::trans::rolling::tests::check(&what, &got, want, tol);
         }
+    }
+
+    #[test]
+    fn expanding_count_blanks_rows_by_label() {
+        // featuretools' series carry the dataframe's index; ExpandingCount(gap=1,
+        // min_periods=2)(pd.Series(hourly 5, index=idx)):
+        // idx [3, 2, 1, 0, 4] -> [nan, 1.0, nan, nan, 4.0]; [0, 1, 7, 8, 9] -> [nan, nan, 2, 3, 4]
+        // [1, 2, 3, 4, 5] -> KeyError('[0] not in index'); ['a', ...] -> KeyError
+        let t: ArrayRef = Arc::new(TimestampNanosecondArray::from(
+            (0..5).map(|k| k * 3_600_000_000_000).collect::<Vec<i64>>(),
+        ));
+        let p = prim_with(
+            "ExpandingCount",
+            serde_json::json!({"gap": 1, "min_periods": 2}),
+        );
+        let run = |labels: ArrayRef| {
+            transform(&p, &[t.clone(), labels], &[]).map(|a| {
+                let c = a.as_primitive::<Int64Type>();
+                (0..c.len())
+                    .map(|i| c.is_valid(i).then(|| c.value(i)))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let ids = |v: &[i64]| -> ArrayRef { Arc::new(arrow_array::Int64Array::from(v.to_vec())) };
+        assert_eq!(
+            run(ids(&[3, 2, 1, 0, 4])).unwrap(),
+            [None, Some(1), None, None, Some(4)]
+        );
+        assert_eq!(
+            run(ids(&[0, 1, 7, 8, 9])).unwrap(),
+            [None, None, Some(2), Some(3), Some(4)]
+        );
+        assert!(run(ids(&[1, 2, 3, 4, 5]))
+            .unwrap_err()
+            .contains("labelled 0"));
+        let text: ArrayRef = Arc::new(arrow_array::StringArray::from(vec![
+            "a", "b", "c", "d", "e",
+        ]));
+        assert!(run(text).is_err());
     }
 
     #[test]
