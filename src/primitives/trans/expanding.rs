@@ -323,6 +323,12 @@ fn std(v: &[f64], minp: usize) -> Vec<f64> {
 }
 
 #[cfg(test)]
+// The tables of featuretools' output: long float literals, tuples of slices.
+#[allow(
+    clippy::approx_constant,
+    clippy::type_complexity,
+    clippy::excessive_precision
+)]
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim_with;

@@ -225,6 +225,12 @@ fn ewmvar(x: &[f64], com: f64, ignore_na: bool) -> Vec<f64> {
 }
 
 #[cfg(test)]
+// The tables of featuretools' output: long float literals, tuples of slices.
+#[allow(
+    clippy::approx_constant,
+    clippy::type_complexity,
+    clippy::excessive_precision
+)]
 mod tests {
     use crate::primitives::test_util::prim_with;
     use crate::primitives::transform;

@@ -429,6 +429,12 @@ pub(super) fn trend(values: &[f64], times: &[i64], tmissing: &[bool]) -> f64 {
 }
 
 #[cfg(test)]
+// The tables of featuretools' output: long float literals, tuples of slices.
+#[allow(
+    clippy::approx_constant,
+    clippy::type_complexity,
+    clippy::excessive_precision
+)]
 pub(crate) mod tests {
     use super::*;
     use crate::primitives::test_util::prim_with;

@@ -202,7 +202,7 @@ fn savgol_coeffs(w: usize, p: usize, deriv: usize, delta: f64) -> Vec<f64> {
     if deriv > p {
         return vec![0.0; w];
     }
-    let pos = if w % 2 == 0 {
+    let pos = if w.is_multiple_of(2) {
         (w / 2) as f64 - 0.5
     } else {
         (w / 2) as f64
@@ -255,12 +255,12 @@ fn extended(x: &[f64], k: i64, mode: Mode, cval: f64) -> f64 {
 fn convolve1d(x: &[f64], weights: &[f64], mode: Mode, cval: f64) -> Vec<f64> {
     let fw: Vec<f64> = weights.iter().rev().copied().collect();
     let size = fw.len();
-    let origin: i64 = if size % 2 == 0 { -1 } else { 0 };
+    let origin: i64 = if size.is_multiple_of(2) { -1 } else { 0 };
     let size1 = (size / 2) as i64;
     let size2 = size as i64 - size1 - 1;
     let c = size1 as usize;
     let mut symmetric = 0;
-    if size % 2 == 1 {
+    if !size.is_multiple_of(2) {
         symmetric = 1;
         for i in 1..=c {
             if (fw[c + i] - fw[c - i]).abs() > f64::EPSILON {
@@ -351,6 +351,12 @@ fn fit_edge(
 }
 
 #[cfg(test)]
+// The tables of featuretools' output: long float literals, tuples of slices.
+#[allow(
+    clippy::approx_constant,
+    clippy::type_complexity,
+    clippy::excessive_precision
+)]
 mod tests {
     use crate::primitives::test_util::prim_with;
     use crate::primitives::transform;
