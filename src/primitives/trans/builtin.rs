@@ -687,8 +687,7 @@ fn transform(p: &Builtin, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef
                 .map_err(|e| e.to_string())?,
         ),
         Builtin::Or => Arc::new(
-            arrow_arith::boolean::or(&booleans(a)?, &booleans(b()?)?)
-                .map_err(|e| e.to_string())?,
+            arrow_arith::boolean::or(&booleans(a)?, &booleans(b()?)?).map_err(|e| e.to_string())?,
         ),
         Builtin::EqualScalar(s) => compare_scalar(a, s, false)?,
         Builtin::NotEqualScalar(s) => compare_scalar(a, s, true)?,

@@ -9,10 +9,15 @@ mod arith;
 mod builtin;
 mod cumulative;
 mod datetime;
+mod expanding;
+mod exponential;
 mod holidays;
 mod is_in;
 mod latlong;
 mod numeric;
+mod rolling;
+mod savgol;
+mod series;
 mod text;
 mod web;
 
@@ -24,10 +29,15 @@ pub(super) const ENTRIES: &[&[Entry]] = &[
     arith::ENTRIES,
     cumulative::ENTRIES,
     datetime::ENTRIES,
+    expanding::ENTRIES,
+    exponential::ENTRIES,
     holidays::ENTRIES,
     is_in::ENTRIES,
     latlong::ENTRIES,
     numeric::ENTRIES,
+    rolling::ENTRIES,
+    savgol::ENTRIES,
+    series::ENTRIES,
     text::ENTRIES,
     web::ENTRIES,
 ];
