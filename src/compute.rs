@@ -713,7 +713,27 @@ fn merge(
     };
     let mut values = Vec::with_capacity(n_out);
     for c in 0..n_out {
-        let cols: Vec<&dyn Array> = parts.iter().map(|b| b.column(2 + c).as_ref()).collect();
+        // A column's type can follow its values (integer MODULO gives floats where a divisor is
+        // 0, as pandas does): parts that disagree between integers and floats meet as floats.
+        let mixed = parts
+            .iter()
+            .any(|b| *b.column(2 + c).data_type() == DataType::Float64)
+            && parts
+                .iter()
+                .any(|b| *b.column(2 + c).data_type() == DataType::Int64);
+        let owned: Vec<ArrayRef> = parts
+            .iter()
+            .map(|b| {
+                let a = b.column(2 + c);
+                if mixed && *a.data_type() == DataType::Int64 {
+                    arrow_cast::cast(a, &DataType::Float64)
+                        .map_err(|e| Error::arrow("merging part matrices", e))
+                } else {
+                    Ok(a.clone())
+                }
+            })
+            .collect::<Result<_>>()?;
+        let cols: Vec<&dyn Array> = owned.iter().map(|a| a.as_ref()).collect();
         values.push(
             arrow_select::interleave::interleave(&cols, &order)
                 .map_err(|e| Error::arrow("merging part matrices", e))?,

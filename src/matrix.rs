@@ -264,12 +264,55 @@ pub fn cell(a: &ArrayRef, i: usize) -> String {
     s
 }
 
+const DAY_NS: i64 = 86_400_000_000_000;
+
+/// Whether every value of rows `from..to` of a duration column is a whole number of days.
+fn durations_in_whole_days(a: &ArrayRef, from: usize, to: usize) -> bool {
+    let Some(d) = a.as_primitive_opt::<arrow_array::types::DurationNanosecondType>() else {
+        return false;
+    };
+    (from..to).all(|i| d.is_null(i) || d.value(i) % DAY_NS == 0)
+}
+
+/// A timedelta as pandas writes it: `-2 days`, or `-1 days +23:59:59.999999999`.
+fn format_timedelta(ns: i64, whole_days: bool, out: &mut String) {
+    use std::fmt::Write as _;
+    let days = ns.div_euclid(DAY_NS);
+    if whole_days {
+        let _ = write!(out, "{days} days");
+        return;
+    }
+    let rem = ns.rem_euclid(DAY_NS);
+    let secs = rem / 1_000_000_000;
+    let frac = rem % 1_000_000_000;
+    let sign = if ns < 0 { " +" } else { " " };
+    let _ = write!(
+        out,
+        "{days} days{sign}{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    if frac != 0 {
+        let _ = write!(out, ".{:06}", frac / 1000);
+        if frac % 1000 != 0 {
+            let _ = write!(out, "{:03}", frac % 1000);
+        }
+    }
+}
+
 /// Appends one cell as pandas' `to_csv` writes it (missing → nothing).
 fn write_cell(a: &ArrayRef, i: usize, out: &mut String) {
     if a.is_null(i) {
         return;
     }
     match a.data_type() {
+        DataType::Duration(_) => {
+            let v = a
+                .as_primitive::<arrow_array::types::DurationNanosecondType>()
+                .value(i);
+            format_timedelta(v, v % DAY_NS == 0, out)
+        }
         DataType::Float64 => python_float(a.as_primitive::<Float64Type>().value(i), out),
         DataType::Int64 => {
             out.push_str(itoa::Buffer::new().format(a.as_primitive::<Int64Type>().value(i)))
@@ -375,10 +418,27 @@ pub fn write_csv(batch: &RecordBatch, out: &mut impl Write) -> std::io::Result<(
     let mut w = csv::Writer::from_writer(out);
     w.write_record(batch.schema().fields().iter().map(|f| f.name().as_str()))?;
     let mut field = String::new();
+    // pandas writes rows in chunks of 100000 // columns and formats a timedelta column per
+    // chunk: "N days" when every value of the chunk is whole days, else the long form.
+    let chunk = (100_000 / batch.num_columns().saturating_sub(1).max(1)).max(1);
+    let mut whole_days = vec![false; batch.num_columns()];
     for i in 0..batch.num_rows() {
-        for c in batch.columns() {
+        if i % chunk == 0 {
+            for (c, col) in batch.columns().iter().enumerate() {
+                whole_days[c] = durations_in_whole_days(col, i, (i + chunk).min(batch.num_rows()));
+            }
+        }
+        for (c, col) in batch.columns().iter().enumerate() {
             field.clear();
-            write_cell(c, i, &mut field);
+            match col.data_type() {
+                DataType::Duration(_) if col.is_valid(i) => format_timedelta(
+                    col.as_primitive::<arrow_array::types::DurationNanosecondType>()
+                        .value(i),
+                    whole_days[c],
+                    &mut field,
+                ),
+                _ => write_cell(col, i, &mut field),
+            }
             w.write_field(&field)?;
         }
         w.write_record(None::<&[u8]>)?;
@@ -390,6 +450,31 @@ pub fn write_csv(batch: &RecordBatch, out: &mut impl Write) -> std::io::Result<(
 #[cfg(test)]
 mod tests {
     use super::python_float;
+
+    #[test]
+    fn timedeltas_are_written_as_pandas_writes_them() {
+        // pd.Series(pd.to_timedelta([...])).to_csv(): examples from pandas 2.2.3.
+        let long = |ns: i64| {
+            let mut s = String::new();
+            super::format_timedelta(ns, false, &mut s);
+            s
+        };
+        const H: i64 = 3_600_000_000_000;
+        assert_eq!(long(H), "0 days 01:00:00");
+        assert_eq!(long(-H), "-1 days +23:00:00");
+        assert_eq!(long(-48 * H), "-2 days +00:00:00");
+        assert_eq!(long(1_500_000_000), "0 days 00:00:01.500000");
+        assert_eq!(long(2_000), "0 days 00:00:00.000002");
+        assert_eq!(long(1), "0 days 00:00:00.000000001");
+        assert_eq!(long(-1), "-1 days +23:59:59.999999999");
+        assert_eq!(
+            long(3 * 24 * H + 5_123_456_789),
+            "3 days 00:00:05.123456789"
+        );
+        let mut s = String::new();
+        super::format_timedelta(-48 * H, true, &mut s);
+        assert_eq!(s, "-2 days");
+    }
 
     #[test]
     fn floats_are_written_as_python_repr_writes_them() {

@@ -231,6 +231,17 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
         {
             return refuse("it counts use_previous in observations of a dataframe without a time index, whose order the parts do not keep");
         }
+        let leaf_has_time = shards
+            .schema
+            .dataframe(leaf)
+            .is_some_and(|d| d.time_index.is_some());
+        if let Kind::Aggregation { primitive, .. } = &feat.kind {
+            if primitive.aggregation().is_some_and(|a| a.order_dependent()) && !leaf_has_time {
+                return refuse(&format!(
+                    "{primitive:?} depends on the order of the '{leaf}' rows, which the parts do not keep for a dataframe without a time index"
+                ));
+            }
+        }
         let leaf_df = empty.df_position(leaf)?;
         let mut timed = false;
         for &b in bases.iter().chain(where_.iter()) {

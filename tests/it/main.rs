@@ -5,6 +5,7 @@ mod conformance;
 mod errors;
 mod partitioned;
 mod pfuzz;
+mod primitives;
 mod split;
 mod util;
 mod workers;

@@ -79,6 +79,12 @@ pub trait Aggregation: Send + Sync {
     fn uses_time(&self) -> bool {
         false
     }
+    /// Whether the value depends on the order of the group's rows (FIRST, LAST, consecutive
+    /// counts, peaks, times since...): across parts such an aggregation needs the child
+    /// dataframe's order, which the parts keep only through its time index.
+    fn order_dependent(&self) -> bool {
+        false
+    }
     /// One array per output, one value per group.
     fn batch(&self, x: &AggInput) -> Result<Vec<ArrayRef>, String>;
     /// A running accumulator the sweep across parts may use instead of the batch kernel

@@ -77,6 +77,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Aggregation for Order {
+    fn order_dependent(&self) -> bool {
+        true
+    }
+
     fn arity(&self) -> usize {
         match self {
             // Trend(value, time_index)

@@ -118,6 +118,10 @@ fn seconds_since(time: i64, t: i64) -> Result<f64, String> {
 }
 
 impl Aggregation for Times {
+    fn order_dependent(&self) -> bool {
+        true
+    }
+
     fn arity(&self) -> usize {
         match self {
             // (time_index, boolean) and (time_index, numeric)
