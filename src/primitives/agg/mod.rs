@@ -15,6 +15,7 @@ mod order;
 mod times;
 
 pub use builtin::Builtin;
+pub(crate) use moments::np_sum;
 
 /// Every aggregation family's registry entries.
 pub(super) const ENTRIES: &[&[Entry]] = &[

@@ -231,34 +231,7 @@ impl Aggregation for Order {
 /// numpy's `add.reduce` of a contiguous float64 array (`pairwise_sum_DOUBLE`: blocks of 128
 /// with eight accumulators, halves above that), as pandas' `mean` and numpy's `mean` sum.
 pub(super) fn pairwise_sum(a: &[f64]) -> f64 {
-    let n = a.len();
-    if n < 8 {
-        let mut res = 0.0;
-        for &v in a {
-            res += v;
-        }
-        res
-    } else if n <= 128 {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
-        let mut i = 8;
-        while i < n - (n % 8) {
-            for j in 0..8 {
-                r[j] += a[i + j];
-            }
-            i += 8;
-        }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        while i < n {
-            res += a[i];
-            i += 1;
-        }
-        res
-    } else {
-        let mut n2 = n / 2;
-        n2 -= n2 % 8;
-        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
-    }
+    super::moments::np_sum(a)
 }
 
 /// pandas' `Series.mean()` (`nanops.nanmean`): missing values count as 0 in numpy's pairwise

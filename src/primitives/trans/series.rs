@@ -537,34 +537,7 @@ fn time_since_last(t: &ArrayRef, b: &ArrayRef, target: bool) -> Result<ArrayRef,
 /// numpy's pairwise sum of a contiguous float64 array (`np.add.reduce`, as `Series.sum`,
 /// `mean` and `var` add): blocks of 8 partial sums up to 128 values, halves beyond.
 pub(super) fn np_sum(a: &[f64]) -> f64 {
-    let n = a.len();
-    if n < 8 {
-        let mut r = 0.0;
-        for &v in a {
-            r += v;
-        }
-        r
-    } else if n <= 128 {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
-        let mut i = 8;
-        while i < n - (n % 8) {
-            for j in 0..8 {
-                r[j] += a[i + j];
-            }
-            i += 8;
-        }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        while i < n {
-            res += a[i];
-            i += 1;
-        }
-        res
-    } else {
-        let mut n2 = n / 2;
-        n2 -= n2 % 8;
-        np_sum(&a[..n2]) + np_sum(&a[n2..])
-    }
+    crate::primitives::agg::np_sum(a)
 }
 
 /// A pandas offset alias of fixed length (`to_offset`: '1h', '30min', '2D', '1h30min', '1.5h'),
