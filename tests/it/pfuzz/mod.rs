@@ -15,6 +15,7 @@
 //! generation with featuretools then gives its `expected.csv` for a regression fixture.
 
 mod feats;
+mod regress;
 mod world;
 
 use std::path::{Path, PathBuf};
@@ -417,6 +418,12 @@ const REGRESSION_SEEDS: &[(u64, &str)] = &[
         1018488,
         "use_previous observations across parts take the leaf's own order",
     ),
+    // Group-by transforms by the tree link's key across parts: rows with the same dangling key
+    // (a value no parent has) were pseudo-roots of their own, balanced over the parts, so their
+    // group was split (CUM_MAX(n) by d0_id: 0 where featuretools says 1). One pseudo-root per
+    // dangling key now.
+    (278, "a group by a dangling tree key stays in one part"),
+    (204, "the same, through CUM_COUNT(d1_id) by d1_id"),
 ];
 
 /// Writes `case` under `dir` and reads it back: the entity set, features, cutoff and options of

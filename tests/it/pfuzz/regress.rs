@@ -1,0 +1,181 @@
+//! The smallest cases of what the partition fuzzer found, made by hand: each runs every
+//! partitioned path against the in-process one (as the fuzzer does) and checks the value
+//! featuretools gives where the finding was about the in-process value itself.
+
+use serde_json::{json, Value};
+
+use super::world::{ColType, Column, Df, Rel, World};
+use super::{setup, Case, CutoffSpec, Outcome, Runner};
+
+use ftpart::matrix;
+
+fn col(name: &str, ty: ColType, cells: &[&str]) -> Column {
+    Column {
+        name: name.into(),
+        ty,
+        cells: cells
+            .iter()
+            .map(|c| (!c.is_empty()).then(|| c.to_string()))
+            .collect(),
+    }
+}
+
+fn ids(n: &[&str]) -> Column {
+    col("id", ColType::Index { text: false }, n)
+}
+
+fn time(cells: &[&str]) -> Column {
+    col("t", ColType::Time, cells)
+}
+
+fn world(dfs: Vec<Df>, rels: &[(usize, usize, &str)]) -> World {
+    World {
+        dfs,
+        rels: rels
+            .iter()
+            .map(|&(parent, child, col)| Rel {
+                parent,
+                child,
+                col: col.into(),
+            })
+            .collect(),
+        numeric_time: false,
+        scale: 21_600,
+    }
+}
+
+fn df(name: &str, cols: Vec<Column>) -> Df {
+    Df {
+        name: name.into(),
+        cols,
+    }
+}
+
+/// A feature file: `defs` as `(dataframe, name, definition)` (the name is added), primitives
+/// by key, the features listed.
+fn features(w: &World, defs: &[(&str, &str, Value)], prims: Value, list: &[&str]) -> Value {
+    let mut d = serde_json::Map::new();
+    for (df, name, def) in defs {
+        let mut def = def.clone();
+        def["arguments"]["name"] = json!(name);
+        d.insert(format!("{df}: {name}"), def);
+    }
+    json!({
+        "schema_version": "10.0.0",
+        "ft_version": "1.31.0",
+        "entityset": w.description(),
+        "feature_list": list,
+        "feature_definitions": d,
+        "primitive_definitions": prims,
+    })
+}
+
+fn identity(df: &str, col: &str) -> Value {
+    json!({"type": "IdentityFeature", "dependencies": [],
+        "arguments": {"column_name": col, "dataframe_name": df}})
+}
+
+fn prim(class: &str, args: Value) -> Value {
+    let k = ftpart::primitives::registry::known(class).expect("class");
+    json!({"type": class, "module": k.module, "arguments": args})
+}
+
+fn case(world: World, by: usize, target: usize, features: Value, cutoff: CutoffSpec) -> Case {
+    Case {
+        // A multiple of the workers' period: the worker processes run too.
+        seed: 0,
+        world,
+        by,
+        target,
+        features,
+        cutoff,
+        training_window: None,
+        include_cutoff_time: true,
+        cutoff_time_in_index: false,
+    }
+}
+
+/// Every partitioned run gives the in-process matrix (or refuses by name, when `refusal` says
+/// which words the refusal holds); returns the in-process matrix.
+fn check(c: &Case, refusal: Option<&str>) -> String {
+    let work = tempfile::tempdir().expect("tmp");
+    let dir = work.path().join("case");
+    match Runner::new(1).run(c, &dir) {
+        Outcome::Same { refusals, .. } => match refusal {
+            None => assert!(
+                refusals.is_empty(),
+                "refused: {:?}",
+                refusals.iter().map(|r| &r.message).collect::<Vec<_>>()
+            ),
+            Some(words) => assert!(
+                !refusals.is_empty() && refusals.iter().all(|r| r.message.contains(words)),
+                "refusals: {:?}",
+                refusals.iter().map(|r| &r.message).collect::<Vec<_>>()
+            ),
+        },
+        Outcome::Invalid(why) => panic!("invalid: {why}"),
+        Outcome::Differs(why) => panic!("{why}"),
+    }
+    let (es, graph, cutoff, opts) = setup(c, &dir).expect("valid");
+    let b = matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts).expect("in process");
+    super::matrix_csv(&b)
+}
+
+/// Seeds 278 and 204: rows whose tree key is dangling (a value no parent has) were each a
+/// pseudo-root of their own, balanced over the parts, so a group by that key (CUM_MAX(n) by
+/// d0_id, as exact across parts as any group by the tree key) was split: 0 where featuretools
+/// says 1. The partitioner now gives the rows of a dangling key one pseudo-root.
+#[test]
+fn a_group_by_a_dangling_tree_key_stays_in_one_part() {
+    let w = world(
+        vec![
+            df("d0", vec![ids(&["0"]), col("n", ColType::Integer, &["5"])]),
+            df(
+                "d1",
+                vec![
+                    ids(&["0", "8", "3", "4"]),
+                    col(
+                        "d0_id",
+                        ColType::Fk { rel: 0 },
+                        &["1000", "1000", "1001", "0"],
+                    ),
+                    time(&[
+                        "2020-01-04 12:00:00",
+                        "2020-01-01 12:00:00",
+                        "2020-01-02 00:00:00",
+                        "2020-01-03 00:00:00",
+                    ]),
+                    col("n", ColType::Integer, &["0", "1", "7", "2"]),
+                ],
+            ),
+        ],
+        &[(0, 1, "d0_id")],
+    );
+    let f = features(
+        &w,
+        &[
+            ("d1", "n", identity("d1", "n")),
+            ("d1", "d0_id", identity("d1", "d0_id")),
+            (
+                "d1",
+                "CUM_MAX(n) by d0_id",
+                json!({"type": "GroupByTransformFeature", "dependencies": ["d1: n", "d1: d0_id"],
+                    "arguments": {"base_features": ["d1: n"], "primitive": "0", "groupby": "d1: d0_id"}}),
+            ),
+            (
+                "d1",
+                "CUM_COUNT(d0_id) by d0_id",
+                json!({"type": "GroupByTransformFeature",
+                    "dependencies": ["d1: d0_id", "d1: d0_id"],
+                    "arguments": {"base_features": [], "primitive": "1", "groupby": "d1: d0_id"}}),
+            ),
+        ],
+        json!({"0": prim("CumMax", json!({})), "1": prim("CumCount", json!({}))}),
+        &["d1: CUM_MAX(n) by d0_id", "d1: CUM_COUNT(d0_id) by d0_id"],
+    );
+    let m = check(&case(w, 0, 1, f, CutoffSpec::Now), None);
+    assert_eq!(
+        m,
+        "id,CUM_MAX(n) by d0_id,CUM_COUNT(d0_id) by d0_id\n8,1,1\n3,7,1\n4,2,1\n0,1,2\n"
+    );
+}
