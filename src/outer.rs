@@ -1025,6 +1025,12 @@ fn concat_keeping_categories(
     for (c, field) in schema.fields().iter().enumerate() {
         let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(c).as_ref()).collect();
         let DataType::Dictionary(_, _) = field.data_type() else {
+            // Inputs whose type follows their data (integers in one part, floats in another).
+            let floats = crate::compute::common_numbers(&parts);
+            let parts: Vec<&dyn Array> = match &floats {
+                Some(f) => f.iter().map(|a| a.as_ref()).collect(),
+                None => parts,
+            };
             columns.push(arrow_select::concat::concat(&parts).map_err(|e| e.to_string())?);
             continue;
         };
@@ -1048,7 +1054,14 @@ fn concat_keeping_categories(
         .map_err(|e| e.to_string())?;
         columns.push(Arc::new(d) as ArrayRef);
     }
-    RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
+    let fields: Vec<arrow_schema::Field> = schema
+        .fields()
+        .iter()
+        .zip(&columns)
+        .map(|(f, c)| f.as_ref().clone().with_data_type(c.data_type().clone()))
+        .collect();
+    RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns)
+        .map_err(|e| e.to_string())
 }
 
 /// One request's aggregate, before it becomes an Arrow value.

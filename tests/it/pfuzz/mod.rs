@@ -424,6 +424,14 @@ const REGRESSION_SEEDS: &[(u64, &str)] = &[
     // dangling key now.
     (278, "a group by a dangling tree key stays in one part"),
     (204, "the same, through CUM_COUNT(d1_id) by d1_id"),
+    // Columns whose type follows their data (an integer modulo 0 is NaN in pandas: MODULO_BY_FEATURE
+    // of integers is float64 only where some row divides by 0) were integers in one part and floats
+    // in another: merging the matrices, or the rows of an aggregation across parts, failed.
+    (
+        7,
+        "parts of integers and parts of floats merge, in an aggregation's rows",
+    ),
+    (240, "and in the matrix"),
 ];
 
 /// Writes `case` under `dir` and reads it back: the entity set, features, cutoff and options of

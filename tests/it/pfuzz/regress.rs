@@ -179,3 +179,56 @@ fn a_group_by_a_dangling_tree_key_stays_in_one_part() {
         "id,CUM_MAX(n) by d0_id,CUM_COUNT(d0_id) by d0_id\n8,1,1\n3,7,1\n4,2,1\n0,1,2\n"
     );
 }
+
+/// Seeds 7 and 240: an integer modulo by 0 is NaN in pandas, so MODULO_BY_FEATURE of an integer
+/// column is float64 where some row holds 0 and int64 elsewhere: a part of floats and a part of
+/// integers failed to merge ("not possible to interleave Int64 and Float64"), in the matrix and
+/// in the rows of an aggregation answered across parts.
+#[test]
+fn parts_of_integers_and_parts_of_floats_merge() {
+    let w = world(
+        vec![
+            df(
+                "d0",
+                vec![ids(&["0", "1"]), col("n", ColType::Integer, &["0", "1"])],
+            ),
+            df(
+                "d1",
+                vec![
+                    ids(&["10", "11"]),
+                    col("d0_id", ColType::Fk { rel: 0 }, &["0", "1"]),
+                    col("d0_id1", ColType::Fk { rel: 1 }, &["0", "0"]),
+                    col("n", ColType::Integer, &["0", "1"]),
+                ],
+            ),
+        ],
+        &[(0, 1, "d0_id"), (0, 1, "d0_id1")],
+    );
+    let modulo = |df: &str| {
+        json!({"type": "TransformFeature", "dependencies": [format!("{df}: n")],
+            "arguments": {"base_features": [format!("{df}: n")], "primitive": "0"}})
+    };
+    let f = features(
+        &w,
+        &[
+            ("d0", "n", identity("d0", "n")),
+            ("d1", "n", identity("d1", "n")),
+            ("d0", "MODULO_BY_FEATURE(n)", modulo("d0")),
+            ("d1", "MODULO_BY_FEATURE(n)", modulo("d1")),
+            (
+                "d0",
+                "MAX(d1[d0_id1].MODULO_BY_FEATURE(n))",
+                json!({"type": "AggregationFeature", "dependencies": ["d1: MODULO_BY_FEATURE(n)"],
+                    "arguments": {"base_features": ["d1: MODULO_BY_FEATURE(n)"],
+                        "relationship_path": [w.rel_json(1)], "primitive": "1",
+                        "where": null, "use_previous": null}}),
+            ),
+        ],
+        json!({"0": prim("ModuloByFeature", json!({})), "1": prim("Max", json!({}))}),
+        &[
+            "d0: MODULO_BY_FEATURE(n)",
+            "d0: MAX(d1[d0_id1].MODULO_BY_FEATURE(n))",
+        ],
+    );
+    check(&case(w, 0, 0, f, CutoffSpec::Now), None);
+}
