@@ -197,7 +197,7 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
             path,
             where_,
             use_previous,
-            ..
+            primitive,
         } = &feat.kind
         else {
             continue;
@@ -230,6 +230,14 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
             .is_none_or(|d| d.time_index.is_none())
         {
             return refuse("it counts use_previous in observations of a dataframe without a time index, whose order the parts do not keep");
+        }
+        if primitive.order_dependent()
+            && shards
+                .schema
+                .dataframe(leaf)
+                .is_none_or(|d| d.time_index.is_none())
+        {
+            return refuse(&format!("{primitive:?} reads them in order, and the order of a dataframe without a time index is not kept across the parts"));
         }
         let leaf_df = empty.df_position(leaf)?;
         let mut timed = false;
@@ -360,14 +368,14 @@ pub fn contributions(
     spec: &OuterSpec,
     time: &TimeOptions,
 ) -> Result<RecordBatch> {
-    let (bases, where_, use_previous) = aggregation(graph, spec)?;
+    let (bases, where_, _) = aggregation(graph, spec)?;
     let (leaf, key, times, his) = leaf_rows(es, graph, spec, time)?;
     let mut cols: Vec<(String, ArrayRef)> = vec![
         ("__key".into(), key),
         ("__time".into(), Arc::new(Int64Array::from(times))),
         ("__hi".into(), Arc::new(Int64Array::from(his))),
     ];
-    if with_row_ids(use_previous) {
+    if with_row_ids(graph, spec) {
         cols.push(("__row".into(), row_ids(es, leaf, None)?));
         cols.push(("__own".into(), own_times(es, leaf, None)));
     }
@@ -396,7 +404,7 @@ pub fn contributions_at(
     requests: &RecordBatch,
 ) -> Result<RecordBatch> {
     let name = &graph.features[spec.feature].unique_name;
-    let (bases, where_, use_previous) = aggregation(graph, spec)?;
+    let (bases, where_, _) = aggregation(graph, spec)?;
     let (leaf, key, times, his) = leaf_rows(es, graph, spec, time)?;
     let mut interner = Interner::new(key_is_int(&es.schema, spec));
     let row_keys = interner.ids(&key);
@@ -459,7 +467,7 @@ pub fn contributions_at(
         ("__hi".into(), pick(&his)),
         ("__at".into(), Arc::new(Int64Array::from(at))),
     ];
-    if with_row_ids(use_previous) {
+    if with_row_ids(graph, spec) {
         cols.push(("__row".into(), row_ids(es, leaf, Some(&idx))?));
         cols.push(("__own".into(), own_times(es, leaf, Some(&idx))));
     }
@@ -469,13 +477,23 @@ pub fn contributions_at(
     crate::matrix::named_batch(cols, "outer aggregation")
 }
 
-/// Whether the parts send each child row's index: to order rows of equal time as the child
-/// dataframe does (use_previous in observations).
-fn with_row_ids(use_previous: &Option<crate::features::UsePrevious>) -> bool {
-    matches!(
-        use_previous,
-        Some(crate::features::UsePrevious::Observations(_))
-    )
+/// Whether the parts send each child row's index and own time: to put the rows in the child
+/// dataframe's order (use_previous in observations, and primitives that read the rows in order).
+fn with_row_ids(graph: &FeatureGraph, spec: &OuterSpec) -> bool {
+    match &graph.features[spec.feature].kind {
+        Kind::Aggregation {
+            use_previous,
+            primitive,
+            ..
+        } => {
+            primitive.order_dependent()
+                || matches!(
+                    use_previous,
+                    Some(crate::features::UsePrevious::Observations(_))
+                )
+        }
+        _ => false,
+    }
 }
 
 /// The child dataframe's own times of its rows (at `idx`, else all): with their index, the order
@@ -595,7 +613,14 @@ fn leaf_rows(
 /// evaluated at their own requests and share nothing (`None`).
 fn share_key(graph: &FeatureGraph, spec: &OuterSpec) -> Option<String> {
     let (bases, where_, use_previous) = aggregation(graph, spec).ok()?;
-    (!spec.timed).then(|| format!("{:?}|{bases:?}|{where_:?}|{use_previous:?}", spec.path))
+    // Rows read in order are ordered otherwise ([`prepare`]).
+    let ordered = with_row_ids(graph, spec);
+    (!spec.timed).then(|| {
+        format!(
+            "{:?}|{bases:?}|{where_:?}|{use_previous:?}|{ordered}",
+            spec.path
+        )
+    })
 }
 
 /// For each aggregation, the first one in `specs` that reads the same rows ([`share_key`]):
@@ -644,6 +669,7 @@ pub fn prepare(
         bases,
         where_,
         use_previous,
+        primitive,
         ..
     } = &feat.kind
     else {
@@ -741,9 +767,10 @@ pub fn prepare(
     }
     for k in 0..n_keys {
         let key_rows = &mut rows[starts[k]..starts[k + 1]];
-        if last.is_some() {
+        if last.is_some() || primitive.order_dependent() {
             // The last n rows are taken in the child dataframe's order: its own time, then
-            // index (featuretools' `iloc[-n:]` on the child's rows).
+            // index (featuretools' `iloc[-n:]` on the child's rows); FIRST, LAST, TREND... read
+            // the rows in that order too (featuretools groups the child's rows, in its order).
             if row_ids.is_empty() || own.len() != row_ids.len() {
                 return Err(err(
                     "the parts did not send their rows' index and times".into()
@@ -761,7 +788,12 @@ pub fn prepare(
                 .windows(2)
                 .any(|w| times[w[0] as usize] > times[w[1] as usize])
             {
-                return Err(err("aggregates rows that are spread over the parts, and it counts use_previous in observations along a path whose rows become visible in another order than their own (a parent newer than its children); compute it with `ftpart calculate`".into()));
+                let what = if last.is_some() {
+                    "it counts use_previous in observations".to_string()
+                } else {
+                    format!("{primitive:?} reads them in order")
+                };
+                return Err(err(format!("aggregates rows that are spread over the parts, and {what} along a path whose rows become visible in another order than their own (a parent newer than its children); compute it with `ftpart calculate`")));
             }
         } else {
             key_rows.sort_by_key(|&i| (times[i as usize], i));

@@ -119,6 +119,10 @@ impl Aggregation for Consecutive {
         Default::Zero
     }
 
+    fn order_dependent(&self) -> bool {
+        true
+    }
+
     fn numeric_input(&self) -> bool {
         matches!(
             self,

@@ -79,6 +79,12 @@ pub trait Aggregation: Send + Sync {
     fn uses_time(&self) -> bool {
         false
     }
+    /// Whether the value depends on the order of each group's rows (FIRST, LAST, TREND, the
+    /// consecutive counts, NUM_PEAKS, TIME_SINCE_LAST...), beyond the last bits of a sum: across
+    /// parts the rows must then come in the child dataframe's order.
+    fn order_dependent(&self) -> bool {
+        false
+    }
     /// One array per output, one value per group.
     fn batch(&self, x: &AggInput) -> Result<Vec<ArrayRef>, String>;
     /// A running accumulator the sweep across parts may use instead of the batch kernel

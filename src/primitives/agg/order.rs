@@ -101,6 +101,10 @@ impl Aggregation for Order {
         !matches!(self, Order::First | Order::Last)
     }
 
+    fn order_dependent(&self) -> bool {
+        true
+    }
+
     fn batch(&self, x: &AggInput) -> Result<Vec<ArrayRef>, String> {
         let groups = x.groups;
         let n = groups.len();

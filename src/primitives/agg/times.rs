@@ -141,6 +141,11 @@ impl Aggregation for Times {
         }
     }
 
+    fn order_dependent(&self) -> bool {
+        // AVG_TIME_BETWEEN reads the extremes and the count only.
+        !matches!(self, Times::AvgTimeBetween { .. })
+    }
+
     fn uses_time(&self) -> bool {
         matches!(
             self,

@@ -432,6 +432,16 @@ const REGRESSION_SEEDS: &[(u64, &str)] = &[
         "parts of integers and parts of floats merge, in an aggregation's rows",
     ),
     (240, "and in the matrix"),
+    // FIRST, LAST, the consecutive counts... across parts read the rows in the order of their times,
+    // then of the parts: rows of equal times, and every row of a dataframe without a time index, came
+    // in part order, not in the child's (time, then index; file order). Equal times now come in index
+    // order; dataframes without a time index are refused by name.
+    (
+        35,
+        "order-dependent aggregations across parts of an untimed child are refused by name",
+    ),
+    (68, "the same, through MAX_CONSECUTIVE_POSITIVES"),
+    (201, "the same, through LAST"),
 ];
 
 /// Writes `case` under `dir` and reads it back: the entity set, features, cutoff and options of

@@ -232,3 +232,65 @@ fn parts_of_integers_and_parts_of_floats_merge() {
     );
     check(&case(w, 0, 0, f, CutoffSpec::Now), None);
 }
+
+/// The child rows of an aggregation across parts of `leaf` (`d1`, reached from `d0` by its
+/// second link), LAST of `n`.
+fn last_across(d1: Df) -> Case {
+    let w = world(
+        vec![df("d0", vec![ids(&["0", "1"])]), d1],
+        &[(0, 1, "d0_id"), (0, 1, "d0_id1")],
+    );
+    let f = features(
+        &w,
+        &[
+            ("d1", "n", identity("d1", "n")),
+            (
+                "d0",
+                "LAST(d1[d0_id1].n)",
+                json!({"type": "AggregationFeature", "dependencies": ["d1: n"],
+                    "arguments": {"base_features": ["d1: n"],
+                        "relationship_path": [w.rel_json(1)], "primitive": "0",
+                        "where": null, "use_previous": null}}),
+            ),
+        ],
+        json!({"0": prim("Last", json!({}))}),
+        &["d0: LAST(d1[d0_id1].n)"],
+    );
+    case(w, 0, 0, f, CutoffSpec::Now)
+}
+
+/// Seeds 35, 68 and 201: FIRST, LAST, the consecutive counts... across parts took the rows in
+/// the order of their times, then of the parts: rows of equal times (and every row of a
+/// dataframe without a time index) came in part order, not in the child's order (time, then
+/// index; file order without a time index). Rows of equal times now come in index order; rows
+/// without a time index are refused by name (the parts do not send their order).
+#[test]
+fn order_dependent_aggregations_across_parts_read_the_childs_order() {
+    // d0 row 0 owns (tree link d0_id) row 11, row 1 owns row 10: part 0 sends 11 first.
+    let timed = df(
+        "d1",
+        vec![
+            ids(&["11", "10"]),
+            col("d0_id", ColType::Fk { rel: 0 }, &["0", "1"]),
+            col("d0_id1", ColType::Fk { rel: 1 }, &["0", "0"]),
+            time(&["2020-01-02 00:00:00", "2020-01-02 00:00:00"]),
+            col("n", ColType::Integer, &["4", "3"]),
+        ],
+    );
+    let m = check(&last_across(timed), None);
+    assert_eq!(m, "id,LAST(d1[d0_id1].n)\n0,4\n1,\n");
+    let untimed = df(
+        "d1",
+        vec![
+            ids(&["11", "10"]),
+            col("d0_id", ColType::Fk { rel: 0 }, &["0", "1"]),
+            col("d0_id1", ColType::Fk { rel: 1 }, &["0", "0"]),
+            col("n", ColType::Integer, &["4", "3"]),
+        ],
+    );
+    let m = check(
+        &last_across(untimed),
+        Some("the order of a dataframe without a time index is not kept across the parts"),
+    );
+    assert_eq!(m, "id,LAST(d1[d0_id1].n)\n0,3\n1,\n");
+}
