@@ -715,7 +715,7 @@ impl<'a> Calc<'a> {
                         Some(g) => g.clone(),
                         None => {
                             let g = Arc::new(
-                                self.groups(node, leaf, &offsets, None, None, false)
+                                self.groups(node, leaf, &offsets, None, None, path.len() > 1)
                                     .map_err(err)?,
                             );
                             self.plain_groups.insert((node, leaf), g.clone());
@@ -908,12 +908,16 @@ impl<'a> Calc<'a> {
                 }
                 g.rows.push(j);
             }
+            if multi_hop {
+                // featuretools groups the leaf's rows (fetched in dataframe order, the ancestor
+                // key merged in) by the ancestor key: each group in the leaf dataframe's order,
+                // whatever the order of the intermediate rows. FIRST, LAST, TREND, the
+                // consecutive counts... read that order.
+                g.rows[start..].sort_by_key(|&j| leaf_frame.rows[j as usize]);
+            }
             if let Some(UsePrevious::Observations(n)) = use_previous {
                 // The last n rows of the group in dataframe order (`df.iloc[-n:]`).
                 let sel = &mut g.rows[start..];
-                if multi_hop {
-                    sel.sort_by_key(|&j| leaf_frame.rows[j as usize]);
-                }
                 if sel.len() > n {
                     let drop = sel.len() - n;
                     g.rows.drain(start..start + drop);

@@ -442,6 +442,10 @@ const REGRESSION_SEEDS: &[(u64, &str)] = &[
     ),
     (68, "the same, through MAX_CONSECUTIVE_POSITIVES"),
     (201, "the same, through LAST"),
+    // Over a path of two steps, featuretools groups the leaf's rows (in the leaf's order) by the top
+    // key; the in-process calculator grouped them by the intermediate rows, so TIME_SINCE_LAST read
+    // the row of the latest intermediate row (the partitioned runs, in the leaf's order, were right).
+    (151, "two-step paths read the leaf's order"),
 ];
 
 /// Writes `case` under `dir` and reads it back: the entity set, features, cutoff and options of

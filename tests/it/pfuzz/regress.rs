@@ -294,3 +294,53 @@ fn order_dependent_aggregations_across_parts_read_the_childs_order() {
     );
     assert_eq!(m, "id,LAST(d1[d0_id1].n)\n0,3\n1,\n");
 }
+
+/// Seed 151: over a path of two steps, featuretools groups the leaf's rows, fetched in the
+/// leaf's order, by the top key (`_add_ancestor_relationship_columns` merges it in); the
+/// in-process calculator took them grouped by the intermediate rows instead, so LAST read the
+/// row of the latest intermediate row, not the latest leaf row.
+#[test]
+fn two_step_paths_read_the_leafs_order() {
+    let w = world(
+        vec![
+            df("d0", vec![ids(&["0"])]),
+            df(
+                "d1",
+                vec![
+                    ids(&["1", "2"]),
+                    col("d0_id", ColType::Fk { rel: 0 }, &["0", "0"]),
+                    time(&["2020-01-01 00:00:00", "2020-01-01 06:00:00"]),
+                ],
+            ),
+            df(
+                "d2",
+                vec![
+                    ids(&["5", "6"]),
+                    col("d1_id", ColType::Fk { rel: 1 }, &["1", "2"]),
+                    time(&["2020-01-03 00:00:00", "2020-01-02 00:00:00"]),
+                    col("n", ColType::Integer, &["7", "8"]),
+                ],
+            ),
+        ],
+        &[(0, 1, "d0_id"), (1, 2, "d1_id")],
+    );
+    let agg = |key: &str| {
+        json!({"type": "AggregationFeature", "dependencies": ["d2: n"],
+            "arguments": {"base_features": ["d2: n"],
+                "relationship_path": [w.rel_json(0), w.rel_json(1)], "primitive": key,
+                "where": null, "use_previous": null}})
+    };
+    let f = features(
+        &w,
+        &[
+            ("d2", "n", identity("d2", "n")),
+            ("d0", "FIRST(d1.d2.n)", agg("0")),
+            ("d0", "LAST(d1.d2.n)", agg("1")),
+        ],
+        json!({"0": prim("First", json!({})), "1": prim("Last", json!({}))}),
+        &["d0: FIRST(d1.d2.n)", "d0: LAST(d1.d2.n)"],
+    );
+    let m = check(&case(w, 0, 0, f, CutoffSpec::Now), None);
+    // d2 in its order: 6 (January 2), then 5 (January 3).
+    assert_eq!(m, "id,FIRST(d1.d2.n),LAST(d1.d2.n)\n0,8,7\n");
+}
