@@ -446,6 +446,11 @@ const REGRESSION_SEEDS: &[(u64, &str)] = &[
     // key; the in-process calculator grouped them by the intermediate rows, so TIME_SINCE_LAST read
     // the row of the latest intermediate row (the partitioned runs, in the leaf's order, were right).
     (151, "two-step paths read the leaf's order"),
+    // Infinities (LN(0)) in aggregations across parts: the running STD of [ln 1.5, ln 0] was inf
+    // where pandas (and the batch kernel) says NaN; the sums of the removable sweep stayed NaN once an
+    // infinity left the window. In process, SUM of an infinity then numbers was NaN where pandas'
+    // group_sum (GH#53606) says the infinity.
+    (100491, "infinities across parts and in sums"),
 ];
 
 /// Writes `case` under `dir` and reads it back: the entity set, features, cutoff and options of
