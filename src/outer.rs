@@ -1294,6 +1294,8 @@ impl Counts {
             Builtin::NumTrue => Answer::Int(Some(self.trues)),
             Builtin::NumUnique => Answer::Int((self.rows > 0).then_some(self.distinct)),
             Builtin::Mode => Answer::Code(mode()),
+            // `np.mean(series.values)`: NaN when a value is missing (the batch kernel's rule).
+            Builtin::Mean { skipna: false } if self.valid < self.rows => Answer::Float(f64::NAN),
             // `s.fillna(False).mean()`: missing counts as False.
             Builtin::PercentTrue => Answer::Float(if self.rows > 0 {
                 self.trues as f64 / self.rows as f64
@@ -1768,6 +1770,7 @@ mod tests {
             (Count, nums),
             (Sum, nums),
             (Mean { skipna: true }, nums),
+            (Mean { skipna: false }, nums),
             (Std, nums),
             (Skew, nums),
             (Max, nums),

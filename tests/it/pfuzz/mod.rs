@@ -451,6 +451,12 @@ const REGRESSION_SEEDS: &[(u64, &str)] = &[
     // infinity left the window. In process, SUM of an infinity then numbers was NaN where pandas'
     // group_sum (GH#53606) says the infinity.
     (100491, "infinities across parts and in sums"),
+    // MEAN(skipna=False) across parts: the running mean left missing values out where the batch
+    // kernel (np.mean of the values) says NaN.
+    (
+        200988,
+        "MEAN(skipna=False) across parts is NaN with a missing value",
+    ),
 ];
 
 /// Writes `case` under `dir` and reads it back: the entity set, features, cutoff and options of
