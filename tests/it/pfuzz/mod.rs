@@ -402,54 +402,56 @@ impl Runner {
 
 /// Seeds that found something, run in every budget: each is named for what it found.
 const REGRESSION_SEEDS: &[(u64, &str)] = &[
-    // use_previous in observations under a training window with last time indexes, across
-    // parts: refused by the coordinator with a message that did not say the rows were spread
-    // over the parts (so it read as an error, not a refusal naming the feature).
+    // use_previous in observations under a training window with last time indexes, across parts:
+    // refused by the coordinator with a message that did not say the rows were spread over the
+    // parts (so it read as an error, not a refusal naming the feature).
     (
         925,
         "refusal of use_previous observations under a window names the spread rows",
     ),
     (3244, "the same refusal, through SKEW"),
-    // use_previous in observations across parts along a two-step path whose middle rows are
-    // newer than the leaf rows: the coordinator took the last row in order of the path's
-    // latest time (the parent's) instead of the leaf's own time; 2.0 where featuretools says
-    // -1.0. Now refused by name when the two orders differ.
+    // use_previous in observations across parts along a two-step path whose middle rows are newer
+    // than the leaf rows: the coordinator took the last row in order of the path's latest time (the
+    // parent's) instead of the leaf's own time; 2.0 where featuretools says -1.0. Now refused by
+    // name when the two orders differ.
     (
         1018488,
         "use_previous observations across parts take the leaf's own order",
     ),
-    // Group-by transforms by the tree link's key across parts: rows with the same dangling key
-    // (a value no parent has) were pseudo-roots of their own, balanced over the parts, so their
-    // group was split (CUM_MAX(n) by d0_id: 0 where featuretools says 1). One pseudo-root per
-    // dangling key now.
+    // Group-by transforms by the tree link's key across parts: rows with the same dangling key (a
+    // value no parent has) were pseudo-roots of their own, balanced over the parts, so their group
+    // was split (CUM_MAX(n) by d0_id: 0 where featuretools says 1). One pseudo-root per dangling
+    // key now.
     (278, "a group by a dangling tree key stays in one part"),
     (204, "the same, through CUM_COUNT(d1_id) by d1_id"),
-    // Columns whose type follows their data (an integer modulo 0 is NaN in pandas: MODULO_BY_FEATURE
-    // of integers is float64 only where some row divides by 0) were integers in one part and floats
-    // in another: merging the matrices, or the rows of an aggregation across parts, failed.
+    // Columns whose type follows their data (an integer modulo 0 is NaN in pandas:
+    // MODULO_BY_FEATURE of integers is float64 only where some row divides by 0) were integers in
+    // one part and floats in another: merging the matrices, or the rows of an aggregation across
+    // parts, failed.
     (
         7,
         "parts of integers and parts of floats merge, in an aggregation's rows",
     ),
     (240, "and in the matrix"),
-    // FIRST, LAST, the consecutive counts... across parts read the rows in the order of their times,
-    // then of the parts: rows of equal times, and every row of a dataframe without a time index, came
-    // in part order, not in the child's (time, then index; file order). Equal times now come in index
-    // order; dataframes without a time index are refused by name.
+    // FIRST, LAST, the consecutive counts... across parts read the rows in the order of their
+    // times, then of the parts: rows of equal times, and every row of a dataframe without a time
+    // index, came in part order, not in the child's (time, then index; file order). Equal times now
+    // come in index order; dataframes without a time index are refused by name.
     (
         35,
         "order-dependent aggregations across parts of an untimed child are refused by name",
     ),
     (68, "the same, through MAX_CONSECUTIVE_POSITIVES"),
     (201, "the same, through LAST"),
-    // Over a path of two steps, featuretools groups the leaf's rows (in the leaf's order) by the top
-    // key; the in-process calculator grouped them by the intermediate rows, so TIME_SINCE_LAST read
-    // the row of the latest intermediate row (the partitioned runs, in the leaf's order, were right).
+    // Over a path of two steps, featuretools groups the leaf's rows (in the leaf's order) by the
+    // top key; the in-process calculator grouped them by the intermediate rows, so TIME_SINCE_LAST
+    // read the row of the latest intermediate row (the partitioned runs, in the leaf's order, were
+    // right).
     (151, "two-step paths read the leaf's order"),
     // Infinities (LN(0)) in aggregations across parts: the running STD of [ln 1.5, ln 0] was inf
-    // where pandas (and the batch kernel) says NaN; the sums of the removable sweep stayed NaN once an
-    // infinity left the window. In process, SUM of an infinity then numbers was NaN where pandas'
-    // group_sum (GH#53606) says the infinity.
+    // where pandas (and the batch kernel) says NaN; the sums of the removable sweep stayed NaN once
+    // an infinity left the window. In process, SUM of an infinity then numbers was NaN where
+    // pandas' group_sum (GH#53606) says the infinity.
     (100491, "infinities across parts and in sums"),
     // MEAN(skipna=False) across parts: the running mean left missing values out where the batch
     // kernel (np.mean of the values) says NaN.
