@@ -639,6 +639,24 @@ fn instance_owners(shards: &Shards, target: &str) -> Result<HashMap<Key, u32>> {
     Ok(owner)
 }
 
+/// The parts' columns of one feature as floats when some parts computed integers and others
+/// floats, as `pd.concat` makes them (None when they agree). Some columns are integers or floats
+/// after their data: pandas' integer `%` by 0 is NaN, so MODULO_NUMERIC of two integer columns
+/// is float64 only where some row divides by 0, and one part may hold such a row and another
+/// not.
+pub(crate) fn common_numbers(cols: &[&dyn Array]) -> Option<Vec<ArrayRef>> {
+    let has = |t: &DataType| cols.iter().any(|c| c.data_type() == t);
+    let numbers = cols
+        .iter()
+        .all(|c| matches!(c.data_type(), DataType::Int64 | DataType::Float64));
+    if !(numbers && has(&DataType::Int64) && has(&DataType::Float64)) {
+        return None;
+    }
+    cols.iter()
+        .map(|c| arrow_cast::cast(*c, &DataType::Float64).ok())
+        .collect()
+}
+
 /// Row order (part, row), ids, label columns and cutoff times of the merged matrix.
 type Merged = (
     Vec<(usize, usize)>,
@@ -713,27 +731,12 @@ fn merge(
     };
     let mut values = Vec::with_capacity(n_out);
     for c in 0..n_out {
-        // A column's type can follow its values (integer MODULO gives floats where a divisor is
-        // 0, as pandas does): parts that disagree between integers and floats meet as floats.
-        let mixed = parts
-            .iter()
-            .any(|b| *b.column(2 + c).data_type() == DataType::Float64)
-            && parts
-                .iter()
-                .any(|b| *b.column(2 + c).data_type() == DataType::Int64);
-        let owned: Vec<ArrayRef> = parts
-            .iter()
-            .map(|b| {
-                let a = b.column(2 + c);
-                if mixed && *a.data_type() == DataType::Int64 {
-                    arrow_cast::cast(a, &DataType::Float64)
-                        .map_err(|e| Error::arrow("merging part matrices", e))
-                } else {
-                    Ok(a.clone())
-                }
-            })
-            .collect::<Result<_>>()?;
-        let cols: Vec<&dyn Array> = owned.iter().map(|a| a.as_ref()).collect();
+        let cols: Vec<&dyn Array> = parts.iter().map(|b| b.column(2 + c).as_ref()).collect();
+        let floats = common_numbers(&cols);
+        let cols: Vec<&dyn Array> = match &floats {
+            Some(f) => f.iter().map(|a| a.as_ref()).collect(),
+            None => cols,
+        };
         values.push(
             arrow_select::interleave::interleave(&cols, &order)
                 .map_err(|e| Error::arrow("merging part matrices", e))?,

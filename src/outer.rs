@@ -197,7 +197,7 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
             path,
             where_,
             use_previous,
-            ..
+            primitive,
         } = &feat.kind
         else {
             continue;
@@ -231,20 +231,13 @@ pub fn find(shards: &Shards, graph: &FeatureGraph) -> Result<Vec<OuterSpec>> {
         {
             return refuse("it counts use_previous in observations of a dataframe without a time index, whose order the parts do not keep");
         }
-        let leaf_has_time = shards
-            .schema
-            .dataframe(leaf)
-            .is_some_and(|d| d.time_index.is_some());
-        if let Kind::Aggregation { primitive, .. } = &feat.kind {
-            // The sweep reads each key's rows by visible time, and rows of equal times (or of a
-            // child without a time index) in part order, not in the child dataframe's order
-            // (found by the partition fuzzer on branch pfuzz-prims, seeds 35, 68, 201).
-            if primitive.aggregation().is_some_and(|a| a.order_dependent()) {
-                return refuse(&format!(
-                    "{primitive:?} depends on the order of the '{leaf}' rows{}, which the parts do not yet send",
-                    if leaf_has_time { " among equal times" } else { "" }
-                ));
-            }
+        if primitive.aggregation().is_some_and(|a| a.order_dependent())
+            && shards
+                .schema
+                .dataframe(leaf)
+                .is_none_or(|d| d.time_index.is_none())
+        {
+            return refuse(&format!("{primitive:?} reads them in order, and the order of a dataframe without a time index is not kept across the parts"));
         }
         let leaf_df = empty.df_position(leaf)?;
         let mut timed = false;
@@ -319,10 +312,8 @@ fn refuse_whole_dataframe_transforms(
             .tree_links
             .get(&df.name)
             .map(|&rel| shards.schema.relationships[rel].child_column_name.as_str());
-        // Rows whose tree key names no parent are spread over the parts one by one, so a key
-        // shared by several of them is split (found by the partition fuzzer, seeds 278, 204).
-        let dangling = m.rows_without_root.get(&df.name).copied().unwrap_or(0) > 0;
-        let whole_groups = key.is_some_and(|k| k == df.index || (Some(k) == tree_key && !dangling));
+        // Rows sharing a dangling tree key are in one part too (shard format version 3).
+        let whole_groups = key.is_some_and(|k| k == df.index || Some(k) == tree_key);
         if parent_owned && whole_groups {
             continue;
         }
@@ -378,14 +369,14 @@ pub fn contributions(
     spec: &OuterSpec,
     time: &TimeOptions,
 ) -> Result<RecordBatch> {
-    let (bases, where_, use_previous) = aggregation(graph, spec)?;
+    let (bases, where_, _) = aggregation(graph, spec)?;
     let (leaf, key, times, his) = leaf_rows(es, graph, spec, time)?;
     let mut cols: Vec<(String, ArrayRef)> = vec![
         ("__key".into(), key),
         ("__time".into(), Arc::new(Int64Array::from(times))),
         ("__hi".into(), Arc::new(Int64Array::from(his))),
     ];
-    if with_row_ids(use_previous) {
+    if with_row_ids(graph, spec) {
         cols.push(("__row".into(), row_ids(es, leaf, None)?));
         cols.push(("__own".into(), own_times(es, leaf, None)));
     }
@@ -414,7 +405,7 @@ pub fn contributions_at(
     requests: &RecordBatch,
 ) -> Result<RecordBatch> {
     let name = &graph.features[spec.feature].unique_name;
-    let (bases, where_, use_previous) = aggregation(graph, spec)?;
+    let (bases, where_, _) = aggregation(graph, spec)?;
     let (leaf, key, times, his) = leaf_rows(es, graph, spec, time)?;
     let mut interner = Interner::new(key_is_int(&es.schema, spec));
     let row_keys = interner.ids(&key);
@@ -477,7 +468,7 @@ pub fn contributions_at(
         ("__hi".into(), pick(&his)),
         ("__at".into(), Arc::new(Int64Array::from(at))),
     ];
-    if with_row_ids(use_previous) {
+    if with_row_ids(graph, spec) {
         cols.push(("__row".into(), row_ids(es, leaf, Some(&idx))?));
         cols.push(("__own".into(), own_times(es, leaf, Some(&idx))));
     }
@@ -487,13 +478,23 @@ pub fn contributions_at(
     crate::matrix::named_batch(cols, "outer aggregation")
 }
 
-/// Whether the parts send each child row's index: to order rows of equal time as the child
-/// dataframe does (use_previous in observations).
-fn with_row_ids(use_previous: &Option<crate::features::UsePrevious>) -> bool {
-    matches!(
-        use_previous,
-        Some(crate::features::UsePrevious::Observations(_))
-    )
+/// Whether the parts send each child row's index and own time: to put the rows in the child
+/// dataframe's order (use_previous in observations, and primitives that read the rows in order).
+fn with_row_ids(graph: &FeatureGraph, spec: &OuterSpec) -> bool {
+    match &graph.features[spec.feature].kind {
+        Kind::Aggregation {
+            use_previous,
+            primitive,
+            ..
+        } => {
+            primitive.order_dependent()
+                || matches!(
+                    use_previous,
+                    Some(crate::features::UsePrevious::Observations(_))
+                )
+        }
+        _ => false,
+    }
 }
 
 /// The child dataframe's own times of its rows (at `idx`, else all): with their index, the order
@@ -613,7 +614,14 @@ fn leaf_rows(
 /// evaluated at their own requests and share nothing (`None`).
 fn share_key(graph: &FeatureGraph, spec: &OuterSpec) -> Option<String> {
     let (bases, where_, use_previous) = aggregation(graph, spec).ok()?;
-    (!spec.timed).then(|| format!("{:?}|{bases:?}|{where_:?}|{use_previous:?}", spec.path))
+    // Rows read in order are ordered otherwise ([`prepare`]).
+    let ordered = with_row_ids(graph, spec);
+    (!spec.timed).then(|| {
+        format!(
+            "{:?}|{bases:?}|{where_:?}|{use_previous:?}|{ordered}",
+            spec.path
+        )
+    })
 }
 
 /// For each aggregation, the first one in `specs` that reads the same rows ([`share_key`]):
@@ -662,6 +670,7 @@ pub fn prepare(
         bases,
         where_,
         use_previous,
+        primitive,
         ..
     } = &feat.kind
     else {
@@ -759,9 +768,10 @@ pub fn prepare(
     }
     for k in 0..n_keys {
         let key_rows = &mut rows[starts[k]..starts[k + 1]];
-        if last.is_some() {
+        if last.is_some() || primitive.order_dependent() {
             // The last n rows are taken in the child dataframe's order: its own time, then
-            // index (featuretools' `iloc[-n:]` on the child's rows).
+            // index (featuretools' `iloc[-n:]` on the child's rows); FIRST, LAST, TREND... read
+            // the rows in that order too (featuretools groups the child's rows, in its order).
             if row_ids.is_empty() || own.len() != row_ids.len() {
                 return Err(err(
                     "the parts did not send their rows' index and times".into()
@@ -779,7 +789,12 @@ pub fn prepare(
                 .windows(2)
                 .any(|w| times[w[0] as usize] > times[w[1] as usize])
             {
-                return Err(err("aggregates rows that are spread over the parts, and it counts use_previous in observations along a path whose rows become visible in another order than their own (a parent newer than its children); compute it with `ftpart calculate`".into()));
+                let what = if last.is_some() {
+                    "it counts use_previous in observations".to_string()
+                } else {
+                    format!("{primitive:?} reads them in order")
+                };
+                return Err(err(format!("aggregates rows that are spread over the parts, and {what} along a path whose rows become visible in another order than their own (a parent newer than its children); compute it with `ftpart calculate`")));
             }
         } else {
             key_rows.sort_by_key(|&i| (times[i as usize], i));
@@ -1043,6 +1058,12 @@ fn concat_keeping_categories(
     for (c, field) in schema.fields().iter().enumerate() {
         let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(c).as_ref()).collect();
         let DataType::Dictionary(_, _) = field.data_type() else {
+            // Inputs whose type follows their data (integers in one part, floats in another).
+            let floats = crate::compute::common_numbers(&parts);
+            let parts: Vec<&dyn Array> = match &floats {
+                Some(f) => f.iter().map(|a| a.as_ref()).collect(),
+                None => parts,
+            };
             columns.push(arrow_select::concat::concat(&parts).map_err(|e| e.to_string())?);
             continue;
         };
@@ -1066,7 +1087,14 @@ fn concat_keeping_categories(
         .map_err(|e| e.to_string())?;
         columns.push(Arc::new(d) as ArrayRef);
     }
-    RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
+    let fields: Vec<arrow_schema::Field> = schema
+        .fields()
+        .iter()
+        .zip(&columns)
+        .map(|(f, c)| f.as_ref().clone().with_data_type(c.data_type().clone()))
+        .collect();
+    RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns)
+        .map_err(|e| e.to_string())
 }
 
 /// One request's aggregate, before it becomes an Arrow value.
@@ -1267,6 +1295,8 @@ impl Counts {
             Builtin::NumTrue => Answer::Int(Some(self.trues)),
             Builtin::NumUnique => Answer::Int((self.rows > 0).then_some(self.distinct)),
             Builtin::Mode => Answer::Code(mode()),
+            // `np.mean(series.values)`: NaN when a value is missing (the batch kernel's rule).
+            Builtin::Mean { skipna: false } if self.valid < self.rows => Answer::Float(f64::NAN),
             // `s.fillna(False).mean()`: missing counts as False.
             Builtin::PercentTrue => Answer::Float(if self.rows > 0 {
                 self.trues as f64 / self.rows as f64
@@ -1467,6 +1497,10 @@ fn sweep<A: Running>(
 struct Acc {
     counts: Counts,
     n: usize,
+    /// Values counted in the sums and moments: the finite ones ([`infinite`]).
+    finite: usize,
+    pos_inf: i64,
+    neg_inf: i64,
     sum: f64,
     comp: f64,
     mean: f64,
@@ -1511,13 +1545,22 @@ impl Running for Acc {
                     self.max = self.max.max(v);
                     self.min = self.min.min(v);
                 }
+                self.n += 1;
+                if v.is_infinite() {
+                    if v > 0.0 {
+                        self.pos_inf += 1;
+                    } else {
+                        self.neg_inf += 1;
+                    }
+                    return;
+                }
                 let y = v - self.comp;
                 let t = self.sum + y;
                 self.comp = (t - self.sum) - y;
                 self.sum = t;
-                let n1 = self.n as f64;
-                self.n += 1;
-                let n = self.n as f64;
+                let n1 = self.finite as f64;
+                self.finite += 1;
+                let n = self.finite as f64;
                 let delta = v - self.mean;
                 let dn = delta / n;
                 let term = delta * dn * n1;
@@ -1533,15 +1576,17 @@ impl Running for Acc {
             p,
             || self.mode,
             || {
-                moments(
-                    p,
-                    self.n as f64,
-                    self.sum,
-                    self.max,
-                    self.min,
-                    self.m2,
-                    self.m3,
-                )
+                infinite(p, self.pos_inf, self.neg_inf).unwrap_or_else(|| {
+                    moments(
+                        p,
+                        self.n as f64,
+                        self.sum,
+                        self.max,
+                        self.min,
+                        self.m2,
+                        self.m3,
+                    )
+                })
             },
         )
     }
@@ -1549,6 +1594,26 @@ impl Running for Acc {
 
 /// SUM, MEAN, MAX, MIN, STD (ddof 1) and pandas' bias-corrected SKEW (with `_zero_out_fperr`)
 /// from a count, a sum, extremes and central moments.
+/// SUM, MEAN, STD and SKEW of values of which some are infinite, as pandas gives them (the
+/// accumulators keep infinities out of their sums): a sum resets its Kahan compensation when an
+/// infinity makes it NaN (`group_sum`, GH#53606), so it is ±inf, or NaN with both signs; STD and
+/// SKEW subtract an infinite mean (NaN). None when no value is infinite, or for the others.
+fn infinite(p: &Builtin, pos: i64, neg: i64) -> Option<f64> {
+    if pos == 0 && neg == 0 {
+        return None;
+    }
+    let sum = match (pos > 0, neg > 0) {
+        (true, true) => f64::NAN,
+        (true, false) => f64::INFINITY,
+        _ => f64::NEG_INFINITY,
+    };
+    match p {
+        Builtin::Sum | Builtin::Mean { .. } => Some(sum),
+        Builtin::Std | Builtin::Skew => Some(f64::NAN),
+        _ => None,
+    }
+}
+
 fn moments(p: &Builtin, n: f64, sum: f64, max: f64, min: f64, m2: f64, m3: f64) -> f64 {
     match p {
         Builtin::Sum => sum,
@@ -1574,7 +1639,10 @@ fn moments(p: &Builtin, n: f64, sum: f64, max: f64, min: f64, m2: f64, m3: f64) 
 #[derive(Default)]
 struct WAcc {
     counts: Counts,
+    /// Finite values (those in the sums and power sums, [`infinite`]).
     n: i64,
+    pos_inf: i64,
+    neg_inf: i64,
     sum: f64,
     comp: f64,
     shift: Option<f64>,
@@ -1603,6 +1671,20 @@ impl Running for WAcc {
         if v.is_nan() {
             return;
         }
+        let key = crate::time::numeric_time_key(v);
+        let e = self.values.entry(key).or_insert((v, 0));
+        e.1 += d;
+        if e.1 == 0 {
+            self.values.remove(&key);
+        }
+        if v.is_infinite() {
+            if v > 0.0 {
+                self.pos_inf += d;
+            } else {
+                self.neg_inf += d;
+            }
+            return;
+        }
         self.n += d;
         let y = d as f64 * v - self.comp;
         let t = self.sum + y;
@@ -1612,12 +1694,6 @@ impl Running for WAcc {
         self.s1 += d as f64 * z;
         self.s2 += d as f64 * z * z;
         self.s3 += d as f64 * z * z * z;
-        let key = crate::time::numeric_time_key(v);
-        let e = self.values.entry(key).or_insert((v, 0));
-        e.1 += d;
-        if e.1 == 0 {
-            self.values.remove(&key);
-        }
     }
 
     fn answer(&self, p: &Builtin) -> Answer {
@@ -1632,10 +1708,14 @@ impl Running for WAcc {
             .unwrap_or(f64::NAN);
         let min = self.values.values().next().map(|v| v.0).unwrap_or(f64::NAN);
         let sum = if self.n == 0 { 0.0 } else { self.sum };
+        let all = (self.n + self.pos_inf + self.neg_inf) as f64;
         self.counts.answer(
             p,
             || self.counts.mode(),
-            || moments(p, n, sum, max, min, m2, m3),
+            || {
+                infinite(p, self.pos_inf, self.neg_inf)
+                    .unwrap_or_else(|| moments(p, all, sum, max, min, m2, m3))
+            },
         )
     }
 }
@@ -1691,6 +1771,7 @@ mod tests {
             (Count, nums),
             (Sum, nums),
             (Mean { skipna: true }, nums),
+            (Mean { skipna: false }, nums),
             (Std, nums),
             (Skew, nums),
             (Max, nums),
@@ -1735,7 +1816,7 @@ mod tests {
                 let (x, y) = (crate::matrix::cell(g, q), crate::matrix::cell(w, q));
                 match (x.parse::<f64>(), y.parse::<f64>()) {
                     (Ok(u), Ok(v)) => assert!(
-                        (u - v).abs() <= 1e-9 * v.abs().max(1.0),
+                        u == v || (u - v).abs() <= 1e-9 * v.abs().max(1.0),
                         "{p:?} output {o} request {q}: {u} vs {v}"
                     ),
                     _ if groups.get(q).is_empty() => {}
@@ -1837,6 +1918,51 @@ mod tests {
                 .map(|(&(_, end), &t)| (0..end as u32).filter(|&r| his[r as usize] > t).collect())
                 .collect()
         }
+    }
+
+    /// Numbers with infinities (LN(0), 1 / 0): the running sums are ±inf, or NaN with both signs,
+    /// as pandas' are, STD and SKEW NaN, and once the infinities have left a window the finite
+    /// values' aggregates again (the fuzzer's seed 100491: STD of [ln 1.5, ln 0] across parts
+    /// was inf, not NaN).
+    #[test]
+    fn sweeps_with_infinite_values_match_the_batch_kernels() {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::Float64Type;
+        let mut rng = Lcg(17);
+        let mut k = OneKey::new(200, 150, &mut rng);
+        let nums: Float64Array = k.cols[0]
+            .as_primitive::<Float64Type>()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match i % 41 {
+                7 => Some(f64::INFINITY),
+                23 if i > 100 => Some(f64::NEG_INFINITY),
+                _ => v,
+            })
+            .collect();
+        k.cols[0] = Arc::new(nums);
+        let prefixes = groups_of(
+            k.ranges
+                .iter()
+                .map(|&(s, e)| (s as u32..e as u32).collect()),
+        );
+        for (p, input) in primitives_and_inputs(&k.cols) {
+            let got = sweep::<Acc>(
+                &p,
+                std::slice::from_ref(input),
+                &k.rows,
+                &k.ranges,
+                &k.keys,
+                &k.req_t,
+                Leave::Never,
+            )
+            .unwrap();
+            assert_matches(&p, input, &got, &prefixes);
+        }
+        let his: Vec<i64> = (0..200)
+            .map(|i| i as i64 + 1 + (rng.next() % 40) as i64)
+            .collect();
+        k.check(Leave::At(&his), &groups_of(k.inside(&his)));
     }
 
     /// With rows that stop counting, the windowed sweep equals aggregating, for each request, the

@@ -10,7 +10,9 @@
 //! - a root row by the part the balanced assignment gives it;
 //! - a row of a tree table by the owner of its parent through its tree link; a row whose tree
 //!   parent is missing (null or dangling key) owns itself like a root row (a pseudo-root, balanced
-//!   with the roots, counted in [`Manifest::rows_without_root`]), and its subtree follows it;
+//!   with the roots, counted in [`Manifest::rows_without_root`]), and its subtree follows it; the
+//!   rows of a table that hold the same dangling key share one pseudo-root, so that rows with
+//!   equal tree keys are always in one part;
 //! - a row outside the tree (lookup parents such as `products`, ancestors of the root, tables
 //!   below an ancestor such as `stores` under `regions` when split by customers, tables with no
 //!   path to the root) by the first part that refers to it, or, when no part does, by one part in

@@ -15,7 +15,11 @@ pub const MANIFEST: &str = "manifest.json";
 /// Version 2: every row of every table is owned by exactly one part (rows without a root and
 /// rows outside the tree included), and parts mark the copies they hold of other parts' rows
 /// ([`crate::COPY`]). Version 1 shards lack copies of tree rows referenced across parts.
-pub const SHARD_FORMAT_VERSION: u32 = 2;
+///
+/// Version 3: the rows of a table that hold the same dangling tree key (one no parent row has)
+/// are in one part, so a group by the tree link's key is whole in a part. Version 2 spread them
+/// over the parts one by one, and a group-by transform computed per part would be split.
+pub const SHARD_FORMAT_VERSION: u32 = 3;
 
 /// One table's file in a part.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

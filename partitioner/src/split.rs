@@ -280,7 +280,8 @@ fn run(
 
     // Pass 1: root keys, then each table below the root mapped to its root row. A row whose
     // tree parent is missing (a null or dangling foreign key) becomes an owner of its own (a
-    // pseudo-root, numbered after the root rows), so that it and its subtree are in one part.
+    // pseudo-root, numbered after the root rows), so that it and its subtree are in one part;
+    // the rows of a table that share a dangling key share one pseudo-root (see [`Orphans`]).
     let root = layout.root;
     let root_spec = &tables[root];
     let mut maps: Vec<Option<HashMap<Key, u32>>> = vec![None; tables.len()];
@@ -331,6 +332,7 @@ fn run(
         let mut orphans = 0u64;
         let mut read = 0u64;
         pseudo_base[t] = weights.len() as u32;
+        let mut pseudo = Orphans::new(pseudo_base[t]);
         let pmap = maps[p].as_ref().expect("parents come first");
         scan_ahead(source, &spec.name, &mut |b| {
             let fks = key_values(column(&b, &spec.name, &link.child_key)?);
@@ -341,18 +343,20 @@ fn run(
             };
             for (i, fk) in fks.into_iter().enumerate() {
                 let r = match fk
+                    .clone()
                     .and_then(|k| coerce(k, parent_int))
                     .and_then(|k| pmap.get(&k).copied())
                 {
-                    Some(r) => {
-                        weights[r as usize] += 1;
+                    Some(r) => r,
+                    None => {
+                        let r = pseudo.owner(fk);
+                        if r as usize == weights.len() {
+                            weights.push(0);
+                        }
                         r
                     }
-                    None => {
-                        weights.push(1);
-                        (weights.len() - 1) as u32
-                    }
                 };
+                weights[r as usize] += 1;
                 if r as usize >= n_roots {
                     orphans += 1;
                 }
@@ -506,7 +510,7 @@ fn run(
         let p = layout.ends[li].0;
         let parent_int = int_keys(&schemas[p], &link.parent_key);
         let pmap = maps[p].as_ref().expect("parent map");
-        let mut next_pseudo = pseudo_base[t];
+        let mut pseudo = Orphans::new(pseudo_base[t]);
         let mut read = 0u64;
         scan_ahead(source, &spec.name, &mut |b| {
             let b = numbered(&b, read, spec)?;
@@ -515,12 +519,10 @@ fn run(
                 .map(|fk| {
                     // The same owners as in pass 1: the rows are read in the same order.
                     let r = fk
+                        .clone()
                         .and_then(|k| coerce(k, parent_int))
                         .and_then(|k| pmap.get(&k).copied())
-                        .unwrap_or_else(|| {
-                            next_pseudo += 1;
-                            next_pseudo - 1
-                        });
+                        .unwrap_or_else(|| pseudo.owner(fk));
                     part_of[r as usize]
                 })
                 .collect();
@@ -707,6 +709,38 @@ fn scan_ahead(
         });
         consumed.and(read)
     })
+}
+
+/// The pseudo-roots of one table's rows without a tree parent, numbered from `next` in the order
+/// the rows are read (the same in every pass). A null key gives each row its own; a dangling
+/// key (a value no parent row has) one for all the rows that hold it: featuretools groups rows
+/// by that value (GroupByTransformFeature by the tree link's key), so such a group must be in
+/// one part like the children of a parent.
+struct Orphans {
+    next: u32,
+    dangling: HashMap<Key, u32>,
+}
+
+impl Orphans {
+    fn new(first: u32) -> Self {
+        Orphans {
+            next: first,
+            dangling: HashMap::default(),
+        }
+    }
+
+    /// The owner of a row whose foreign key `fk` finds no parent.
+    fn owner(&mut self, fk: Option<Key>) -> u32 {
+        let next = &mut self.next;
+        let mut fresh = || {
+            *next += 1;
+            *next - 1
+        };
+        match fk {
+            Some(k) => *self.dangling.entry(k).or_insert_with(fresh),
+            None => fresh(),
+        }
+    }
 }
 
 /// Name of the column that holds, for tables without a time column, each row's position in the

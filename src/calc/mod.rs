@@ -228,8 +228,13 @@ pub fn calculate_with(
         for v in values.iter() {
             let taken = arrow_select::take::take(v.as_ref(), &idx, None)
                 .map_err(|e| Error::arrow("gathering results", e))?;
-            if everywhere || default == Default::Null || unknown.true_count() == 0 {
+            if everywhere {
                 out.push(fill_default(&taken, default));
+            } else if default == Default::Null || unknown.true_count() == 0 {
+                // Every instance known (a part whose cutoff rows all name its rows): nothing
+                // to fill (the partition fuzzer's seed 234: WHITESPACE_COUNT of a missing text
+                // was 0 in a part without unknown instances).
+                out.push(taken);
             } else {
                 let filled = fill_default(&taken, default);
                 out.push(
@@ -941,8 +946,10 @@ impl<'a> Calc<'a> {
                 g.rows.push(j);
             }
             if multi_hop {
-                // featuretools groups the child dataframe by the ancestor's key: each group's rows
-                // come in dataframe order, not parent by parent.
+                // featuretools groups the leaf's rows (fetched in dataframe order, the ancestor
+                // key merged in) by the ancestor key: each group in the leaf dataframe's order,
+                // whatever the order of the intermediate rows. FIRST, LAST, TREND, the
+                // consecutive counts... read that order.
                 g.rows[start..].sort_by_key(|&j| leaf_frame.rows[j as usize]);
             }
             if let Some(UsePrevious::Observations(n)) = use_previous {

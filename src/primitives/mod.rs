@@ -147,6 +147,12 @@ impl Primitive {
         self.transform().is_some() && self.known.full_dataframe
     }
 
+    /// Whether the aggregation's value depends on the order of the child rows (see
+    /// [`agg::Aggregation::order_dependent`]).
+    pub fn order_dependent(&self) -> bool {
+        self.aggregation().is_some_and(|a| a.order_dependent())
+    }
+
     /// Whether the aggregation reads its input as numbers (see [`to_f64`]).
     pub fn numeric_input(&self) -> bool {
         self.aggregation().is_some_and(|a| a.numeric_input())

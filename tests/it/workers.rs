@@ -255,7 +255,7 @@ fn bad_shards_give_clear_errors() {
     // A manifest from another version.
     let m = shards.join("manifest.json");
     let text = std::fs::read_to_string(&m).unwrap();
-    std::fs::write(&m, text.replacen("\"version\": 2", "\"version\": 7", 1)).unwrap();
+    std::fs::write(&m, text.replacen("\"version\": 3", "\"version\": 7", 1)).unwrap();
     compute_fails(&shards, &features, dir.path(), &["shard format version 7"]);
     std::fs::write(&m, text).unwrap();
     // Features for a dataframe outside the shards.

@@ -161,6 +161,11 @@ fn kahan_sum(vals: &[f64], rows: &[u32]) -> (f64, usize) {
         let y = v - comp;
         let t = sum + y;
         comp = (t - sum) - y;
+        // pandas' `group_sum` / `group_mean` (GH#53606, GH#50367): an infinite value makes the
+        // compensation NaN, which would make the sum NaN instead of ±inf.
+        if comp.is_nan() {
+            comp = 0.0;
+        }
         sum = t;
     }
     (sum, n)
@@ -437,6 +442,29 @@ mod tests {
             c[0].as_primitive::<Int64Type>().values().to_vec(),
             vec![2, 0, 0]
         );
+    }
+
+    /// pandas' `group_sum` / `group_mean` reset the Kahan compensation an infinity makes NaN
+    /// (GH#53606): an infinity followed by numbers sums to the infinity, not NaN (found by the
+    /// partition fuzzer, seed 100491, whose STD of an infinity differed across parts).
+    #[test]
+    fn an_infinity_then_numbers_sums_to_the_infinity() {
+        let inf = f64::INFINITY;
+        let a = f(&[
+            Some(inf),
+            Some(1.0),
+            Some(2.0),
+            Some(-inf),
+            Some(1.0),
+            Some(inf),
+            Some(-inf),
+            Some(1.0),
+        ]);
+        let g = groups(&[3, 2, 3]);
+        let get = |p: &str| floats(&aggregate(&prim(p), std::slice::from_ref(&a), &g).unwrap()[0]);
+        assert_eq!(get("Sum"), vec![Some(inf), Some(-inf), None]);
+        assert_eq!(get("Mean"), vec![Some(inf), Some(-inf), None]);
+        assert_eq!(get("Std"), vec![None, None, None]);
     }
 
     #[test]

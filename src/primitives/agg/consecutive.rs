@@ -115,12 +115,12 @@ fn since_last(values: impl Iterator<Item = Option<bool>>, counted: bool) -> Opti
 }
 
 impl Aggregation for Consecutive {
-    fn order_dependent(&self) -> bool {
-        true
-    }
-
     fn default_value(&self) -> Default {
         Default::Zero
+    }
+
+    fn order_dependent(&self) -> bool {
+        true
     }
 
     fn numeric_input(&self) -> bool {

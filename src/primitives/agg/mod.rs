@@ -80,9 +80,9 @@ pub trait Aggregation: Send + Sync {
     fn uses_time(&self) -> bool {
         false
     }
-    /// Whether the value depends on the order of the group's rows (FIRST, LAST, consecutive
-    /// counts, peaks, times since...): across parts such an aggregation needs the child
-    /// dataframe's order, which the parts keep only through its time index.
+    /// Whether the value depends on the order of each group's rows (FIRST, LAST, TREND, the
+    /// consecutive counts, NUM_PEAKS, TIME_SINCE_LAST...), beyond the last bits of a sum: across
+    /// parts the rows must then come in the child dataframe's order.
     fn order_dependent(&self) -> bool {
         false
     }

@@ -77,10 +77,6 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Aggregation for Order {
-    fn order_dependent(&self) -> bool {
-        true
-    }
-
     fn arity(&self) -> usize {
         match self {
             // Trend(value, time_index)
@@ -103,6 +99,10 @@ impl Aggregation for Order {
 
     fn numeric_input(&self) -> bool {
         !matches!(self, Order::First | Order::Last)
+    }
+
+    fn order_dependent(&self) -> bool {
+        true
     }
 
     fn batch(&self, x: &AggInput) -> Result<Vec<ArrayRef>, String> {

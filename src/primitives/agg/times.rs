@@ -118,10 +118,6 @@ fn seconds_since(time: i64, t: i64) -> Result<f64, String> {
 }
 
 impl Aggregation for Times {
-    fn order_dependent(&self) -> bool {
-        true
-    }
-
     fn arity(&self) -> usize {
         match self {
             // (time_index, boolean) and (time_index, numeric)
@@ -143,6 +139,11 @@ impl Aggregation for Times {
             // its nulls here).
             _ => Default::Zero,
         }
+    }
+
+    fn order_dependent(&self) -> bool {
+        // AVG_TIME_BETWEEN reads the extremes and the count only.
+        !matches!(self, Times::AvgTimeBetween { .. })
     }
 
     fn uses_time(&self) -> bool {

@@ -50,7 +50,102 @@ pub enum ColType {
     Boolean,
     BooleanNullable,
     Categorical,
+    /// Free text (NaturalLanguage).
+    Text,
+    /// A column of another woodwork type that some transforms take.
+    Web(Web),
 }
+
+/// The other woodwork types of [`ColType::Web`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Web {
+    Email,
+    Url,
+    Path,
+    Name,
+    Postal,
+    LatLong,
+}
+
+impl Web {
+    const ALL: [Web; 6] = [
+        Web::Email,
+        Web::Url,
+        Web::Path,
+        Web::Name,
+        Web::Postal,
+        Web::LatLong,
+    ];
+
+    /// The woodwork logical type.
+    pub fn logical_type(self) -> &'static str {
+        match self {
+            Web::Email => "EmailAddress",
+            Web::Url => "URL",
+            Web::Path => "Filepath",
+            Web::Name => "PersonFullName",
+            Web::Postal => "PostalCode",
+            Web::LatLong => "LatLong",
+        }
+    }
+
+    fn values(self) -> &'static [&'static str] {
+        match self {
+            Web::Email => &[
+                "alice@gmail.com",
+                "bob@example.org",
+                "carol@yahoo.co.uk",
+                "dave@Hotmail.com",
+                "not an address",
+            ],
+            Web::Url => &[
+                "https://www.example.com/a/b",
+                "http://sub.domain.org",
+                "ftp://files.net/x.txt",
+                "www.google.com",
+                "https://featuretools.alteryx.com/en/stable/?q=1",
+            ],
+            Web::Path => &[
+                "/a/b.txt",
+                "C:\\x\\y.CSV",
+                "noext",
+                "archive.tar.gz",
+                "./.hidden",
+            ],
+            Web::Name => &[
+                "Mr. John Smith",
+                "Jane Doe",
+                "Dr. Ann B. Carter",
+                "Smith, John",
+                "Cher",
+            ],
+            Web::Postal => &["02115", "94105-1234", "10001", "60601", "98101"],
+            Web::LatLong => &[
+                "(1.5, 2.25)",
+                "(-33.9, 151.2)",
+                "(0.0, 0.0)",
+                "(40.7128, -74.006)",
+                "(51.5, -0.12)",
+            ],
+        }
+    }
+}
+
+/// NaturalLanguage cells: words, punctuation, hashtags, mentions, quotes, case.
+const TEXTS: &[&str] = &[
+    "The quick brown fox",
+    "hello, world!",
+    "@alice said \"hi\" to #rust",
+    "Is this the END?",
+    "the the THE",
+    "one",
+    "It's 'quoted' text.",
+    "a-b c;d e.f",
+    "#tag1 #tag2 @bob",
+    "Title Case Words Here",
+    "  two  spaces ",
+    "x",
+];
 
 #[derive(Debug, Clone)]
 pub struct Column {
@@ -94,18 +189,85 @@ pub struct World {
     pub dfs: Vec<Df>,
     pub rels: Vec<Rel>,
     pub numeric_time: bool,
+    /// Seconds between two time steps of a Datetime world: 6 hours mostly, sometimes about three
+    /// days (four months of data: month, quarter and leap-day ends) or 1h37m11s (minutes and
+    /// seconds).
+    pub scale: i64,
 }
 
 pub const CATS: [&str; 3] = ["a", "b", "c"];
-const HOUR: i64 = 3600;
 
-/// A time as the data holds it: hours from 2020-01-01, or a plain number.
-pub fn time_cell(numeric: bool, hours: i64) -> String {
-    if numeric {
-        return hours.to_string();
+impl World {
+    /// A time as the data holds it: `ticks` steps from 2020-01-01, or the number 6 * `ticks`.
+    pub fn time_cell(&self, ticks: i64) -> String {
+        time_at(self.numeric_time, self.scale, ticks)
     }
-    let secs = 1_577_836_800 + hours * HOUR;
+
+    /// Training windows of about 1, 3 and 8 time steps.
+    pub fn windows(&self) -> &'static [&'static str] {
+        match self.scale {
+            s if s > 86_400 => &["1 month", "10 days", "3 days"],
+            s if s < 21_600 => &["12 hours", "3 hours", "1 day"],
+            _ => &["1 day", "3 days", "12 hours"],
+        }
+    }
+
+    /// use_previous spans (`{"unit", "value"}`, as featuretools saves a Timedelta) and their
+    /// names in a feature name.
+    pub fn span(&self, rng: &mut Rng) -> (Value, String) {
+        let n = 1 + rng.below(3);
+        match self.scale {
+            s if s > 86_400 && rng.chance(0.5) => (
+                json!({"unit": "mo", "value": n}),
+                format!("Last {n} Months"),
+            ),
+            s if s > 86_400 => {
+                let d = 3 * n;
+                (json!({"unit": "d", "value": d}), format!("Last {d} Days"))
+            }
+            s if s < 21_600 => {
+                let h = 2 * n;
+                (json!({"unit": "h", "value": h}), format!("Last {h} Hours"))
+            }
+            _ => (json!({"unit": "d", "value": n}), format!("Last {n} Days")),
+        }
+    }
+
+    /// Each dataframe's tree link when split by `by` (the first relationship, in order, by which
+    /// a breadth-first walk from `by` reaches it: `ftpart_partitioner`'s rule).
+    pub fn tree_links(&self, by: usize) -> Vec<Option<usize>> {
+        let mut link = vec![None; self.dfs.len()];
+        let mut seen = vec![false; self.dfs.len()];
+        seen[by] = true;
+        let mut queue = std::collections::VecDeque::from([by]);
+        while let Some(t) = queue.pop_front() {
+            for (i, r) in self.rels.iter().enumerate() {
+                if r.parent == t && !seen[r.child] {
+                    seen[r.child] = true;
+                    link[r.child] = Some(i);
+                    queue.push_back(r.child);
+                }
+            }
+        }
+        link
+    }
+}
+
+fn time_at(numeric: bool, scale: i64, ticks: i64) -> String {
+    if numeric {
+        return (6 * ticks).to_string();
+    }
+    let secs = 1_577_836_800 + ticks * scale;
     ftpart::time::format_datetime(secs * 1_000_000_000)
+}
+
+/// A cell as pandas' `to_csv` writes it (quoted when it holds a comma, a quote or a newline).
+fn csv_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
+    }
 }
 
 fn key_cell(text: bool, i: usize) -> String {
@@ -120,6 +282,12 @@ impl World {
     pub fn generate(rng: &mut Rng) -> World {
         let n = 2 + rng.below(6);
         let numeric_time = rng.chance(0.15);
+        let scale = match rng.below(20) {
+            0..=13 => 21_600,
+            14..=16 => 3 * 86_400 + 3671,
+            _ => 5831,
+        };
+        let at = |ticks: i64| time_at(numeric_time, scale, ticks);
         let mut dfs: Vec<Df> = Vec::new();
         let mut rels: Vec<Rel> = Vec::new();
         for i in 0..n {
@@ -185,16 +353,13 @@ impl World {
                     });
                 }
             }
-            let times: Vec<i64> = (0..rows).map(|_| 6 * rng.below(40) as i64).collect();
+            let times: Vec<i64> = (0..rows).map(|_| rng.below(40) as i64).collect();
             let timed = rng.chance(0.75);
             if timed {
                 cols.push(Column {
                     name: "t".into(),
                     ty: ColType::Time,
-                    cells: times
-                        .iter()
-                        .map(|&h| Some(time_cell(numeric_time, h)))
-                        .collect(),
+                    cells: times.iter().map(|&h| Some(at(h))).collect(),
                 });
             }
             cols.push(Column {
@@ -213,7 +378,7 @@ impl World {
                     ty: ColType::SecondaryTime,
                     cells: times
                         .iter()
-                        .map(|&h| Some(time_cell(false, h + 6 * rng.below(6) as i64)))
+                        .map(|&h| Some(at(h + rng.below(6) as i64)))
                         .collect(),
                 });
             }
@@ -252,13 +417,39 @@ impl World {
                         .collect(),
                 });
             }
+            if rng.chance(0.3) {
+                cols.push(Column {
+                    name: "s".into(),
+                    ty: ColType::Text,
+                    cells: (0..rows)
+                        .map(|_| (!rng.chance(0.1)).then(|| rng.pick(TEXTS).to_string()))
+                        .collect(),
+                });
+            }
+            if rng.chance(0.2) {
+                let web = *rng.pick(&Web::ALL);
+                let names: &[&str] = if web == Web::LatLong {
+                    &["w", "w2"]
+                } else {
+                    &["w"]
+                };
+                for name in names {
+                    cols.push(Column {
+                        name: name.to_string(),
+                        ty: ColType::Web(web),
+                        cells: (0..rows)
+                            .map(|_| (!rng.chance(0.1)).then(|| rng.pick(web.values()).to_string()))
+                            .collect(),
+                    });
+                }
+            }
             if timed && rng.chance(0.3) {
                 cols.push(Column {
                     name: "_ft_last_time".into(),
                     ty: ColType::LastTime,
                     cells: times
                         .iter()
-                        .map(|&h| Some(time_cell(numeric_time, h + 6 * rng.below(5) as i64)))
+                        .map(|&h| Some(at(h + rng.below(5) as i64)))
                         .collect(),
                 });
             }
@@ -271,6 +462,7 @@ impl World {
             dfs,
             rels,
             numeric_time,
+            scale,
         }
     }
 
@@ -383,6 +575,29 @@ impl World {
                 let (l, p) = cat(CATS.iter().map(|s| s.to_string()).collect());
                 (l, p, vec!["category"])
             }
+            ColType::Text => (
+                json!({"parameters": {}, "type": "NaturalLanguage"}),
+                json!({"type": "string"}),
+                vec![],
+            ),
+            ColType::Web(Web::Postal) => {
+                let (_, p) = cat(distinct());
+                (
+                    json!({"parameters": {}, "type": "PostalCode"}),
+                    p,
+                    vec!["category"],
+                )
+            }
+            ColType::Web(Web::LatLong) => (
+                json!({"parameters": {}, "type": "LatLong"}),
+                json!({"type": "object"}),
+                vec![],
+            ),
+            ColType::Web(web) => (
+                json!({"parameters": {}, "type": web.logical_type()}),
+                json!({"type": "string"}),
+                vec![],
+            ),
         };
         let ordinal = df.cols.iter().position(|x| x.name == c.name).unwrap_or(0);
         json!({
@@ -449,10 +664,10 @@ impl World {
                 .join(",");
             text.push('\n');
             for r in 0..df.rows() {
-                let row: Vec<&str> = df
+                let row: Vec<std::borrow::Cow<str>> = df
                     .cols
                     .iter()
-                    .map(|c| c.cells[r].as_deref().unwrap_or(""))
+                    .map(|c| csv_cell(c.cells[r].as_deref().unwrap_or("")))
                     .collect();
                 text.push_str(&row.join(","));
                 text.push('\n');
