@@ -225,6 +225,46 @@ mod tests {
     }
 
     #[test]
+    fn every_transform_answers_no_rows_with_no_rows() {
+        // featuretools never calls a transform on an empty frame; a part without rows of a
+        // dataframe (or a group-by whose keys are all missing) calls the kernel on no rows for
+        // the output's type. ROLLING_COUNT and EXPANDING_COUNT raised there (the partition
+        // fuzzer's seeds 197, 5746).
+        use arrow_array::{
+            ArrayRef, BooleanArray, Float64Array, StringArray, TimestampNanosecondArray,
+        };
+        use std::sync::Arc;
+        let num: ArrayRef = Arc::new(Float64Array::from(Vec::<f64>::new()));
+        let time: ArrayRef = Arc::new(TimestampNanosecondArray::from(Vec::<i64>::new()));
+        let boolean: ArrayRef = Arc::new(BooleanArray::from(Vec::<bool>::new()));
+        let text: ArrayRef = Arc::new(StringArray::from(Vec::<&str>::new()));
+        let kinds = [num, time, boolean, text];
+        for e in entries() {
+            let Ok(p) = crate::primitives::Primitive::featuretools(e.class, json!({})) else {
+                continue;
+            };
+            let Some(t) = p.transform() else { continue };
+            let arity = t.arity();
+            // Every typing of the inputs from the four kinds: one must be accepted.
+            let mut answers = Vec::new();
+            for code in 0..kinds.len().pow(arity as u32) {
+                let inputs: Vec<ArrayRef> = (0..arity)
+                    .map(|i| kinds[code / kinds.len().pow(i as u32) % kinds.len()].clone())
+                    .collect();
+                answers.push(t.transform(&inputs, &[]));
+            }
+            assert!(
+                answers
+                    .iter()
+                    .any(|a| a.as_ref().is_ok_and(|a| a.is_empty())),
+                "{}: {:?}",
+                e.class,
+                answers.iter().find_map(|a| a.as_ref().err())
+            );
+        }
+    }
+
+    #[test]
     fn a_users_class_named_like_a_builtin_is_refused_with_its_module() {
         // A feature file whose primitive is a user's own `Count` (another module, an argument
         // featuretools' Count does not take) was computed as the built-in COUNT, silently.
