@@ -17,10 +17,12 @@ pub struct Entry {
 
 /// Every family's entries.
 pub fn entries() -> impl Iterator<Item = &'static Entry> {
-    agg::ENTRIES
-        .iter()
-        .flat_map(|family| family.iter())
-        .chain(trans::ENTRIES.iter().flat_map(|family| family.iter()))
+    families().into_iter().flat_map(|(_, family)| family.iter())
+}
+
+/// The families (`agg/order`, `trans/text`...: the file that implements them) and their entries.
+pub fn families() -> Vec<(&'static str, &'static [Entry])> {
+    agg::ENTRIES.iter().chain(trans::ENTRIES).copied().collect()
 }
 
 /// The class names ftpart implements.

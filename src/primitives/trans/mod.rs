@@ -23,23 +23,23 @@ mod web;
 
 pub use builtin::Scalar;
 
-/// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[
-    builtin::ENTRIES,
-    arith::ENTRIES,
-    cumulative::ENTRIES,
-    datetime::ENTRIES,
-    expanding::ENTRIES,
-    exponential::ENTRIES,
-    holidays::ENTRIES,
-    is_in::ENTRIES,
-    latlong::ENTRIES,
-    numeric::ENTRIES,
-    rolling::ENTRIES,
-    savgol::ENTRIES,
-    series::ENTRIES,
-    text::ENTRIES,
-    web::ENTRIES,
+/// Every transform family's registry entries, by family (`kind/file`).
+pub(super) const ENTRIES: &[(&str, &[Entry])] = &[
+    ("trans/builtin", builtin::ENTRIES),
+    ("trans/arith", arith::ENTRIES),
+    ("trans/cumulative", cumulative::ENTRIES),
+    ("trans/datetime", datetime::ENTRIES),
+    ("trans/expanding", expanding::ENTRIES),
+    ("trans/exponential", exponential::ENTRIES),
+    ("trans/holidays", holidays::ENTRIES),
+    ("trans/is_in", is_in::ENTRIES),
+    ("trans/latlong", latlong::ENTRIES),
+    ("trans/numeric", numeric::ENTRIES),
+    ("trans/rolling", rolling::ENTRIES),
+    ("trans/savgol", savgol::ENTRIES),
+    ("trans/series", series::ENTRIES),
+    ("trans/text", text::ENTRIES),
+    ("trans/web", web::ENTRIES),
 ];
 
 /// One transform primitive: a column kernel.
