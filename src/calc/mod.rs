@@ -684,6 +684,11 @@ impl<'a> Calc<'a> {
                 for &b in bases {
                     inputs.push(self.value(node, b)?[0].clone());
                 }
+                if primitive.reads_index() {
+                    let df = self.plan.nodes[node].df;
+                    let index = self.es.schema.dataframes[df].index.clone();
+                    inputs.push(self.identity(node, &index).map_err(err)?);
+                }
                 let out = match &feat.kind {
                     Kind::GroupByTransform { groupby, .. } => {
                         let keys = self.value(node, *groupby)?[0].clone();

@@ -142,6 +142,12 @@ impl Primitive {
         self.transform().is_some_and(|t| t.reads_frame())
     }
 
+    /// Whether a transform takes the dataframe's index as a last input (see
+    /// [`trans::Transform::reads_index`]).
+    pub fn reads_index(&self) -> bool {
+        self.transform().is_some_and(|t| t.reads_index())
+    }
+
     /// Whether a transform reads the whole dataframe (`uses_full_dataframe`).
     pub fn uses_full_dataframe(&self) -> bool {
         self.transform().is_some() && self.known.full_dataframe

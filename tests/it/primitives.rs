@@ -18,7 +18,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("t_not_equal_ecom_customers", "datetime != text across parts (see t_equal_ecom_customers)"),
     ("t_equal_extra", "datetime = text across parts (see t_equal_ecom_customers)"),
     ("t_not_equal_extra", "datetime != text across parts (see t_equal_ecom_customers)"),
-    ("t_expanding_count_ecom_customers", "EXPANDING_COUNT blanks rows by index label (`count_series[range(...)] = nan`), which needs the dataframe's index as an input"),
     ("t_modulo_numeric_extra", "an IntegerNullable column without missing values in a part reads as Integer there: x % 0 is NaN instead of pandas' masked 0"),
 ];
 

@@ -86,6 +86,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Expanding {
+    fn reads_index(&self) -> bool {
+        self.agg == Agg::Count
+    }
+
     fn arity(&self) -> usize {
         if self.agg == Agg::Count {
             1

@@ -64,6 +64,11 @@ pub trait Transform: Send + Sync {
     fn reads_frame(&self) -> bool {
         false
     }
+    /// Whether the kernel reads the pandas Series' labels (the dataframe's index), given as
+    /// one more input after its own (EXPANDING_COUNT blanks rows by label).
+    fn reads_index(&self) -> bool {
+        false
+    }
     /// The output for each row; `times` holds each row's cutoff when [`Self::uses_cutoff`].
     fn transform(&self, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String>;
 }
