@@ -24,7 +24,7 @@ use arrow_array::{Array, ArrayRef, Float64Array, Int64Array};
 use arrow_schema::DataType;
 use serde_json::Value;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{booleans, float_out, Implementation};
 
@@ -185,7 +185,12 @@ impl Transform for Arith {
         }
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         let b = || {
             inputs
@@ -382,8 +387,8 @@ fn compute(op: Op, x: &Operand, y: &Operand, n: usize) -> ArrayRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::primitives::test_util::transform;
     use crate::primitives::test_util::{prim, prim_with};
-    use crate::primitives::transform;
     use serde_json::json;
 
     const INF: f64 = f64::INFINITY;

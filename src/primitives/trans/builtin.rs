@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, Timelike};
 use serde_json::Value;
 
 use super::is_in::DateText;
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{booleans, float_out, strings, timestamps, to_f64, Implementation};
 
@@ -232,7 +232,12 @@ impl Transform for Builtin {
         *self == Builtin::Age
     }
 
-    fn transform(&self, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        times: &[i64],
+    ) -> Result<ArrayRef, String> {
         transform(self, inputs, times)
     }
 }
@@ -708,7 +713,7 @@ fn transform(p: &Builtin, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::types::{Float64Type, Int64Type};
 
     fn floats(a: &ArrayRef) -> Vec<Option<f64>> {
@@ -751,7 +756,7 @@ mod tests {
 mod comparison_tests {
     use super::*;
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::{
         DictionaryArray, Float64Array, Int64Array, StringArray, TimestampNanosecondArray,
     };

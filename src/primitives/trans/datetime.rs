@@ -12,7 +12,7 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, Int64Array, StringArray};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike};
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, timestamps, Implementation};
 
@@ -180,7 +180,12 @@ impl Transform for Dt {
         matches!(self, Dt::TimeSince { .. })
     }
 
-    fn transform(&self, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         let t = timestamps(a)?;
         let dates: Vec<Option<NaiveDateTime>> = t
@@ -353,8 +358,8 @@ fn season(month: u32, day: u32) -> &'static str {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::primitives::test_util::{prim, prim_with};
-    use crate::primitives::{transform, Primitive};
+    use crate::primitives::test_util::{prim, prim_with, transform};
+    use crate::primitives::Primitive;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};
     use arrow_array::{Array, TimestampNanosecondArray};

@@ -12,7 +12,7 @@ use arrow_array::{ArrayRef, Int64Array};
 
 use super::rolling::trend;
 use super::series::shift_values;
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, timestamps, to_f64, Implementation};
 
@@ -98,7 +98,12 @@ impl Transform for Expanding {
         true
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let t = timestamps(inputs.first().ok_or("expanding transform without input")?)?;
         let n = t.len();
         let minp = self.min_periods;
@@ -332,7 +337,7 @@ fn std(v: &[f64], minp: usize) -> Vec<f64> {
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};
     use arrow_array::{Array, Float64Array, TimestampNanosecondArray};

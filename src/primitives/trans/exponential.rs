@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use arrow_array::ArrayRef;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, to_f64, Implementation};
 
@@ -104,7 +104,12 @@ impl Transform for Ewm {
         true
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let v = to_f64(inputs.first().ok_or("ewm transform without input")?)?;
         // _prep_values: ±inf as NaN.
         let v: Vec<f64> = v
@@ -233,7 +238,7 @@ fn ewmvar(x: &[f64], com: f64, ignore_na: bool) -> Vec<f64> {
 )]
 mod tests {
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::types::Float64Type;
     use arrow_array::{Array, ArrayRef, Float64Array};

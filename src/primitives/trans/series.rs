@@ -18,7 +18,7 @@ use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef, BooleanArray, DurationNanosecondArray, UInt32Array};
 use arrow_schema::DataType;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{booleans, float_out, timestamps, to_f64, Implementation};
 
@@ -223,7 +223,12 @@ impl Transform for Series {
         !self.uses_full_dataframe()
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let input = |k: usize| {
             inputs
                 .get(k)
@@ -601,8 +606,8 @@ pub(super) fn offset_ns(s: &str) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::matrix::cell;
+    use crate::primitives::test_util::transform;
     use crate::primitives::test_util::{prim, prim_with};
-    use crate::primitives::transform;
     use arrow_array::{DictionaryArray, Float64Array, Int64Array, TimestampNanosecondArray};
     use serde_json::json;
 
