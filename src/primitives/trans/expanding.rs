@@ -86,6 +86,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Expanding {
+    /// featuretools' expanding primitives give numpy `float64`, whatever the input's dtype.
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::Numpy
+    }
     fn arity(&self) -> usize {
         if self.agg == Agg::Count {
             1

@@ -100,6 +100,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Ewm {
+    /// pandas' `ewm` gives numpy `float64`, whatever the input's dtype.
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::Numpy
+    }
     fn uses_full_dataframe(&self) -> bool {
         true
     }

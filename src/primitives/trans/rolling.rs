@@ -147,6 +147,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Rolling {
+    /// featuretools' rolling primitives give numpy `float64`, whatever the input's dtype.
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::Numpy
+    }
     fn arity(&self) -> usize {
         if self.agg == Agg::Count {
             1

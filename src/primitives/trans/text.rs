@@ -1302,6 +1302,14 @@ impl Text {
 }
 
 impl Transform for Text {
+    /// TOTAL_WORD_LENGTH and NUMBER_OF_WORDS_IN_QUOTES are `Int64` (`astype`); the others
+    /// `apply` a Python function: numpy (`int64`, `float64`, or object where a text is missing).
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::masked_if(matches!(
+            self,
+            Text::TotalWordLength(_) | Text::NumberOfWordsInQuotes(..)
+        ))
+    }
     fn transform(
         &self,
         inputs: &[ArrayRef],
