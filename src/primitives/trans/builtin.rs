@@ -3210,6 +3210,13 @@ mod dtype_tests {
             ("EqualScalar", vec![N], N),
             ("NumCharacters", vec![S], N),
             ("NumWords", vec![S], N),
+            // URLToDomain()(pd.Series([...], dtype="string")): string; IsFreeEmailDomain:
+            // object; Season()(dates): string; Lag()(strings, dates): string
+            ("URLToDomain", vec![S], S),
+            ("IsFreeEmailDomain", vec![S], N),
+            ("Season", vec![N], S),
+            ("Lag", vec![S, N], S),
+            ("Lag", vec![M, N], M),
         ] {
             assert_eq!(prim(class).dtype(&inputs), want, "{class}{inputs:?}");
         }

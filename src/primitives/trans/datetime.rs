@@ -176,6 +176,14 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Dt {
+    /// SEASON is `string`; the others numpy (PART_OF_DAY object text) or masked where an input
+    /// is.
+    fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        match self {
+            Dt::Season => Dtype::String,
+            _ => Dtype::masked_if(inputs.contains(&Dtype::Masked)),
+        }
+    }
     fn uses_cutoff(&self) -> bool {
         matches!(self, Dt::TimeSince { .. })
     }

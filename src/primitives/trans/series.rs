@@ -223,11 +223,14 @@ impl Transform for Series {
         !self.uses_full_dataframe()
     }
 
-    /// PERCENTILE is numpy `float64` (`rank`); the others follow their input (`Int64` shifts
-    /// and differences stay masked, `x.eq(x.shift())` of a masked column is `boolean`).
+    /// PERCENTILE is numpy `float64` (`rank`); the others follow their input (`Int64` and
+    /// `string` shifts and `Int64` differences keep their dtype, `x.eq(x.shift())` of a masked
+    /// column is `boolean`).
     fn dtype(&self, inputs: &[Dtype]) -> Dtype {
         match self {
             Series::Percentile => Dtype::Numpy,
+            // `shift` keeps a `string` column's dtype
+            Series::Lag { .. } if inputs.first() == Some(&Dtype::String) => Dtype::String,
             _ => Dtype::masked_if(inputs.contains(&Dtype::Masked)),
         }
     }

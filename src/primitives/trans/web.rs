@@ -174,6 +174,14 @@ impl Web {
 }
 
 impl Transform for Web {
+    /// pandas' `string` methods keep the `string` dtype; IS_FREE_EMAIL_DOMAIN `apply`s (object)
+    /// and the postal code prefixes are categorical.
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        match self {
+            Web::IsFreeEmailDomain(_) | Web::PostalPrefix(_) => Dtype::Numpy,
+            _ => Dtype::String,
+        }
+    }
     fn transform(
         &self,
         inputs: &[ArrayRef],
