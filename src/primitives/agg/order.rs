@@ -78,10 +78,12 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Aggregation for Order {
-    /// TREND is numpy `float64` whatever the input; the others keep a masked input's kind.
+    /// TREND is numpy `float64` whatever the input; FIRST and LAST keep their input's dtype
+    /// (`string` included); the others keep a masked input's kind.
     fn dtype(&self, inputs: &[Dtype]) -> Dtype {
         match self {
             Order::Trend => Dtype::Numpy,
+            Order::First | Order::Last => inputs.first().copied().unwrap_or_default(),
             _ => Dtype::masked_if(inputs.contains(&Dtype::Masked)),
         }
     }

@@ -322,7 +322,9 @@ fn latlong(s: &str) -> Option<(f64, f64)> {
 
 /// How pandas holds the column ftpart holds as an array, as far as comparisons go: the
 /// array's type with the feature's [`Dtype`] (masked `Int64` / `Float64` / `boolean`, or numpy
-/// `int64` / `float64` / `bool`, whatever the rows at hand). Text is pandas' `string` dtype.
+/// `int64` / `float64` / `bool`, whatever the rows at hand). Text is pandas' `string` dtype,
+/// or an object column ([`Dtype::Numpy`]: LatLong's tuples, PART_OF_DAY, DATE_TO_HOLIDAY...),
+/// whose missing values compare False rather than NA.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Float,
@@ -333,6 +335,7 @@ enum Kind {
     BoolNA,
     Cat,
     Text,
+    Obj,
     Time,
 }
 
@@ -346,6 +349,7 @@ fn kind(a: &ArrayRef, d: Dtype) -> Result<Kind, String> {
         DataType::Boolean if masked => Kind::BoolNA,
         DataType::Boolean => Kind::Bool,
         DataType::Dictionary(_, _) => Kind::Cat,
+        DataType::Utf8 if d == Dtype::Numpy => Kind::Obj,
         DataType::Utf8 => Kind::Text,
         DataType::Timestamp(_, _) => Kind::Time,
         other => return Err(format!("ftpart does not compare {other} values")),
@@ -366,6 +370,16 @@ impl Kind {
             self,
             Kind::FloatNA | Kind::IntNA | Kind::BoolNA | Kind::Text
         )
+    }
+}
+
+/// Orders read object text as text (pandas orders an object column of strings elementwise,
+/// and raises on a missing value or a tuple, which ftpart does not tell apart).
+fn text_kind(k: Kind) -> Kind {
+    if k == Kind::Obj {
+        Kind::Text
+    } else {
+        k
     }
 }
 
@@ -505,7 +519,7 @@ fn compare_equal(
     };
     let x = values(a)?;
     let mut y = values(b)?;
-    if lk == Kind::Time && rk == Kind::Text {
+    if lk == Kind::Time && matches!(rk, Kind::Text | Kind::Obj) {
         match text_as_datetimes(&y)? {
             Some(t) => y = t,
             None => return Ok(Arc::new(BooleanArray::from(vec![negate; a.len()]))),
@@ -530,7 +544,7 @@ fn compare_equal(
 /// order when both have the same ordered categories, which ftpart cannot tell, so they are
 /// refused, and so is any other pair, which pandas refuses.
 fn compare_order(a: &ArrayRef, b: &ArrayRef, d: &[Dtype], cmp: Cmp) -> Result<ArrayRef, String> {
-    let (lk, rk) = (kind(a, d[0])?, kind(b, d[1])?);
+    let (lk, rk) = (text_kind(kind(a, d[0])?), text_kind(kind(b, d[1])?));
     let na =
         match (lk, rk) {
             (Kind::Cat, Kind::Cat) => return Err(
@@ -622,7 +636,7 @@ fn compare_scalar(a: &ArrayRef, d: Dtype, s: &Scalar, negate: bool) -> Result<Ar
 /// gives False for numpy columns and NA for text. pandas raises for the other pairs and for
 /// categoricals (unordered; an Ordinal's order ftpart cannot tell).
 fn compare_scalar_ord(a: &ArrayRef, d: Dtype, s: &Scalar, cmp: Cmp) -> Result<ArrayRef, String> {
-    let lk = kind(a, d)?;
+    let lk = text_kind(kind(a, d)?);
     let vals = values(a)?;
     let n = vals.len();
     let refuse = || {
@@ -3190,6 +3204,39 @@ mod dtype_tests {
         // A masked operand: np.logical_and(boolean, ...) is NA where either is.
         let got = transform(&prim("And"), &[o, bb], &[M, N], &[]).unwrap();
         assert_eq!(bools(&got), vec![t, f, f, None]);
+    }
+
+    #[test]
+    fn object_text_compares_missing_as_false() {
+        // o = pd.Series([(1.0, 2.0), nan, (3.0, 4.0)], dtype=object) (a LatLong column):
+        // EqualScalar(None)(o) -> [False, False, False]; NotEqualScalar(None)(o) -> all True
+        let o: ArrayRef = Arc::new(arrow_array::StringArray::from(vec![
+            Some("(1.0, 2.0)"),
+            None,
+            Some("(3.0, 4.0)"),
+        ]));
+        let run = |class: &str, args: serde_json::Value, a: &ArrayRef, d: Dtype| {
+            bools(&transform(&prim_with(class, args), std::slice::from_ref(a), &[d], &[]).unwrap())
+        };
+        let (t, f) = (Some(true), Some(false));
+        assert_eq!(run("EqualScalar", json!({}), &o, N), vec![f, f, f]);
+        assert_eq!(run("NotEqualScalar", json!({}), &o, N), vec![t, t, t]);
+        // p = pd.Series(["midnight", nan, "noon"], dtype=object) (PART_OF_DAY):
+        // EqualScalar("noon")(p) -> [False, False, True]; as dtype="string" -> [False, <NA>, True]
+        let p: ArrayRef = Arc::new(arrow_array::StringArray::from(vec![
+            Some("midnight"),
+            None,
+            Some("noon"),
+        ]));
+        let noon = json!({"value": "noon"});
+        assert_eq!(run("EqualScalar", noon.clone(), &p, N), vec![f, f, t]);
+        assert_eq!(run("EqualScalar", noon, &p, S), vec![f, None, t]);
+        // Equal()(p, p) -> [True, False, True]; Equal()(p, p.astype("string")) -> [True, <NA>, True]
+        let eq = prim("Equal");
+        let got = transform(&eq, &[p.clone(), p.clone()], &[N, N], &[]).unwrap();
+        assert_eq!(bools(&got), vec![t, f, t]);
+        let got = transform(&eq, &[p.clone(), p], &[N, S], &[]).unwrap();
+        assert_eq!(bools(&got), vec![t, None, t]);
     }
 
     #[test]
