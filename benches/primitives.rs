@@ -15,9 +15,10 @@ use arrow_array::{
     ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int64Array, StringArray,
     TimestampNanosecondArray,
 };
+use arrow_schema::DataType;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ftpart::primitives::registry::families;
-use ftpart::primitives::{aggregate_at, transform, Groups, Primitive};
+use ftpart::primitives::{aggregate_at, transform, Dtype, Groups, Primitive};
 
 const GROUP: usize = 100;
 
@@ -281,14 +282,21 @@ fn transforms(c: &mut Criterion) {
                 }
             };
             let (st, t) = (cut(10 * GROUP), cut(n));
+            // pandas' `string` dtype for text, numpy for the rest (LatLong tuples are objects).
+            let dtype = |x: &ArrayRef| match x.data_type() {
+                DataType::Utf8 if !matches!(Columns::hints(e.class), ["latlong"]) => Dtype::String,
+                _ => Dtype::Numpy,
+            };
+            let dtypes_of = |x: &[ArrayRef]| x.iter().map(dtype).collect::<Vec<_>>();
             let inputs: Vec<ArrayRef> = typing(&cols, e.class, p.arity(), &|x| {
-                transform(&p, x, &st).map(|_| ())
+                transform(&p, x, &dtypes_of(x), &st).map(|_| ())
             })
             .into_iter()
             .cloned()
             .collect();
+            let dtypes = dtypes_of(&inputs);
             g.bench_function(BenchmarkId::from_parameter(e.class), |b| {
-                b.iter(|| transform(&p, &inputs, &t).unwrap())
+                b.iter(|| transform(&p, &inputs, &dtypes, &t).unwrap())
             });
         }
         g.finish();

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::primitives::Primitive;
+use crate::primitives::{Dtype, Primitive};
 use crate::schema::{parse_relationship, Relationship};
 
 /// The features schema version featuretools 1.31 writes (`FEATURES_SCHEMA_VERSION`).
@@ -103,6 +103,44 @@ pub struct FeatureGraph {
 }
 
 impl FeatureGraph {
+    /// How pandas holds each feature's output columns in featuretools (see [`Dtype`]), known
+    /// from the schema's logical types through the graph, whatever the rows: an identity
+    /// feature has its column's woodwork dtype, a direct feature its parent feature's (a merge
+    /// keeps a masked column masked; a numpy one stays numpy, NaN or None where a parent is
+    /// missing), a transform or an aggregation what its primitive says pandas returns on its
+    /// inputs' dtypes, and a group-by transform numpy (`frame[name].update(...)` writes into
+    /// a column made of the default value).
+    pub fn dtypes(&self, schema: &crate::schema::EntitySetSchema) -> Vec<Vec<Dtype>> {
+        let mut out: Vec<Vec<Dtype>> = Vec::with_capacity(self.features.len());
+        for f in &self.features {
+            let first = |out: &[Vec<Dtype>], b: usize| out[b].first().copied().unwrap_or_default();
+            let d = match &f.kind {
+                Kind::Identity { column } => vec![schema
+                    .dataframe(&f.dataframe)
+                    .and_then(|d| d.column(column))
+                    .map(|c| c.dtype())
+                    .unwrap_or_default()],
+                Kind::Direct { base, .. } => out[*base].clone(),
+                Kind::Slice { base, n } => vec![out[*base].get(*n).copied().unwrap_or_default()],
+                Kind::Transform { bases, primitive } => {
+                    let inputs: Vec<Dtype> = bases.iter().map(|&b| first(&out, b)).collect();
+                    vec![primitive.dtype(&inputs)]
+                }
+                Kind::GroupByTransform { primitive, .. } => {
+                    vec![Dtype::Numpy; primitive.outputs()]
+                }
+                Kind::Aggregation {
+                    bases, primitive, ..
+                } => {
+                    let inputs: Vec<Dtype> = bases.iter().map(|&b| first(&out, b)).collect();
+                    vec![primitive.dtype(&inputs); primitive.outputs()]
+                }
+            };
+            out.push(d);
+        }
+        out
+    }
+
     /// Reads a file written by `ft.save_features(features, path)`.
     pub fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

@@ -121,6 +121,20 @@ impl ColumnSchema {
         }
     }
 
+    /// How pandas holds the column in featuretools: woodwork's dtype for its logical type,
+    /// whatever the rows (`Int64` / `boolean` for the nullable types, `string` for text;
+    /// LatLong is an object column of tuples).
+    pub fn dtype(&self) -> crate::primitives::Dtype {
+        use crate::primitives::Dtype;
+        match self.logical_type {
+            LogicalType::IntegerNullable
+            | LogicalType::AgeNullable
+            | LogicalType::BooleanNullable => Dtype::Masked,
+            LogicalType::NaturalLanguage | LogicalType::Other => Dtype::String,
+            _ => Dtype::Numpy,
+        }
+    }
+
     /// Whether woodwork gives the column the `numeric` standard tag.
     pub fn is_numeric(&self) -> bool {
         self.has_tag("numeric") || standard_tag(&self.logical_type) == Some("numeric")

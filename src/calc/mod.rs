@@ -23,7 +23,7 @@ use crate::entityset::keys::NO_ROW;
 use crate::entityset::{EntitySet, NULL_TIME};
 use crate::error::{Error, Result};
 use crate::features::{FeatureGraph, Kind, UsePrevious};
-use crate::primitives::{self, Default, Groups};
+use crate::primitives::{self, Default, Dtype, Groups};
 
 /// Time filtering options shared by all features (`calculate_feature_matrix` arguments).
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
@@ -326,6 +326,8 @@ struct Calc<'a> {
     numeric: HashMap<(usize, usize), arrow_buffer::ScalarBuffer<f64>>,
     /// Values computed elsewhere.
     given: Option<&'a Given>,
+    /// How pandas holds each feature's outputs ([`FeatureGraph::dtypes`]).
+    dtypes: Vec<Vec<Dtype>>,
 }
 
 impl<'a> Calc<'a> {
@@ -346,6 +348,7 @@ impl<'a> Calc<'a> {
             plain_groups: HashMap::default(),
             numeric: HashMap::default(),
             given,
+            dtypes: graph.dtypes(&es.schema),
         }
     }
 
@@ -580,6 +583,7 @@ impl<'a> Calc<'a> {
         &self,
         primitive: &primitives::Primitive,
         inputs: &[ArrayRef],
+        dtypes: &[Dtype],
         node: usize,
         keys: Option<&ArrayRef>,
     ) -> std::result::Result<ArrayRef, String> {
@@ -606,7 +610,7 @@ impl<'a> Calc<'a> {
         }
         let times = frame.times.to_vec(len);
         if groups.len() == 1 && groups[0].len() == len {
-            return primitives::transform(primitive, inputs, &times);
+            return primitives::transform(primitive, inputs, dtypes, &times);
         }
         let mut outs: Vec<ArrayRef> = Vec::with_capacity(groups.len());
         let mut position: Vec<Option<u32>> = vec![None; len];
@@ -619,7 +623,7 @@ impl<'a> Calc<'a> {
                 .collect::<std::result::Result<_, _>>()
                 .map_err(|e| e.to_string())?;
             let t: Vec<i64> = g.iter().map(|&e| times[e as usize]).collect();
-            outs.push(primitives::transform(primitive, &part, &t)?);
+            outs.push(primitives::transform(primitive, &part, dtypes, &t)?);
             for &e in g {
                 position[e as usize] = Some(at);
                 at += 1;
@@ -630,7 +634,7 @@ impl<'a> Calc<'a> {
             // No group (no rows, or every key missing): featuretools calls nothing; the kernel
             // on no rows gives the output's type.
             let none: Vec<ArrayRef> = inputs.iter().map(|a| a.slice(0, 0)).collect();
-            primitives::transform(primitive, &none, &[])?
+            primitives::transform(primitive, &none, dtypes, &[])?
         } else {
             arrow_select::concat::concat(&all).map_err(|e| e.to_string())?
         };
@@ -684,22 +688,25 @@ impl<'a> Calc<'a> {
                 for &b in bases {
                     inputs.push(self.value(node, b)?[0].clone());
                 }
+                let mut dtypes = self.input_dtypes(bases);
                 if primitive.reads_index() {
                     let df = self.plan.nodes[node].df;
                     let index = self.es.schema.dataframes[df].index.clone();
                     inputs.push(self.identity(node, &index).map_err(err)?);
+                    dtypes.push(Dtype::Numpy);
                 }
                 let out = match &feat.kind {
                     Kind::GroupByTransform { groupby, .. } => {
                         let keys = self.value(node, *groupby)?[0].clone();
                         let out = if primitive.uses_full_dataframe() || primitive.reads_frame() {
-                            self.grouped_transform(primitive, &inputs, node, Some(&keys))
+                            self.grouped_transform(primitive, &inputs, &dtypes, node, Some(&keys))
                                 .map_err(err)?
                         } else {
                             // Row by row: the same as per group, but for missing keys.
                             let out = primitives::transform(
                                 primitive,
                                 &inputs,
+                                &dtypes,
                                 &self.cutoffs_for(primitive, node),
                             )
                             .map_err(err)?;
@@ -718,11 +725,12 @@ impl<'a> Calc<'a> {
                         fill_default(&out, primitive.default_value())
                     }
                     _ if primitive.uses_full_dataframe() || primitive.reads_frame() => self
-                        .grouped_transform(primitive, &inputs, node, None)
+                        .grouped_transform(primitive, &inputs, &dtypes, node, None)
                         .map_err(err)?,
                     _ => primitives::transform(
                         primitive,
                         &inputs,
+                        &dtypes,
                         &self.cutoffs_for(primitive, node),
                     )
                     .map_err(err)?,
@@ -813,6 +821,14 @@ impl<'a> Calc<'a> {
         let v = Arc::new(values);
         self.memo[node].insert(f, v.clone());
         Ok(v)
+    }
+
+    /// How pandas holds each of these input features (their first output).
+    fn input_dtypes(&self, bases: &[usize]) -> Vec<Dtype> {
+        bases
+            .iter()
+            .map(|&b| self.dtypes[b].first().copied().unwrap_or_default())
+            .collect()
     }
 
     /// The cutoff of each entry of `node`'s frame for a transform that reads it (AGE), else none.
@@ -1034,6 +1050,16 @@ pub fn row_local(
     df: usize,
     f: usize,
 ) -> Result<Option<ArrayRef>> {
+    row_local_with(es, graph, &graph.dtypes(&es.schema), df, f)
+}
+
+fn row_local_with(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    dtypes: &[Vec<Dtype>],
+    df: usize,
+    f: usize,
+) -> Result<Option<ArrayRef>> {
     let feat = &graph.features[f];
     if feat.dataframe != es.schema.dataframes[df].name {
         return Ok(None);
@@ -1057,13 +1083,17 @@ pub fn row_local(
         {
             let mut inputs = Vec::new();
             for &b in bases {
-                match row_local(es, graph, df, b)? {
+                match row_local_with(es, graph, dtypes, df, b)? {
                     Some(a) => inputs.push(a),
                     None => return Ok(None),
                 }
             }
             let times = vec![0i64; es.num_rows(df)];
-            primitives::transform(primitive, &inputs, &times)
+            let input_dtypes: Vec<Dtype> = bases
+                .iter()
+                .map(|&b| dtypes[b].first().copied().unwrap_or_default())
+                .collect();
+            primitives::transform(primitive, &inputs, &input_dtypes, &times)
                 .map(Some)
                 .map_err(|m| Error::feature(&feat.unique_name, m))
         }

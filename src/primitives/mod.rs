@@ -169,6 +169,15 @@ impl Primitive {
         self.transform().is_some_and(|t| t.uses_cutoff())
     }
 
+    /// How pandas holds the feature's output(s), given how it holds the inputs (see
+    /// [`trans::Transform::dtype`], [`agg::Aggregation::dtype`]).
+    pub fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        match &self.imp {
+            Implementation::Aggregation(a) => a.dtype(inputs),
+            Implementation::Transform(t) => t.dtype(inputs),
+        }
+    }
+
     /// The running accumulator of the sweep across parts, for the aggregations that have one.
     pub fn running(&self) -> Option<agg::Builtin> {
         self.aggregation().and_then(|a| a.running())
@@ -228,9 +237,15 @@ pub fn aggregate_at(
     })
 }
 
-/// Computes a transform primitive row by row. `times` holds each row's cutoff time (for the
-/// primitives that read it, see [`Primitive::uses_cutoff`]).
-pub fn transform(p: &Primitive, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String> {
+/// Computes a transform primitive row by row. `dtypes` says how pandas holds each input (see
+/// [`Dtype`]); `times` holds each row's cutoff time (for the primitives that read it, see
+/// [`Primitive::uses_cutoff`]).
+pub fn transform(
+    p: &Primitive,
+    inputs: &[ArrayRef],
+    dtypes: &[Dtype],
+    times: &[i64],
+) -> Result<ArrayRef, String> {
     let t = p
         .transform()
         .ok_or_else(|| format!("{p:?} is not a transform primitive"))?;
@@ -241,7 +256,43 @@ pub fn transform(p: &Primitive, inputs: &[ArrayRef], times: &[i64]) -> Result<Ar
             inputs.len()
         ));
     }
-    t.transform(inputs, times)
+    if dtypes.len() != inputs.len() {
+        return Err(format!(
+            "{p:?}: {} inputs, {} dtypes",
+            inputs.len(),
+            dtypes.len()
+        ));
+    }
+    t.transform(inputs, dtypes, times)
+}
+
+/// How pandas holds a feature's column, as far as a kernel's semantics depend on it: a
+/// property of the feature (the input columns' woodwork logical types, then what pandas'
+/// operations return on those dtypes), never of the rows at hand. ftpart holds integers as
+/// Int64 and booleans as Boolean arrays whichever dtype pandas has: a missing value compares as
+/// NA and `Int64 % 0` is 0 in a masked array, where numpy's missing value (NaN, after a merge
+/// or a shift) compares False and `int64 % 0` is NaN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Dtype {
+    /// numpy (`int64`, `float64`, `bool`, `datetime64[ns]`, object) or categorical.
+    #[default]
+    Numpy,
+    /// A masked extension array: `Int64` (IntegerNullable), `Float64`, `boolean`
+    /// (BooleanNullable).
+    Masked,
+    /// pandas' `string` dtype (NaturalLanguage and woodwork's other text types).
+    String,
+}
+
+impl Dtype {
+    /// [`Dtype::Masked`] when `masked`, else [`Dtype::Numpy`].
+    pub fn masked_if(masked: bool) -> Dtype {
+        if masked {
+            Dtype::Masked
+        } else {
+            Dtype::Numpy
+        }
+    }
 }
 
 /// A feature's default value (featuretools' `default_value`). `_calculate_agg_features` fills
@@ -528,7 +579,30 @@ pub(crate) fn booleans(a: &ArrayRef) -> Result<BooleanArray, String> {
 
 #[cfg(test)]
 pub(crate) mod test_util {
-    use super::Primitive;
+    use super::{Dtype, Primitive};
+    use arrow_array::{Array, ArrayRef};
+    use arrow_schema::DataType;
+
+    /// How pandas would hold a test's input array when it is read as featuretools reads it
+    /// (woodwork infers IntegerNullable / BooleanNullable for a column with missing values):
+    /// an Int64 or Boolean array with missing values is masked, text is pandas' string dtype.
+    pub fn inferred(a: &ArrayRef) -> Dtype {
+        match a.data_type() {
+            DataType::Int64 | DataType::Boolean if a.null_count() > 0 => Dtype::Masked,
+            DataType::Utf8 => Dtype::String,
+            _ => Dtype::Numpy,
+        }
+    }
+
+    /// [`super::transform`] with each input's [`inferred`] dtype.
+    pub fn transform(
+        p: &Primitive,
+        inputs: &[ArrayRef],
+        times: &[i64],
+    ) -> Result<ArrayRef, String> {
+        let dtypes: Vec<Dtype> = inputs.iter().map(inferred).collect();
+        super::transform(p, inputs, &dtypes, times)
+    }
 
     /// featuretools' primitive `class` with its default arguments.
     pub fn prim(class: &str) -> Primitive {

@@ -253,7 +253,8 @@ mod tests {
                 let inputs: Vec<ArrayRef> = (0..arity)
                     .map(|i| kinds[code / kinds.len().pow(i as u32) % kinds.len()].clone())
                     .collect();
-                answers.push(t.transform(&inputs, &[]));
+                let dtypes = vec![crate::primitives::Dtype::Numpy; arity];
+                answers.push(t.transform(&inputs, &dtypes, &[]));
             }
             assert!(
                 answers

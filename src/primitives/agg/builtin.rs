@@ -9,6 +9,7 @@ use arrow_schema::DataType;
 
 use super::{AggInput, Aggregation};
 use crate::primitives::registry::Entry;
+use crate::primitives::Dtype;
 use crate::primitives::{float_out, rank, to_f64, Counter, Default, Groups, Implementation};
 
 /// An aggregation with a running accumulator in the sweep across parts.
@@ -104,6 +105,14 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Aggregation for Builtin {
+    /// MEDIAN and PERCENT_TRUE are numpy `float64` whatever the input (a masked `Int64` /
+    /// `boolean` input gives the others a masked result).
+    fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        match self {
+            Builtin::Median | Builtin::PercentTrue => Dtype::Numpy,
+            _ => Dtype::masked_if(inputs.contains(&Dtype::Masked)),
+        }
+    }
     fn outputs(&self) -> usize {
         match self {
             Builtin::NMostCommon { n } => *n,
@@ -564,5 +573,36 @@ mod tests {
         assert_eq!(floats(&out[0]), vec![Some(0.5)]);
         let out = aggregate(&prim("NumTrue"), &[b], &groups(&[4])).unwrap();
         assert_eq!(out[0].as_primitive::<Int64Type>().value(0), 2);
+    }
+}
+
+#[cfg(test)]
+mod dtype_tests {
+    use crate::primitives::test_util::prim;
+    use crate::primitives::Dtype;
+
+    #[test]
+    fn output_dtypes_of_masked_inputs() {
+        // featuretools' raw columns (FeatureSetCalculator.run) of aggregations over an Int64
+        // column: SUM, MAX, MIN Int64, MEAN, STD Float64, MEDIAN float64; over a boolean one:
+        // NUM_TRUE Int64, PERCENT_TRUE float64.
+        let m = [Dtype::Masked];
+        for (class, want) in [
+            ("Sum", Dtype::Masked),
+            ("Max", Dtype::Masked),
+            ("Min", Dtype::Masked),
+            ("Mean", Dtype::Masked),
+            ("Std", Dtype::Masked),
+            ("NumTrue", Dtype::Masked),
+            ("Median", Dtype::Numpy),
+            ("PercentTrue", Dtype::Numpy),
+            ("First", Dtype::Masked),
+            ("Trend", Dtype::Numpy),
+            ("TimeSinceLastMax", Dtype::Numpy),
+        ] {
+            assert_eq!(prim(class).dtype(&m), want, "{class}");
+        }
+        // int64 inputs: float64 or int64, numpy.
+        assert_eq!(prim("Sum").dtype(&[Dtype::Numpy]), Dtype::Numpy);
     }
 }

@@ -4,7 +4,7 @@
 use arrow_array::ArrayRef;
 
 use super::registry::Entry;
-use super::{Default, Groups};
+use super::{Default, Dtype, Groups};
 
 mod builtin;
 mod consecutive;
@@ -85,6 +85,13 @@ pub trait Aggregation: Send + Sync {
     /// parts the rows must then come in the child dataframe's order.
     fn order_dependent(&self) -> bool {
         false
+    }
+    /// How pandas holds the output(s), given how it holds the inputs (see [`Dtype`]): pandas'
+    /// groupby casts a function's result back to a masked input's kind (SUM, MAX, FIRST, the
+    /// counts... of an `Int64` column are `Int64`, MEAN and STD `Float64`, ALL of a `boolean`
+    /// one `boolean`), so by default masked when an input is; the families name the exceptions.
+    fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        Dtype::masked_if(inputs.contains(&Dtype::Masked))
     }
     /// One array per output, one value per group.
     fn batch(&self, x: &AggInput) -> Result<Vec<ArrayRef>, String>;

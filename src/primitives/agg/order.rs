@@ -10,6 +10,7 @@ use arrow_array::{ArrayRef, BooleanArray, Int64Array, UInt32Array};
 
 use super::{AggInput, Aggregation};
 use crate::primitives::registry::Entry;
+use crate::primitives::Dtype;
 use crate::primitives::{float_out, timestamps, Default, Implementation};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,6 +78,15 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Aggregation for Order {
+    /// TREND is numpy `float64` whatever the input; FIRST and LAST keep their input's dtype
+    /// (`string` included); the others keep a masked input's kind.
+    fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        match self {
+            Order::Trend => Dtype::Numpy,
+            Order::First | Order::Last => inputs.first().copied().unwrap_or_default(),
+            _ => Dtype::masked_if(inputs.contains(&Dtype::Masked)),
+        }
+    }
     fn arity(&self) -> usize {
         match self {
             // Trend(value, time_index)

@@ -10,6 +10,7 @@ use arrow_array::{Array, ArrayRef, TimestampNanosecondArray};
 
 use super::{AggInput, Aggregation};
 use crate::primitives::registry::{Args, Entry};
+use crate::primitives::Dtype;
 use crate::primitives::{booleans, float_out, timestamps, to_f64, Default, Implementation};
 
 /// `featuretools.utils.convert_time_units`: seconds divided by the unit's length in seconds.
@@ -118,6 +119,11 @@ fn seconds_since(time: i64, t: i64) -> Result<f64, String> {
 }
 
 impl Aggregation for Times {
+    /// Seconds, numpy `float64`, whatever the inputs (TIME_SINCE_LAST_MAX of an `Int64`
+    /// column included).
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::Numpy
+    }
     fn arity(&self) -> usize {
         match self {
             // (time_index, boolean) and (time_index, numeric)

@@ -24,7 +24,7 @@ use arrow_array::{Array, ArrayRef, Float64Array, Int64Array};
 use arrow_schema::DataType;
 use serde_json::Value;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{booleans, float_out, Implementation};
 
@@ -185,7 +185,23 @@ impl Transform for Arith {
         }
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    /// `vals * bools.astype("Int64")`: MULTIPLY_NUMERIC_BOOLEAN is masked whatever its inputs;
+    /// the operators are masked when an operand is (`int64 % Int64` is `Float64`).
+    fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        match self {
+            Arith::MultiplyNumericBoolean => Dtype::Masked,
+            _ => Dtype::masked_if(inputs.contains(&Dtype::Masked)),
+        }
+    }
+
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
+        // Where a divisor is 0, `%` gives numpy's 0 under a masked integer left operand.
+        let left_masked = dtypes.first() == Some(&Dtype::Masked);
         let a = inputs.first().ok_or("transform without input")?;
         let b = || {
             inputs
@@ -195,7 +211,7 @@ impl Transform for Arith {
         match *self {
             Arith::Columns(op) => {
                 let (x, y) = (Operand::column(a)?, Operand::column(b()?)?);
-                Ok(compute(op, &x, &y, a.len()))
+                Ok(compute(op, &x, &y, left_masked, a.len()))
             }
             Arith::Scalar {
                 op,
@@ -204,9 +220,9 @@ impl Transform for Arith {
             } => {
                 let (x, v) = (Operand::column(a)?, Operand::Scalar(value));
                 Ok(if scalar_first {
-                    compute(op, &v, &x, a.len())
+                    compute(op, &v, &x, false, a.len())
                 } else {
-                    compute(op, &x, &v, a.len())
+                    compute(op, &x, &v, left_masked, a.len())
                 })
             }
             Arith::MultiplyNumericBoolean => {
@@ -290,11 +306,6 @@ impl<'a> Operand<'a> {
     fn is_int(&self) -> bool {
         matches!(self, Operand::Int(_) | Operand::Scalar(Num::Int(_)))
     }
-
-    /// A pandas nullable-integer array (an Int64 column with missing values).
-    fn is_masked(&self) -> bool {
-        matches!(self, Operand::Int(a) if a.null_count() > 0)
-    }
 }
 
 /// Python's `%` on floats (numpy's `npy_remainder`): the sign of the divisor, `x % 0 == NaN`.
@@ -333,15 +344,16 @@ fn float_op(op: Op, x: f64, y: f64) -> f64 {
     }
 }
 
-fn compute(op: Op, x: &Operand, y: &Operand, n: usize) -> ArrayRef {
+/// `x op y`; `x_masked`: whether pandas holds `x` as a masked array.
+fn compute(op: Op, x: &Operand, y: &Operand, x_masked: bool, n: usize) -> ArrayRef {
     if x.is_int() && y.is_int() && op != Op::Div {
         let int = |v: Option<Num>| match v {
             Some(Num::Int(i)) => Some(i),
             _ => None,
         };
-        // Where a divisor is 0: numpy's 0 under a nullable-integer left operand, else NaN
-        // (and the column becomes float).
-        let zero_is_zero = x.is_masked();
+        // Where a divisor is 0: numpy's 0 under a masked integer left operand (`Int64`,
+        // missing values or not), else NaN (and the column becomes float).
+        let zero_is_zero = x_masked && matches!(x, Operand::Int(_));
         let mut float = false;
         let out: Vec<Option<i64>> = (0..n)
             .map(|i| {
@@ -382,8 +394,8 @@ fn compute(op: Op, x: &Operand, y: &Operand, n: usize) -> ArrayRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::primitives::test_util::transform;
     use crate::primitives::test_util::{prim, prim_with};
-    use crate::primitives::transform;
     use serde_json::json;
 
     const INF: f64 = f64::INFINITY;
@@ -913,5 +925,64 @@ mod tests {
             ]
         );
         assert!(transform(&mb, &[b, i], &[0; 6]).is_err());
+    }
+}
+
+/// `x % 0` follows how pandas holds the left operand, whatever the rows: featuretools 1.31,
+/// pandas 2.2.3.
+#[cfg(test)]
+mod dtype_tests {
+    use super::*;
+    use crate::primitives::test_util::{prim, prim_with};
+    use crate::primitives::{transform, Dtype};
+    use serde_json::json;
+
+    const M: Dtype = Dtype::Masked;
+    const N: Dtype = Dtype::Numpy;
+
+    fn ia(v: &[i64]) -> ArrayRef {
+        Arc::new(Int64Array::from(v.to_vec()))
+    }
+
+    /// Integers, or None where the column became float with NaN.
+    fn out(a: &ArrayRef) -> Result<Vec<Option<i64>>, Vec<Option<f64>>> {
+        match a.data_type() {
+            DataType::Int64 => Ok(a.as_primitive::<Int64Type>().iter().collect()),
+            _ => Err(a.as_primitive::<Float64Type>().iter().collect()),
+        }
+    }
+
+    #[test]
+    fn modulo_by_zero_follows_the_left_operands_dtype_not_its_missing_values() {
+        let x = ia(&[3, 0, 4]);
+        let p = prim_with("ModuloNumericScalar", json!({"value": 0}));
+        // ModuloNumericScalar(0)(pd.Series([3, 0, 4], dtype="Int64")) -> Int64 [0, 0, 0]
+        let got = transform(&p, std::slice::from_ref(&x), &[M], &[]).unwrap();
+        assert_eq!(out(&got), Ok(vec![Some(0); 3]));
+        // ... (pd.Series([3, 0, 4])) -> float64 [nan, nan, nan]
+        let got = transform(&p, std::slice::from_ref(&x), &[N], &[]).unwrap();
+        assert_eq!(out(&got), Err(vec![None; 3]));
+        // ModuloNumeric()(I, J), I = Series([3, 0, 4], dtype="Int64"), J = [0, 2, 0]:
+        // (I, J) and (I, int64 j) -> [0, 0, 0]; (int64 i, J) and (i, j) -> [nan, 0.0, nan]
+        let (x, y) = (ia(&[3, 0, 4]), ia(&[0, 2, 0]));
+        let m = prim("ModuloNumeric");
+        for (d, want) in [
+            ([M, M], Ok(vec![Some(0); 3])),
+            ([M, N], Ok(vec![Some(0); 3])),
+            ([N, M], Err(vec![None, Some(0.0), None])),
+            ([N, N], Err(vec![None, Some(0.0), None])),
+        ] {
+            let got = transform(&m, &[x.clone(), y.clone()], &d, &[]).unwrap();
+            assert_eq!(out(&got), want, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn output_dtypes() {
+        // AddNumeric()(Int64, float64) -> Float64; (int64, int64) -> int64
+        assert_eq!(prim("AddNumeric").dtype(&[M, N]), M);
+        assert_eq!(prim("AddNumeric").dtype(&[N, N]), N);
+        // MultiplyNumericBoolean()(pd.Series([1, 2, 3]), pd.Series([True, False, True])) -> Int64
+        assert_eq!(prim("MultiplyNumericBoolean").dtype(&[N, N]), M);
     }
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, Timelike};
 use serde_json::Value;
 
 use super::is_in::DateText;
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{booleans, float_out, strings, timestamps, to_f64, Implementation};
 
@@ -232,9 +232,74 @@ impl Transform for Builtin {
         *self == Builtin::Age
     }
 
-    fn transform(&self, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String> {
-        transform(self, inputs, times)
+    /// IS_NULL is numpy `bool`; a comparison is `boolean` where pandas' result can be NA (a
+    /// masked or string operand: the left one for `==` against a scalar, either for `==` between
+    /// columns, a masked one or two strings for an order), else `bool`; the boolean operators
+    /// and the rest follow their inputs.
+    fn dtype(&self, d: &[Dtype]) -> Dtype {
+        use Builtin::*;
+        let na = |x: Option<&Dtype>| x.is_some_and(|x| *x != Dtype::Numpy);
+        Dtype::masked_if(match self {
+            IsNull => false,
+            EqualScalar(_)
+            | NotEqualScalar(_)
+            | GreaterThanScalar(_)
+            | GreaterThanEqualToScalar(_)
+            | LessThanScalar(_)
+            | LessThanEqualToScalar(_) => na(d.first()),
+            Equal | NotEqual => na(d.first()) || na(d.get(1)),
+            GreaterThan | GreaterThanEqualTo | LessThan | LessThanEqualTo => {
+                d.contains(&Dtype::Masked) || d.iter().all(|x| *x == Dtype::String)
+            }
+            _ => d.contains(&Dtype::Masked),
+        })
     }
+
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        dtypes: &[Dtype],
+        times: &[i64],
+    ) -> Result<ArrayRef, String> {
+        transform(self, inputs, dtypes, times)
+    }
+}
+
+/// `np.logical_not` / `np.logical_and` / `np.logical_or` on booleans. A masked operand gives NA
+/// where either value is missing. Between numpy columns a missing value is NaN in an object
+/// column (a `bool` column through a merge with a missing parent, or shifted), which Python
+/// finds true: `not NaN` is False, `a and b` is `b` where `a` is true (or NaN) else `a`, `a or b`
+/// is `a` where `a` is true (or NaN) else `b`.
+fn logical(
+    p: &Builtin,
+    a: &ArrayRef,
+    b: Option<&ArrayRef>,
+    d: &[Dtype],
+) -> Result<ArrayRef, String> {
+    let x = booleans(a)?;
+    let y = b.map(booleans).transpose()?;
+    let err = |e: arrow_schema::ArrowError| e.to_string();
+    if d.contains(&Dtype::Masked) {
+        return Ok(Arc::new(match (p, &y) {
+            (Builtin::And, Some(y)) => arrow_arith::boolean::and(&x, y).map_err(err)?,
+            (Builtin::Or, Some(y)) => arrow_arith::boolean::or(&x, y).map_err(err)?,
+            _ => arrow_arith::boolean::not(&x).map_err(err)?,
+        }));
+    }
+    let truthy = |v: Option<bool>| v.unwrap_or(true);
+    Ok(Arc::new(match (p, &y) {
+        (Builtin::And, Some(y)) => x
+            .iter()
+            .zip(y.iter())
+            .map(|(p, q)| if truthy(p) { q } else { p })
+            .collect::<BooleanArray>(),
+        (Builtin::Or, Some(y)) => x
+            .iter()
+            .zip(y.iter())
+            .map(|(p, q)| if truthy(p) { p } else { q })
+            .collect::<BooleanArray>(),
+        _ => x.iter().map(|p| Some(!truthy(p))).collect::<BooleanArray>(),
+    }))
 }
 
 fn datepart(a: &ArrayRef, f: fn(&chrono::NaiveDateTime) -> i64) -> Result<ArrayRef, String> {
@@ -255,31 +320,36 @@ fn latlong(s: &str) -> Option<(f64, f64)> {
     Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
 }
 
-/// How pandas holds the column ftpart holds as an array, as far as comparisons go. ftpart's
-/// arrays do not say which logical type a column had, so the nullable dtypes are told by their
-/// missing values: an Int64 array with missing values is IntegerNullable (pandas `Int64`), one
-/// without is taken for Integer (`int64`); likewise Boolean / BooleanNullable. A Float64 array
-/// is `float64` (NaN for missing), text is pandas' `string` dtype.
+/// How pandas holds the column ftpart holds as an array, as far as comparisons go: the
+/// array's type with the feature's [`Dtype`] (masked `Int64` / `Float64` / `boolean`, or numpy
+/// `int64` / `float64` / `bool`, whatever the rows at hand). Text is pandas' `string` dtype,
+/// or an object column ([`Dtype::Numpy`]: LatLong's tuples, PART_OF_DAY, DATE_TO_HOLIDAY...),
+/// whose missing values compare False rather than NA.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Float,
+    FloatNA,
     Int,
     IntNA,
     Bool,
     BoolNA,
     Cat,
     Text,
+    Obj,
     Time,
 }
 
-fn kind(a: &ArrayRef) -> Result<Kind, String> {
+fn kind(a: &ArrayRef, d: Dtype) -> Result<Kind, String> {
+    let masked = d == Dtype::Masked;
     Ok(match a.data_type() {
+        DataType::Float64 if masked => Kind::FloatNA,
         DataType::Float64 => Kind::Float,
-        DataType::Int64 if a.null_count() > 0 => Kind::IntNA,
+        DataType::Int64 if masked => Kind::IntNA,
         DataType::Int64 => Kind::Int,
-        DataType::Boolean if a.null_count() > 0 => Kind::BoolNA,
+        DataType::Boolean if masked => Kind::BoolNA,
         DataType::Boolean => Kind::Bool,
         DataType::Dictionary(_, _) => Kind::Cat,
+        DataType::Utf8 if d == Dtype::Numpy => Kind::Obj,
         DataType::Utf8 => Kind::Text,
         DataType::Timestamp(_, _) => Kind::Time,
         other => return Err(format!("ftpart does not compare {other} values")),
@@ -290,13 +360,26 @@ impl Kind {
     fn numeric(self) -> bool {
         matches!(
             self,
-            Kind::Float | Kind::Int | Kind::IntNA | Kind::Bool | Kind::BoolNA
+            Kind::Float | Kind::FloatNA | Kind::Int | Kind::IntNA | Kind::Bool | Kind::BoolNA
         )
     }
     /// Whether a missing value compares as NA (pandas' masked arrays and string dtype) rather
     /// than False (`float64` NaN, categorical, datetime NaT).
     fn masked(self) -> bool {
-        matches!(self, Kind::IntNA | Kind::BoolNA | Kind::Text)
+        matches!(
+            self,
+            Kind::FloatNA | Kind::IntNA | Kind::BoolNA | Kind::Text
+        )
+    }
+}
+
+/// Orders read object text as text (pandas orders an object column of strings elementwise,
+/// and raises on a missing value or a tuple, which ftpart does not tell apart).
+fn text_kind(k: Kind) -> Kind {
+    if k == Kind::Obj {
+        Kind::Text
+    } else {
+        k
     }
 }
 
@@ -411,11 +494,16 @@ fn text_as_datetimes(vals: &[Option<V>]) -> Result<Option<Vec<Option<V>>>, Strin
 /// a datetime or categorical left never gives NA, and pandas raises comparing a categorical
 /// with a nullable boolean or with text holding missing values, and a nullable number with
 /// text holding missing values.
-fn compare_equal(a: &ArrayRef, b: &ArrayRef, negate: bool) -> Result<ArrayRef, String> {
-    let (lk, rk) = (kind(a)?, kind(b)?);
+fn compare_equal(
+    a: &ArrayRef,
+    b: &ArrayRef,
+    d: &[Dtype],
+    negate: bool,
+) -> Result<ArrayRef, String> {
+    let (lk, rk) = (kind(a, d[0])?, kind(b, d[1])?);
     let raises = match lk {
         Kind::Cat => rk == Kind::BoolNA || (rk == Kind::Text && b.null_count() > 0),
-        Kind::IntNA | Kind::BoolNA => rk == Kind::Text && b.null_count() > 0,
+        Kind::IntNA | Kind::BoolNA | Kind::FloatNA => rk == Kind::Text && b.null_count() > 0,
         _ => false,
     };
     if raises {
@@ -426,12 +514,12 @@ fn compare_equal(a: &ArrayRef, b: &ArrayRef, negate: bool) -> Result<ArrayRef, S
     }
     let na = match lk {
         Kind::Time | Kind::Cat => false,
-        Kind::IntNA | Kind::BoolNA | Kind::Text => true,
+        Kind::FloatNA | Kind::IntNA | Kind::BoolNA | Kind::Text => true,
         _ => rk.masked(),
     };
     let x = values(a)?;
     let mut y = values(b)?;
-    if lk == Kind::Time && rk == Kind::Text {
+    if lk == Kind::Time && matches!(rk, Kind::Text | Kind::Obj) {
         match text_as_datetimes(&y)? {
             Some(t) => y = t,
             None => return Ok(Arc::new(BooleanArray::from(vec![negate; a.len()]))),
@@ -455,8 +543,8 @@ fn compare_equal(a: &ArrayRef, b: &ArrayRef, negate: bool) -> Result<ArrayRef, S
 /// categorical (`val1.where(pd.isnull, np.nan)`); two categoricals compare by the categories'
 /// order when both have the same ordered categories, which ftpart cannot tell, so they are
 /// refused, and so is any other pair, which pandas refuses.
-fn compare_order(a: &ArrayRef, b: &ArrayRef, cmp: Cmp) -> Result<ArrayRef, String> {
-    let (lk, rk) = (kind(a)?, kind(b)?);
+fn compare_order(a: &ArrayRef, b: &ArrayRef, d: &[Dtype], cmp: Cmp) -> Result<ArrayRef, String> {
+    let (lk, rk) = (text_kind(kind(a, d[0])?), text_kind(kind(b, d[1])?));
     let na =
         match (lk, rk) {
             (Kind::Cat, Kind::Cat) => return Err(
@@ -500,8 +588,8 @@ fn compare_order(a: &ArrayRef, b: &ArrayRef, cmp: Cmp) -> Result<ArrayRef, Strin
 /// EQUAL_SCALAR / NOT_EQUAL_SCALAR (`vals == value`): a missing value gives NA in a nullable
 /// number or boolean column and in text, else False (True for `!=`); `value=None` gives NA for
 /// every row of text (pandas' string dtype) and False for every present value elsewhere.
-fn compare_scalar(a: &ArrayRef, s: &Scalar, negate: bool) -> Result<ArrayRef, String> {
-    let lk = kind(a)?;
+fn compare_scalar(a: &ArrayRef, d: Dtype, s: &Scalar, negate: bool) -> Result<ArrayRef, String> {
+    let lk = kind(a, d)?;
     let missing = if lk.masked() { None } else { Some(negate) };
     let vals = values(a)?;
     let n = vals.len();
@@ -547,8 +635,8 @@ fn compare_scalar(a: &ArrayRef, s: &Scalar, negate: bool) -> Result<ArrayRef, St
 /// (NA where missing), datetimes against a date string (False where missing); `value=None`
 /// gives False for numpy columns and NA for text. pandas raises for the other pairs and for
 /// categoricals (unordered; an Ordinal's order ftpart cannot tell).
-fn compare_scalar_ord(a: &ArrayRef, s: &Scalar, cmp: Cmp) -> Result<ArrayRef, String> {
-    let lk = kind(a)?;
+fn compare_scalar_ord(a: &ArrayRef, d: Dtype, s: &Scalar, cmp: Cmp) -> Result<ArrayRef, String> {
+    let lk = text_kind(kind(a, d)?);
     let vals = values(a)?;
     let n = vals.len();
     let refuse = || {
@@ -598,7 +686,12 @@ fn compare_scalar_ord(a: &ArrayRef, s: &Scalar, cmp: Cmp) -> Result<ArrayRef, St
     ))
 }
 
-fn transform(p: &Builtin, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String> {
+fn transform(
+    p: &Builtin,
+    inputs: &[ArrayRef],
+    d: &[Dtype],
+    times: &[i64],
+) -> Result<ArrayRef, String> {
     let a = inputs.first().ok_or("transform without input")?;
     let b = || {
         inputs
@@ -679,28 +772,20 @@ fn transform(p: &Builtin, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef
         Builtin::IsNull => Arc::new(BooleanArray::from(
             (0..a.len()).map(|i| a.is_null(i)).collect::<Vec<_>>(),
         )),
-        Builtin::Not => {
-            Arc::new(arrow_arith::boolean::not(&booleans(a)?).map_err(|e| e.to_string())?)
-        }
-        Builtin::And => Arc::new(
-            arrow_arith::boolean::and(&booleans(a)?, &booleans(b()?)?)
-                .map_err(|e| e.to_string())?,
-        ),
-        Builtin::Or => Arc::new(
-            arrow_arith::boolean::or(&booleans(a)?, &booleans(b()?)?).map_err(|e| e.to_string())?,
-        ),
-        Builtin::EqualScalar(s) => compare_scalar(a, s, false)?,
-        Builtin::NotEqualScalar(s) => compare_scalar(a, s, true)?,
-        Builtin::GreaterThanScalar(x) => compare_scalar_ord(a, x, Cmp::Gt)?,
-        Builtin::GreaterThanEqualToScalar(x) => compare_scalar_ord(a, x, Cmp::Ge)?,
-        Builtin::LessThanScalar(x) => compare_scalar_ord(a, x, Cmp::Lt)?,
-        Builtin::LessThanEqualToScalar(x) => compare_scalar_ord(a, x, Cmp::Le)?,
-        Builtin::Equal => compare_equal(a, b()?, false)?,
-        Builtin::NotEqual => compare_equal(a, b()?, true)?,
-        Builtin::GreaterThan => compare_order(a, b()?, Cmp::Gt)?,
-        Builtin::GreaterThanEqualTo => compare_order(a, b()?, Cmp::Ge)?,
-        Builtin::LessThan => compare_order(a, b()?, Cmp::Lt)?,
-        Builtin::LessThanEqualTo => compare_order(a, b()?, Cmp::Le)?,
+        Builtin::Not => logical(p, a, None, d)?,
+        Builtin::And | Builtin::Or => logical(p, a, Some(b()?), d)?,
+        Builtin::EqualScalar(s) => compare_scalar(a, d[0], s, false)?,
+        Builtin::NotEqualScalar(s) => compare_scalar(a, d[0], s, true)?,
+        Builtin::GreaterThanScalar(x) => compare_scalar_ord(a, d[0], x, Cmp::Gt)?,
+        Builtin::GreaterThanEqualToScalar(x) => compare_scalar_ord(a, d[0], x, Cmp::Ge)?,
+        Builtin::LessThanScalar(x) => compare_scalar_ord(a, d[0], x, Cmp::Lt)?,
+        Builtin::LessThanEqualToScalar(x) => compare_scalar_ord(a, d[0], x, Cmp::Le)?,
+        Builtin::Equal => compare_equal(a, b()?, d, false)?,
+        Builtin::NotEqual => compare_equal(a, b()?, d, true)?,
+        Builtin::GreaterThan => compare_order(a, b()?, d, Cmp::Gt)?,
+        Builtin::GreaterThanEqualTo => compare_order(a, b()?, d, Cmp::Ge)?,
+        Builtin::LessThan => compare_order(a, b()?, d, Cmp::Lt)?,
+        Builtin::LessThanEqualTo => compare_order(a, b()?, d, Cmp::Le)?,
     })
 }
 
@@ -708,7 +793,7 @@ fn transform(p: &Builtin, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::types::{Float64Type, Int64Type};
 
     fn floats(a: &ArrayRef) -> Vec<Option<f64>> {
@@ -751,7 +836,7 @@ mod tests {
 mod comparison_tests {
     use super::*;
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::{
         DictionaryArray, Float64Array, Int64Array, StringArray, TimestampNanosecondArray,
     };
@@ -3051,5 +3136,136 @@ mod comparison_tests {
         // EqualScalar(value="1") on datetimes: pandas reads "1" as some date; ftpart cannot
         // tell which and refuses.
         assert_eq!(run("EqualScalar", r#"{"value": "1"}"#, "dt"), "ERR");
+    }
+}
+
+/// Comparisons and boolean operators by how pandas holds their inputs (featuretools 1.31,
+/// pandas 2.2.3), whatever the rows at hand.
+#[cfg(test)]
+mod dtype_tests {
+    use super::*;
+    use crate::primitives::test_util::{prim, prim_with};
+    use crate::primitives::{transform, Dtype};
+    use arrow_array::Float64Array;
+    use serde_json::json;
+
+    const M: Dtype = Dtype::Masked;
+    const N: Dtype = Dtype::Numpy;
+    const S: Dtype = Dtype::String;
+
+    fn bools(a: &ArrayRef) -> Vec<Option<bool>> {
+        a.as_boolean().iter().collect()
+    }
+
+    #[test]
+    fn a_masked_float_compares_missing_as_na() {
+        let f: ArrayRef = Arc::new(Float64Array::from(vec![Some(1.5), None, Some(0.5)]));
+        let p = prim_with("GreaterThanScalar", json!({"value": 1}));
+        // GreaterThanScalar(1)(pd.Series([1.5, None, 0.5], dtype="Float64")) -> [True, <NA>, False]
+        let got = transform(&p, std::slice::from_ref(&f), &[M], &[]).unwrap();
+        assert_eq!(bools(&got), vec![Some(true), None, Some(false)]);
+        // ... (pd.Series([1.5, nan, 0.5])) -> [True, False, False]
+        let got = transform(&p, std::slice::from_ref(&f), &[N], &[]).unwrap();
+        assert_eq!(bools(&got), vec![Some(true), Some(false), Some(false)]);
+        // LessThanEqualTo()(f, pd.Series([1, 2, 3], dtype="Int64")) -> [False, <NA>, True];
+        // against pd.Series([1, 2, 3]) -> [False, False, True]
+        let i: ArrayRef = Arc::new(Int64Array::from(vec![1, 2, 3]));
+        let le = prim("LessThanEqualTo");
+        let got = transform(&le, &[f.clone(), i.clone()], &[N, M], &[]).unwrap();
+        assert_eq!(bools(&got), vec![Some(false), None, Some(true)]);
+        let got = transform(&le, &[f, i], &[N, N], &[]).unwrap();
+        assert_eq!(bools(&got), vec![Some(false), Some(false), Some(true)]);
+    }
+
+    #[test]
+    fn numpy_booleans_through_a_merge_are_object_columns() {
+        // o = pd.Series([True, True, False, nan], dtype=object) (a bool column whose parent is
+        // missing), bb = pd.Series([True, False, True, True]):
+        let o: ArrayRef = Arc::new(BooleanArray::from(vec![
+            Some(true),
+            Some(true),
+            Some(false),
+            None,
+        ]));
+        let bb: ArrayRef = Arc::new(BooleanArray::from(vec![true, false, true, true]));
+        let run = |class: &str, inputs: &[ArrayRef]| {
+            let d = vec![N; inputs.len()];
+            bools(&transform(&prim(class), inputs, &d, &[]).unwrap())
+        };
+        let (t, f) = (Some(true), Some(false));
+        // Not()(o) -> [False, False, True, False]
+        assert_eq!(run("Not", std::slice::from_ref(&o)), vec![f, f, t, f]);
+        // And()(o, bb) -> [True, False, False, True]; And()(bb, o) -> [True, False, False, nan]
+        assert_eq!(run("And", &[o.clone(), bb.clone()]), vec![t, f, f, t]);
+        assert_eq!(run("And", &[bb.clone(), o.clone()]), vec![t, f, f, None]);
+        // Or()(o, bb) -> [True, True, True, nan]; Or()(bb, o) -> [True, True, True, True]
+        assert_eq!(run("Or", &[o.clone(), bb.clone()]), vec![t, t, t, None]);
+        assert_eq!(run("Or", &[bb.clone(), o.clone()]), vec![t, t, t, t]);
+        // A masked operand: np.logical_and(boolean, ...) is NA where either is.
+        let got = transform(&prim("And"), &[o, bb], &[M, N], &[]).unwrap();
+        assert_eq!(bools(&got), vec![t, f, f, None]);
+    }
+
+    #[test]
+    fn object_text_compares_missing_as_false() {
+        // o = pd.Series([(1.0, 2.0), nan, (3.0, 4.0)], dtype=object) (a LatLong column):
+        // EqualScalar(None)(o) -> [False, False, False]; NotEqualScalar(None)(o) -> all True
+        let o: ArrayRef = Arc::new(arrow_array::StringArray::from(vec![
+            Some("(1.0, 2.0)"),
+            None,
+            Some("(3.0, 4.0)"),
+        ]));
+        let run = |class: &str, args: serde_json::Value, a: &ArrayRef, d: Dtype| {
+            bools(&transform(&prim_with(class, args), std::slice::from_ref(a), &[d], &[]).unwrap())
+        };
+        let (t, f) = (Some(true), Some(false));
+        assert_eq!(run("EqualScalar", json!({}), &o, N), vec![f, f, f]);
+        assert_eq!(run("NotEqualScalar", json!({}), &o, N), vec![t, t, t]);
+        // p = pd.Series(["midnight", nan, "noon"], dtype=object) (PART_OF_DAY):
+        // EqualScalar("noon")(p) -> [False, False, True]; as dtype="string" -> [False, <NA>, True]
+        let p: ArrayRef = Arc::new(arrow_array::StringArray::from(vec![
+            Some("midnight"),
+            None,
+            Some("noon"),
+        ]));
+        let noon = json!({"value": "noon"});
+        assert_eq!(run("EqualScalar", noon.clone(), &p, N), vec![f, f, t]);
+        assert_eq!(run("EqualScalar", noon, &p, S), vec![f, None, t]);
+        // Equal()(p, p) -> [True, False, True]; Equal()(p, p.astype("string")) -> [True, <NA>, True]
+        let eq = prim("Equal");
+        let got = transform(&eq, &[p.clone(), p.clone()], &[N, N], &[]).unwrap();
+        assert_eq!(bools(&got), vec![t, f, t]);
+        let got = transform(&eq, &[p.clone(), p], &[N, S], &[]).unwrap();
+        assert_eq!(bools(&got), vec![t, None, t]);
+    }
+
+    #[test]
+    fn output_dtypes() {
+        // The dtypes of featuretools' raw columns (FeatureSetCalculator.run) on Int64 (M),
+        // int64 / float64 / datetime (N) and string (S) columns:
+        for (class, inputs, want) in [
+            ("IsNull", vec![M], N),
+            ("Not", vec![M], M),
+            ("And", vec![N, M], M),
+            ("And", vec![N, N], N),
+            ("Equal", vec![N, S], M),
+            ("Equal", vec![S, S], M),
+            ("Equal", vec![N, N], N),
+            ("GreaterThan", vec![N, M], M),
+            ("GreaterThan", vec![S, S], M),
+            ("EqualScalar", vec![S], M),
+            ("EqualScalar", vec![N], N),
+            ("NumCharacters", vec![S], N),
+            ("NumWords", vec![S], N),
+            // URLToDomain()(pd.Series([...], dtype="string")): string; IsFreeEmailDomain:
+            // object; Season()(dates): string; Lag()(strings, dates): string
+            ("URLToDomain", vec![S], S),
+            ("IsFreeEmailDomain", vec![S], N),
+            ("Season", vec![N], S),
+            ("Lag", vec![S, N], S),
+            ("Lag", vec![M, N], M),
+        ] {
+            assert_eq!(prim(class).dtype(&inputs), want, "{class}{inputs:?}");
+        }
     }
 }

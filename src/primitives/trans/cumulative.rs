@@ -10,7 +10,7 @@ use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef, Int64Array};
 use arrow_schema::DataType;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::Entry;
 use crate::primitives::{float_out, to_f64, Implementation};
 
@@ -56,7 +56,12 @@ impl Transform for Cum {
         true
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         let n = a.len();
         // `np.arange(1, len(values) + 1)`: every row counts, missing or not.
@@ -124,7 +129,7 @@ impl Transform for Cum {
 mod tests {
     use crate::matrix::cell;
     use crate::primitives::test_util::prim;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::{ArrayRef, Float64Array, Int64Array};
     use std::sync::Arc;
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, Int64Array, StringArray};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike};
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, timestamps, Implementation};
 
@@ -176,11 +176,24 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Dt {
+    /// SEASON is `string`; the others numpy (PART_OF_DAY object text) or masked where an input
+    /// is.
+    fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        match self {
+            Dt::Season => Dtype::String,
+            _ => Dtype::masked_if(inputs.contains(&Dtype::Masked)),
+        }
+    }
     fn uses_cutoff(&self) -> bool {
         matches!(self, Dt::TimeSince { .. })
     }
 
-    fn transform(&self, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         let t = timestamps(a)?;
         let dates: Vec<Option<NaiveDateTime>> = t
@@ -353,8 +366,8 @@ fn season(month: u32, day: u32) -> &'static str {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::primitives::test_util::{prim, prim_with};
-    use crate::primitives::{transform, Primitive};
+    use crate::primitives::test_util::{prim, prim_with, transform};
+    use crate::primitives::Primitive;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};
     use arrow_array::{Array, TimestampNanosecondArray};

@@ -12,7 +12,7 @@ use arrow_array::{ArrayRef, Int64Array};
 
 use super::rolling::trend;
 use super::series::shift_values;
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, timestamps, to_f64, Implementation};
 
@@ -90,6 +90,10 @@ impl Transform for Expanding {
         self.agg == Agg::Count
     }
 
+    /// featuretools' expanding primitives give numpy `float64`, whatever the input's dtype.
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::Numpy
+    }
     fn arity(&self) -> usize {
         if self.agg == Agg::Count {
             1
@@ -102,7 +106,12 @@ impl Transform for Expanding {
         true
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let t = timestamps(inputs.first().ok_or("expanding transform without input")?)?;
         let n = t.len();
         let minp = self.min_periods;
@@ -339,7 +348,7 @@ fn std(v: &[f64], minp: usize) -> Vec<f64> {
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};
     use arrow_array::{Array, Float64Array, TimestampNanosecondArray};

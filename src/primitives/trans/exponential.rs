@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use arrow_array::ArrayRef;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, to_f64, Implementation};
 
@@ -100,11 +100,20 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Ewm {
+    /// pandas' `ewm` gives numpy `float64`, whatever the input's dtype.
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::Numpy
+    }
     fn uses_full_dataframe(&self) -> bool {
         true
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let v = to_f64(inputs.first().ok_or("ewm transform without input")?)?;
         // _prep_values: ±inf as NaN.
         let v: Vec<f64> = v
@@ -233,7 +242,7 @@ fn ewmvar(x: &[f64], com: f64, ignore_na: bool) -> Vec<f64> {
 )]
 mod tests {
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::types::Float64Type;
     use arrow_array::{Array, ArrayRef, Float64Array};

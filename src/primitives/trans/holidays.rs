@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, StringArray};
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, timestamps, Implementation};
 
@@ -173,7 +173,12 @@ fn nearest(days: &[i64], d: i64) -> Option<i64> {
 }
 
 impl Transform for Holiday {
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         let d = days(a)?;
         Ok(match self {

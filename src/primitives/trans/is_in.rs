@@ -18,7 +18,7 @@ use arrow_array::{Array, ArrayRef, BooleanArray};
 use arrow_schema::DataType;
 use serde_json::Value;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::Entry;
 use crate::primitives::{strings, timestamps, Implementation};
 
@@ -177,7 +177,12 @@ impl Num {
 }
 
 impl Transform for IsIn {
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         let n = a.len();
         let out: Vec<bool> = match a.data_type() {
@@ -277,8 +282,8 @@ impl Transform for IsIn {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::primitives::test_util::transform;
     use crate::primitives::test_util::{prim, prim_with};
-    use crate::primitives::transform;
     use arrow_array::{Float64Array, Int64Array, StringArray, TimestampNanosecondArray};
     use serde_json::json;
 

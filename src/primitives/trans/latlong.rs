@@ -12,7 +12,7 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, StringArray};
 use serde_json::Value;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, strings, Implementation};
 
@@ -182,7 +182,12 @@ impl Transform for LatLong {
         }
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = cells(inputs.first().ok_or("transform without input")?)?;
         let b = || -> Result<Vec<(f64, f64)>, String> {
             cells(inputs.get(1).ok_or("this transform takes two inputs")?)
@@ -226,7 +231,7 @@ impl Transform for LatLong {
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::types::Float64Type;
     use serde_json::json;

@@ -4,6 +4,7 @@
 use arrow_array::ArrayRef;
 
 use super::registry::Entry;
+pub use super::Dtype;
 
 mod arith;
 mod builtin;
@@ -69,6 +70,18 @@ pub trait Transform: Send + Sync {
     fn reads_index(&self) -> bool {
         false
     }
-    /// The output for each row; `times` holds each row's cutoff when [`Self::uses_cutoff`].
-    fn transform(&self, inputs: &[ArrayRef], times: &[i64]) -> Result<ArrayRef, String>;
+    /// How pandas holds the output, given how it holds each input (a property of the feature,
+    /// known from the feature graph and the schema, never of the rows at hand): by default a
+    /// masked array when an input is one (pandas' masked arithmetic), else numpy.
+    fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        Dtype::masked_if(inputs.contains(&Dtype::Masked))
+    }
+    /// The output for each row; `dtypes` says how pandas holds each input (see [`Dtype`]),
+    /// `times` holds each row's cutoff when [`Self::uses_cutoff`].
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        dtypes: &[Dtype],
+        times: &[i64],
+    ) -> Result<ArrayRef, String>;
 }

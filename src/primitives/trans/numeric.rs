@@ -14,7 +14,7 @@ use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Int64Array};
 use arrow_schema::DataType;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::Entry;
 use crate::primitives::{float_out, Implementation};
 
@@ -91,7 +91,12 @@ impl Numeric {
 }
 
 impl Transform for Numeric {
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         match a.data_type() {
             DataType::Int64 => {
@@ -134,7 +139,7 @@ impl Transform for Numeric {
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::Float64Array;
 
     fn run(class: &str, a: ArrayRef) -> ArrayRef {

@@ -17,7 +17,7 @@ use arrow_array::ArrayRef;
 use serde_json::Value;
 
 use super::series::{np_sum, offset_ns, shift_values};
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, timestamps, to_f64, Implementation};
 
@@ -147,6 +147,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Rolling {
+    /// featuretools' rolling primitives give numpy `float64`, whatever the input's dtype.
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::Numpy
+    }
     fn arity(&self) -> usize {
         if self.agg == Agg::Count {
             1
@@ -159,7 +163,12 @@ impl Transform for Rolling {
         true
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let t = timestamps(inputs.first().ok_or("rolling transform without input")?)?;
         let n = t.len();
         // ROLLING_COUNT rolls `pd.Series(1, index=datetime)`.
@@ -439,7 +448,7 @@ pub(super) fn trend(values: &[f64], times: &[i64], tmissing: &[bool]) -> f64 {
 pub(crate) mod tests {
     use super::*;
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::types::Float64Type;
     use arrow_array::{Array, Float64Array, TimestampNanosecondArray};

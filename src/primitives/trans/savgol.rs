@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use arrow_array::ArrayRef;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, to_f64, Implementation};
 
@@ -120,7 +120,12 @@ impl Transform for Savgol {
         true
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let x = to_f64(inputs.first().ok_or("SAVGOL_FILTER without input")?)?;
         let n = x.len();
         // `if x.shape[0] < 20: return x`.
@@ -359,7 +364,7 @@ fn fit_edge(
 )]
 mod tests {
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::types::Float64Type;
     use arrow_array::{Array, ArrayRef, Float64Array};

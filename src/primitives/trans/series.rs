@@ -18,7 +18,7 @@ use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef, BooleanArray, DurationNanosecondArray, UInt32Array};
 use arrow_schema::DataType;
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{booleans, float_out, timestamps, to_f64, Implementation};
 
@@ -223,7 +223,24 @@ impl Transform for Series {
         !self.uses_full_dataframe()
     }
 
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    /// PERCENTILE is numpy `float64` (`rank`); the others follow their input (`Int64` and
+    /// `string` shifts and `Int64` differences keep their dtype, `x.eq(x.shift())` of a masked
+    /// column is `boolean`).
+    fn dtype(&self, inputs: &[Dtype]) -> Dtype {
+        match self {
+            Series::Percentile => Dtype::Numpy,
+            // `shift` keeps a `string` column's dtype
+            Series::Lag { .. } if inputs.first() == Some(&Dtype::String) => Dtype::String,
+            _ => Dtype::masked_if(inputs.contains(&Dtype::Masked)),
+        }
+    }
+
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let input = |k: usize| {
             inputs
                 .get(k)
@@ -231,6 +248,7 @@ impl Transform for Series {
         };
         let a = input(0)?;
         let n = a.len();
+        let masked = dtypes.first() == Some(&Dtype::Masked);
         Ok(match self {
             Series::Diff { periods } => float_out(diff(&numbers(a)?.shift(*periods))),
             Series::DiffDatetime { periods } => {
@@ -258,7 +276,7 @@ impl Transform for Series {
                         .collect(),
                 )
             }
-            Series::Percentile => percentile(a)?,
+            Series::Percentile => percentile(a, masked)?,
             Series::RateOfChange => {
                 let values = diff(&numbers(a)?);
                 let t = timestamps(input(1)?)?;
@@ -290,7 +308,7 @@ impl Transform for Series {
                         .collect(),
                 )
             }
-            Series::SameAsPrevious(f) => same_as_previous(a, *f)?,
+            Series::SameAsPrevious(f) => same_as_previous(a, *f, masked)?,
             Series::TimeSincePrevious { divisor } => {
                 let t = timestamps(a)?;
                 float_out(
@@ -420,11 +438,11 @@ fn fill_missing<T: Copy>(v: &mut [Option<T>], f: Fill) {
 }
 
 /// `Series.rank(pct=True)`: average ranks of ties over the non-missing values, missing stays
-/// missing.
-fn percentile(a: &ArrayRef) -> Result<ArrayRef, String> {
+/// missing. A numpy integer column with missing values is a `float64` one in pandas.
+fn percentile(a: &ArrayRef, masked: bool) -> Result<ArrayRef, String> {
     let n = a.len();
     let mut rows: Vec<u32>;
-    let ints = *a.data_type() == DataType::Int64;
+    let ints = *a.data_type() == DataType::Int64 && (masked || a.null_count() == 0);
     let v = to_f64(a)?;
     if ints {
         // pandas ranks an Int64 column's stored values, the ones under the missing-value mask
@@ -473,20 +491,25 @@ fn percentile(a: &ArrayRef) -> Result<ArrayRef, String> {
     Ok(float_out(out))
 }
 
-fn same_as_previous(a: &ArrayRef, f: Fill) -> Result<ArrayRef, String> {
+/// `x.eq(x.shift())` after the fill, the first False: where a value is missing, NA in a masked
+/// column (`Int64`, `Float64`), False in a numpy one (NaN).
+fn same_as_previous(a: &ArrayRef, f: Fill, masked: bool) -> Result<ArrayRef, String> {
     let n = a.len();
+    let eq = |i: usize, p: Option<bool>| match p {
+        _ if i == 0 => Some(false),
+        None if masked => None,
+        p => Some(p.unwrap_or(false)),
+    };
     let out: BooleanArray = match numbers(a)?.fill(f) {
-        // Int64: a comparison with a missing value is missing (pandas' masked `eq`).
         Numbers::Ints(v) => (0..n)
+            .map(|i| eq(i, (|| Some(v[i]? == v[i.checked_sub(1)?]?))()))
+            .collect(),
+        Numbers::Floats(v) => (0..n)
             .map(|i| {
-                if i == 0 {
-                    return Some(false);
-                }
-                Some(v[i]? == v[i - 1]?)
+                let (x, y) = (v[i], v[i.saturating_sub(1)]);
+                eq(i, (!x.is_nan() && !y.is_nan()).then_some(x == y))
             })
             .collect(),
-        // float64: NaN compares False.
-        Numbers::Floats(v) => (0..n).map(|i| Some(i > 0 && v[i] == v[i - 1])).collect(),
     };
     Ok(Arc::new(out))
 }
@@ -601,8 +624,8 @@ pub(super) fn offset_ns(s: &str) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::matrix::cell;
+    use crate::primitives::test_util::transform;
     use crate::primitives::test_util::{prim, prim_with};
-    use crate::primitives::transform;
     use arrow_array::{DictionaryArray, Float64Array, Int64Array, TimestampNanosecondArray};
     use serde_json::json;
 
@@ -1047,5 +1070,67 @@ mod tests {
         let v: Vec<f64> = (1..300).map(|i| i as f64 * 0.1).collect();
         assert_eq!(np_sum(&v), 4485.0);
         assert_eq!(timedelta_total_seconds(-1), -1.0000000000287557e-06);
+    }
+}
+
+/// Missing values by how pandas holds the column: featuretools 1.31, pandas 2.2.3.
+#[cfg(test)]
+mod dtype_tests {
+    use super::*;
+    use crate::primitives::test_util::prim;
+    use crate::primitives::{transform, Dtype};
+    use arrow_array::{Float64Array, Int64Array};
+
+    #[test]
+    fn same_as_previous_is_na_next_to_a_missing_value_only_in_a_masked_column() {
+        let run = |a: ArrayRef, d: Dtype| -> Vec<Option<bool>> {
+            transform(&prim("SameAsPrevious"), &[a], &[d], &[])
+                .unwrap()
+                .as_boolean()
+                .iter()
+                .collect()
+        };
+        let i: ArrayRef = Arc::new(Int64Array::from(vec![None, Some(1), Some(1), Some(2)]));
+        let f: ArrayRef = Arc::new(Float64Array::from(vec![
+            None,
+            Some(1.5),
+            Some(1.5),
+            Some(2.0),
+        ]));
+        // SameAsPrevious()(pd.Series([None, 1, 1, 2], dtype="Int64")) -> [False, <NA>, True, False]
+        // (dtype="Float64", 1.5 for 1: the same)
+        let masked = vec![Some(false), None, Some(true), Some(false)];
+        assert_eq!(run(i.clone(), Dtype::Masked), masked);
+        assert_eq!(run(f.clone(), Dtype::Masked), masked);
+        // SameAsPrevious()(pd.Series([nan, 1, 1, 2])) -> [False, False, True, False]
+        let numpy = vec![Some(false), Some(false), Some(true), Some(false)];
+        assert_eq!(run(i, Dtype::Numpy), numpy);
+        assert_eq!(run(f, Dtype::Numpy), numpy);
+    }
+
+    #[test]
+    fn percentile_of_a_numpy_integer_column_with_missing_values_ranks_floats() {
+        // Percentile()(pd.Series([3.0, nan, 1.0, 3.0])) -> [0.8333333333333334, nan,
+        // 0.3333333333333333, 0.8333333333333334] (an int64 column through a merge is float64)
+        let i: ArrayRef = Arc::new(Int64Array::from(vec![Some(3), None, Some(1), Some(3)]));
+        let p = prim("Percentile");
+        let got = transform(&p, std::slice::from_ref(&i), &[Dtype::Numpy], &[]).unwrap();
+        let got: Vec<Option<f64>> = got
+            .as_primitive::<arrow_array::types::Float64Type>()
+            .iter()
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                Some(0.8333333333333334),
+                None,
+                Some(0.3333333333333333),
+                Some(0.8333333333333334)
+            ]
+        );
+        // An Int64 one ranks the values under its mask: refused.
+        assert!(transform(&p, &[i], &[Dtype::Masked], &[]).is_err());
+        // Percentile of Int64 is float64: numpy.
+        assert_eq!(p.dtype(&[Dtype::Masked]), Dtype::Numpy);
     }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Int64Array};
 
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
 use crate::primitives::{float_out, strings, Implementation};
 
@@ -1302,7 +1302,20 @@ impl Text {
 }
 
 impl Transform for Text {
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    /// TOTAL_WORD_LENGTH and NUMBER_OF_WORDS_IN_QUOTES are `Int64` (`astype`); the others
+    /// `apply` a Python function: numpy (`int64`, `float64`, or object where a text is missing).
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        Dtype::masked_if(matches!(
+            self,
+            Text::TotalWordLength(_) | Text::NumberOfWordsInQuotes(..)
+        ))
+    }
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         let values = strings(a)?;
         if matches!(
@@ -2440,7 +2453,7 @@ const PY_SPACE: &str = "
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim_with;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};
     use arrow_array::StringArray;

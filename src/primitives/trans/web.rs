@@ -9,7 +9,7 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, StringArray};
 
 use super::text::py::{self, Regex};
-use super::Transform;
+use super::{Dtype, Transform};
 use crate::primitives::registry::Entry;
 use crate::primitives::{strings, Implementation};
 
@@ -174,7 +174,20 @@ impl Web {
 }
 
 impl Transform for Web {
-    fn transform(&self, inputs: &[ArrayRef], _times: &[i64]) -> Result<ArrayRef, String> {
+    /// pandas' `string` methods keep the `string` dtype; IS_FREE_EMAIL_DOMAIN `apply`s (object)
+    /// and the postal code prefixes are categorical.
+    fn dtype(&self, _inputs: &[Dtype]) -> Dtype {
+        match self {
+            Web::IsFreeEmailDomain(_) | Web::PostalPrefix(_) => Dtype::Numpy,
+            _ => Dtype::String,
+        }
+    }
+    fn transform(
+        &self,
+        inputs: &[ArrayRef],
+        _dtypes: &[Dtype],
+        _times: &[i64],
+    ) -> Result<ArrayRef, String> {
         let a = inputs.first().ok_or("transform without input")?;
         let values = strings(a)?;
         if let Web::IsFreeEmailDomain(free) = self {
@@ -4929,7 +4942,7 @@ za
 mod tests {
     use super::*;
     use crate::primitives::test_util::prim;
-    use crate::primitives::transform;
+    use crate::primitives::test_util::transform;
     use arrow_array::cast::AsArray;
     use arrow_array::Array;
 

@@ -54,8 +54,6 @@ struct F {
     samples: Vec<Value>,
     /// Number of outputs (feature_names), for multi-output features.
     outputs: usize,
-    /// Numbers: floats (Some(true)), integers (Some(false)), or either after the data (None).
-    float: Option<bool>,
 }
 
 /// Options of the generated features.
@@ -629,7 +627,6 @@ impl Features {
             time_index: false,
             samples,
             outputs,
-            float: None,
         });
         self.by_unique.insert(unique, self.feats.len() - 1);
         self.feats.len() - 1
@@ -648,11 +645,6 @@ impl Features {
         if col == "t" && !w.numeric_time {
             self.feats[i].time_index = true;
         }
-        self.feats[i].float = match w.dfs[df].cols.iter().find(|c| c.name == col).map(|c| &c.ty) {
-            Some(ColType::Double) => Some(true),
-            Some(ColType::Integer) => Some(false),
-            _ => None,
-        };
         i
     }
 
@@ -700,10 +692,7 @@ impl Features {
         let def = json!({"type": "TransformFeature", "dependencies": uniques,
             "arguments": {"base_features": uniques, "primitive": p}});
         let df = self.feats[bases[0]].df;
-        let floats: Vec<Option<bool>> = bases.iter().map(|&b| self.feats[b].float).collect();
-        let f = self.add(w, df, name, out, def, samples, 1);
-        self.feats[f].float = floats_of(class, &floats);
-        f
+        self.add(w, df, name, out, def, samples, 1)
     }
 
     /// A transform of one feature by a primitive that takes its kind, with random arguments.
@@ -764,15 +753,7 @@ impl Features {
             | "ModuloNumericScalar"
             | "ModuloByFeature" => {
                 if given(rng) {
-                    let mut v = pick_num(rng);
-                    // An integer column modulo 0 (see `floats_of`).
-                    if class == "ModuloNumericScalar"
-                        && v == json!(0)
-                        && self.feats[base].float != Some(true)
-                    {
-                        v = json!(2);
-                    }
-                    a.insert("value".into(), v);
+                    a.insert("value".into(), pick_num(rng));
                 }
                 (Ty::Num, vec![])
             }
@@ -949,7 +930,7 @@ impl Features {
                 ColType::Fk { .. } => Ty::Cat,
                 ColType::Time | ColType::SecondaryTime => Ty::Time,
                 ColType::LastTime => continue,
-                ColType::Double | ColType::Integer => Ty::Num,
+                ColType::Double | ColType::Integer | ColType::IntegerNullable => Ty::Num,
                 ColType::Boolean | ColType::BooleanNullable => Ty::Bool,
                 ColType::Categorical => Ty::Cat,
                 ColType::Text => Ty::Text,
@@ -1039,7 +1020,7 @@ impl Features {
         let mut args = serde_json::Map::new();
         let (class, out, bases) = match (ta, tb) {
             (Ty::Num, Ty::Num) => {
-                let mut class = *rng.pick(&[
+                let class = *rng.pick(&[
                     "Equal",
                     "NotEqual",
                     "GreaterThan",
@@ -1052,17 +1033,6 @@ impl Features {
                     "DivideNumeric",
                     "ModuloNumeric",
                 ]);
-                // ftpart tells pandas' nullable integers from numpy ones by their missing values
-                // in the frame (a known limitation, see `floats_of`): integers compared with
-                // floats, and integers modulo integers, then depend on the other rows of the
-                // frame, which differ between a part and the whole. Like with like only.
-                let (fa, fb) = (self.feats[a].float, self.feats[b].float);
-                let like = fa.is_some() && fa == fb;
-                if cmp.contains(&class) && !like
-                    || class == "ModuloNumeric" && fa != Some(true) && fb != Some(true)
-                {
-                    class = *rng.pick(&["AddNumeric", "SubtractNumeric", "MultiplyNumeric"]);
-                }
                 if matches!(class, "SubtractNumeric" | "DivideNumeric") && rng.chance(0.3) {
                     args.insert("commutative".into(), json!(rng.chance(0.5)));
                 }
@@ -1289,11 +1259,7 @@ impl Features {
         deps.push(ug.clone());
         let def = json!({"type": "GroupByTransformFeature", "dependencies": deps,
             "arguments": {"base_features": ub, "primitive": p, "groupby": ug}});
-        let floats: Vec<Option<bool>> = bases.iter().map(|&b| self.feats[b].float).collect();
-        let float = floats_of(class, &floats);
-        let f = self.add(w, df, name, out, def, vec![], 1);
-        self.feats[f].float = float;
-        f
+        self.add(w, df, name, out, def, vec![], 1)
     }
 
     fn rel_name(&self, w: &World, rel: usize, df: usize) -> String {
@@ -1452,9 +1418,7 @@ impl Features {
                 .map(|i| format!("{name}[{i}]"))
                 .collect::<Vec<_>>());
         }
-        let float = floats_of(class, &[self.feats[bases[0]].float]);
         let f = self.add(w, parent, name.clone(), out_ty, def, vec![], n_out);
-        self.feats[f].float = float;
         if out != Out::Multi || top {
             return Some(f);
         }
@@ -1487,10 +1451,7 @@ impl Features {
                 .collect::<Vec<_>>());
         }
         let samples = self.feats[base].samples.clone();
-        let float = self.feats[base].float;
-        let f = self.add(w, child, name, ty, def, samples, n);
-        self.feats[f].float = float;
-        Some(f)
+        Some(self.add(w, child, name, ty, def, samples, n))
     }
 
     /// Features of `df` up to `depth` (a few of each kind, drawn at random). `owned`: the rows
@@ -1632,99 +1593,15 @@ impl Features {
     }
 }
 
-/// Whether a feature of `class` with inputs of these kinds holds floats (Some(true)), integers or
-/// booleans (Some(false)), or either (None, also where the generator does not know).
-///
-/// ftpart's arrays do not say whether a column is pandas' nullable `Int64` / `boolean` or numpy's
-/// `int64` / `bool`: it takes an integer array with missing values for the nullable kind
-/// (`trans::builtin::kind`, `arith::Operand::is_masked`). Where that decides a value (an integer
-/// compared with a missing float is NA for `Int64`, False for `int64`; `Int64 % 0` is 0, `int64 %
-/// 0` NaN), the value depends on the other rows of the frame: a part's frame and the whole one
-/// give different answers (seed 100957: LESS_THAN_EQUAL_TO(WHITESPACE_COUNT(s), x)). Not a
-/// partitioning bug to fix in the fuzzer; the generator keeps clear of it.
-fn floats_of(class: &str, inputs: &[Option<bool>]) -> Option<bool> {
-    match class {
-        "Cosine"
-        | "Sine"
-        | "Tangent"
-        | "NaturalLogarithm"
-        | "SquareRoot"
-        | "DivideNumericScalar"
-        | "DivideByFeature"
-        | "DivideNumeric"
-        | "Latitude"
-        | "Longitude"
-        | "Haversine"
-        | "CityblockDistance"
-        | "Mean"
-        | "Std"
-        | "Variance"
-        | "Skew"
-        | "PercentTrue"
-        | "Trend"
-        | "TimeSinceFirst"
-        | "TimeSinceLast"
-        | "TimeSinceLastTrue"
-        | "TimeSinceLastFalse"
-        | "TimeSinceLastMax"
-        | "TimeSinceLastMin"
-        | "CumMean"
-        | "Sum"
-        | "Max"
-        | "Min"
-        | "Median" => Some(true),
-        "Count"
-        | "NumTrue"
-        | "NumUnique"
-        | "CountAboveMean"
-        | "CountBelowMean"
-        | "CountGreaterThan"
-        | "CountLessThan"
-        | "CountInsideNthSTD"
-        | "CountOutsideNthSTD"
-        | "CountInsideRange"
-        | "CountOutsideRange"
-        | "MaxConsecutiveTrue"
-        | "MaxConsecutiveFalse"
-        | "MaxConsecutiveNegatives"
-        | "MaxConsecutivePositives"
-        | "MaxConsecutiveZeros"
-        | "NumConsecutiveGreaterMean"
-        | "NumConsecutiveLessMean"
-        | "NumPeaks"
-        | "NumZeroCrossings"
-        | "NumFalseSinceLastTrue"
-        | "NumTrueSinceLastFalse"
-        | "NumWords"
-        | "NumCharacters"
-        | "CountString"
-        | "NumUniqueSeparators"
-        | "NumberOfCommonWords"
-        | "NumberOfHashtags"
-        | "NumberOfMentions"
-        | "NumberOfUniqueWords"
-        | "NumberOfWordsInQuotes"
-        | "PunctuationCount"
-        | "TitleWordCount"
-        | "TotalWordLength"
-        | "UpperCaseCount"
-        | "UpperCaseWordCount"
-        | "WhitespaceCount"
-        | "CumCount" => Some(false),
-        "Absolute" | "Negate" | "CumSum" | "CumMin" | "CumMax" | "First" | "Last" => {
-            inputs.first().copied().flatten()
-        }
-        _ => None,
-    }
-}
-
 /// Values a column holds, as scalar arguments.
 fn samples_of(ty: &ColType, cells: &[Option<String>]) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::new();
     for c in cells.iter().flatten().take(6) {
         let v = match ty {
             ColType::Double => c.parse::<f64>().map(|x| json!(x)).unwrap_or(Value::Null),
-            ColType::Integer => c.parse::<i64>().map(|x| json!(x)).unwrap_or(Value::Null),
+            ColType::Integer | ColType::IntegerNullable => {
+                c.parse::<i64>().map(|x| json!(x)).unwrap_or(Value::Null)
+            }
             ColType::Boolean | ColType::BooleanNullable => json!(c == "True"),
             ColType::Fk { .. } => c.parse::<i64>().map_or_else(|_| json!(c), |x| json!(x)),
             ColType::Categorical | ColType::Web(Web::Postal) => json!(c),

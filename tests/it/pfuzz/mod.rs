@@ -466,6 +466,14 @@ const REGRESSION_SEEDS: &[(u64, &str)] = &[
         234,
         "a part without unknown instances keeps a transform's nulls",
     ),
+    // ftpart told pandas' masked integers from numpy ones by their missing values in the frame:
+    // LESS_THAN_EQUAL_TO(WHITESPACE_COUNT(s), x) was NA in the whole and False in a part where x's
+    // values were all present. The dtype is now the feature's (the logical type, then what
+    // pandas returns), whatever the rows.
+    (
+        100957,
+        "an integer's dtype does not follow the rows of a part",
+    ),
 ];
 
 /// Writes `case` under `dir` and reads it back: the entity set, features, cutoff and options of

@@ -47,6 +47,8 @@ pub enum ColType {
     SecondaryTime,
     Double,
     Integer,
+    /// Integers typed IntegerNullable (pandas `Int64`), with or without missing values.
+    IntegerNullable,
     Boolean,
     BooleanNullable,
     Categorical,
@@ -382,11 +384,24 @@ impl World {
                         .collect(),
                 });
             }
-            cols.push(Column {
+            let mut n = Column {
                 name: "n".into(),
                 ty: ColType::Integer,
                 cells: (0..rows).map(|_| Some(rng.below(5).to_string())).collect(),
-            });
+            };
+            // Half the time IntegerNullable, missing values or not: drawn from a side stream,
+            // so that the rest of the case (and the regression seeds' cases) stays the same.
+            let mut side = Rng(rng.0 ^ 0x6A09_E667_F3BC_C908);
+            if side.chance(0.5) {
+                n.ty = ColType::IntegerNullable;
+                let missing = *side.pick(&[0.0, 0.15, 0.4]);
+                for c in &mut n.cells {
+                    if side.chance(missing) {
+                        *c = None;
+                    }
+                }
+            }
+            cols.push(n);
             if rng.chance(0.6) {
                 cols.push(Column {
                     name: "b".into(),
@@ -559,6 +574,11 @@ impl World {
             ColType::Integer => (
                 json!({"parameters": {}, "type": "Integer"}),
                 json!({"type": "int64"}),
+                vec!["numeric"],
+            ),
+            ColType::IntegerNullable => (
+                json!({"parameters": {}, "type": "IntegerNullable"}),
+                json!({"type": "Int64"}),
                 vec!["numeric"],
             ),
             ColType::Boolean => (
