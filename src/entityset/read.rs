@@ -53,6 +53,44 @@ fn read_entityset_chunked(dir: &Path, chunk_rows: usize) -> Result<EntitySet> {
     EntitySet::assemble(schema, data)
 }
 
+/// Builds an entity set from its schema and one record batch per dataframe, as
+/// [`read_entityset`] does from files: each batch's columns are found by name (extra columns are
+/// ignored), cast to their logical type's storage (numeric columns of the right type are kept
+/// without a copy) and the rows sorted as woodwork sorts them. `batches` holds
+/// (dataframe name, batch) pairs; every dataframe of the schema needs one.
+pub fn entityset_from_batches(
+    schema: EntitySetSchema,
+    mut batches: Vec<(String, RecordBatch)>,
+) -> Result<EntitySet> {
+    schema.validate()?;
+    let mut data = Vec::with_capacity(schema.dataframes.len());
+    for df in &schema.dataframes {
+        let pos = batches
+            .iter()
+            .position(|(n, _)| n == &df.name)
+            .ok_or_else(|| Error::df(&df.name, "no data was given for this dataframe"))?;
+        let (_, batch) = batches.swap_remove(pos);
+        let columns = df
+            .columns
+            .iter()
+            .map(|c| {
+                let a = batch.column_by_name(&c.name).ok_or_else(|| {
+                    Error::df(
+                        &df.name,
+                        format!(
+                            "column '{}': the schema names this column but the data has no such column",
+                            c.name
+                        ),
+                    )
+                })?;
+                conform(c, a).map_err(|m| Error::df(&df.name, format!("column '{}': {m}", c.name)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        data.push(sort_batch(df, columns).map_err(|m| Error::df(&df.name, m))?);
+    }
+    EntitySet::assemble(schema, data)
+}
+
 /// Reads `data_description.json` of an entity set directory; returns the schema and data format.
 pub fn read_schema(dir: &Path) -> Result<(EntitySetSchema, String)> {
     let desc = dir.join("data_description.json");
@@ -548,6 +586,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_entity_set_from_batches_equals_the_one_read_from_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/conformance/entitysets/mock_customer_s0_parquet");
+        let read = read_entityset(&dir).unwrap();
+        // Rows of dataframes with a time index are reversed: sorting restores woodwork's order.
+        let batches = read
+            .schema
+            .dataframes
+            .iter()
+            .zip(&read.data)
+            .map(|(df, b)| {
+                let b = if df.time_index.is_some() {
+                    let rev: Vec<u32> = (0..b.num_rows() as u32).rev().collect();
+                    arrow_select::take::take_record_batch(b, &arrow_array::UInt32Array::from(rev))
+                        .unwrap()
+                } else {
+                    b.clone()
+                };
+                (df.name.clone(), b)
+            })
+            .collect();
+        let built = entityset_from_batches(read.schema.clone(), batches).unwrap();
+        assert_eq!(built.data, read.data);
+        let mut missing: Vec<(String, RecordBatch)> = Vec::new();
+        missing.push(("customers".into(), read.data[0].clone()));
+        let err = entityset_from_batches(read.schema.clone(), missing).unwrap_err();
+        assert!(err.to_string().contains("no data was given"), "{err}");
     }
 
     #[test]
