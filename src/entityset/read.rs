@@ -612,8 +612,7 @@ mod tests {
             .collect();
         let built = entityset_from_batches(read.schema.clone(), batches).unwrap();
         assert_eq!(built.data, read.data);
-        let mut missing: Vec<(String, RecordBatch)> = Vec::new();
-        missing.push(("customers".into(), read.data[0].clone()));
+        let missing = vec![("customers".to_string(), read.data[0].clone())];
         let err = entityset_from_batches(read.schema.clone(), missing).unwrap_err();
         assert!(err.to_string().contains("no data was given"), "{err}");
     }
