@@ -367,16 +367,18 @@ def _time_value(t, entityset):
 
 
 def _window_text(training_window) -> Optional[str]:
-    if training_window is None:
-        return None
-    if isinstance(training_window, str):
+    """The training window as ftpart's span text ("1 hour"): a string as given, a
+    ``pd.Timedelta`` or ``pd.DateOffset`` through featuretools' own ``_check_timedelta``."""
+    if training_window is None or isinstance(training_window, str):
         return training_window
     from featuretools.utils.wrangle import _check_timedelta
 
     td = _check_timedelta(training_window)
-    if isinstance(td, pd.DateOffset):
-        raise NotSupportedError(f"training_window {training_window!r}")
-    return f"{td.total_seconds()} seconds"
+    times = getattr(td, "times", None)
+    if not isinstance(times, dict) or len(times) != 1:
+        raise NotSupportedError(f"training_window {training_window!r} (more than one unit)")
+    ((unit, value),) = times.items()
+    return f"{value} {unit}"
 
 
 def _to_pandas(batch, features, entityset, target_df, cutoff_time, pass_columns, single_time):
