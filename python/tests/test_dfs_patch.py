@@ -8,7 +8,7 @@ import pytest
 
 import ftpart
 
-from .test_calculate import CUTOFF, assert_same_matrix
+from test_calculate import CUTOFF, assert_same_matrix
 
 
 @pytest.fixture(autouse=True)
