@@ -289,6 +289,7 @@ def _calculate(
 
     rust_kwargs: dict[str, Any] = {}
     pass_columns: list[str] = []
+    single_ids = None
     if isinstance(cutoff_time, pd.DataFrame):
         if instance_ids:
             warnings.warn(
@@ -329,6 +330,7 @@ def _calculate(
                 )
             )
             n_rows = len(ids)
+            single_ids = ids
         else:
             if entityset.time_type == "numeric":
                 rust_kwargs["cutoff_at"] = float(single_time)
@@ -339,12 +341,25 @@ def _calculate(
     jobs = _jobs(n_jobs)
     progress = _Progress(n_rows, verbose, progress_callback)
     worker = _worker_binary() if jobs > 1 else None
+    features_json = ft.save_features(features)
+    description = _description(entityset)
+    window = _window_text(training_window)
+    if window is not None:
+        try:
+            found = _ftpart.matrix_warnings(features_json, description, window)
+        except FtpartError as e:
+            if not str(e).startswith("training_window"):
+                raise
+            # Observation windows ("2 observations") and spans ftpart does not read.
+            raise NotSupportedError(f"training_window {training_window!r} ({e})") from None
+        for w in found:
+            warnings.warn(w)
     data = [(df.ww.name, _batch(df)) for df in entityset.dataframes]
     batch = _ftpart.calculate_feature_matrix(
-        ft.save_features(features),
-        _description(entityset),
+        features_json,
+        description,
         data,
-        training_window=_window_text(training_window),
+        training_window=window,
         include_cutoff_time=bool(include_cutoff_time),
         cutoff_time_in_index=False,
         n_jobs=jobs,
@@ -353,7 +368,9 @@ def _calculate(
         progress=progress.parts if progress.bar is not None else None,
         **rust_kwargs,
     )
-    fm = _to_pandas(batch, features, entityset, target_df, cutoff_time, pass_columns, single_time)
+    fm = _to_pandas(
+        batch, features, entityset, target_df, cutoff_time, pass_columns, single_time, single_ids
+    )
     if not cutoff_time_in_index:
         fm.ww.reset_index(level="time", drop=True, inplace=True)
     progress.finish()
@@ -381,7 +398,9 @@ def _window_text(training_window) -> Optional[str]:
     return f"{value} {unit}"
 
 
-def _to_pandas(batch, features, entityset, target_df, cutoff_time, pass_columns, single_time):
+def _to_pandas(
+    batch, features, entityset, target_df, cutoff_time, pass_columns, single_time, single_ids
+):
     from featuretools.computational_backends.utils import get_ww_types_from_features
     from featuretools.feature_base import FeatureBase  # noqa: F401
     from woodwork.logical_types import AgeNullable, BooleanNullable, IntegerNullable
@@ -390,18 +409,27 @@ def _to_pandas(batch, features, entityset, target_df, cutoff_time, pass_columns,
     names = batch.schema.names
     # The Rust matrix: index, features' columns in order (pass columns are taken from the cutoff
     # table here, with their own dtypes).
-    table = pa.Table.from_batches([batch])
+    # By position: a feature may be named like the index (the target's IdentityFeature).
+    ids = batch.column(0).to_pandas()
+    table = pa.Table.from_arrays(batch.columns[1:], names=names[1:])
+    del batch
     fm = table.to_pandas(split_blocks=True, self_destruct=True)
-    ids = fm.pop(names[0])
     n = len(fm)
     if isinstance(cutoff_time, pd.DataFrame):
         index = pd.MultiIndex.from_frame(
             cutoff_time[["instance_id", "time"]], names=[index_name, "time"]
         )
     else:
-        id_index = pd.Index(ids.to_numpy(), name=index_name)
+        dtype = target_df.index.dtype
+        if single_ids is not None:
+            # featuretools reindexes to the instance ids as given, in the index's dtype
+            # (a categorical index takes its categories from the ids).
+            ids = single_ids
+            if isinstance(dtype, pd.CategoricalDtype):
+                dtype = "category"
+        id_index = pd.Index(pd.Series(ids).to_numpy(), name=index_name)
         try:
-            id_index = id_index.astype(target_df.index.dtype)
+            id_index = id_index.astype(dtype)
         except (TypeError, ValueError):
             pass
         index = pd.MultiIndex.from_arrays(

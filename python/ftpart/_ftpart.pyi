@@ -39,3 +39,9 @@ def calculate_feature_matrix(
 
 def find_worker_binary() -> str:
     """The ``ftpart`` executable for worker processes (``$FTPART_BIN``, next to the program, ``PATH``)."""
+
+def matrix_warnings(
+    features_json: str, description_json: str, training_window: Optional[str] = None
+) -> list[str]:
+    """featuretools' warnings for these options ("Using training_window but last_time_index is
+    not set for dataframe X")."""

@@ -285,6 +285,38 @@ fn calculate_feature_matrix(
     Ok(PyArrowType(fm))
 }
 
+/// featuretools' warnings for these features and options ("Using training_window but
+/// last_time_index is not set for dataframe X"), which the Python layer raises as UserWarning.
+#[pyfunction]
+#[pyo3(signature = (features_json, description_json, training_window = None))]
+fn matrix_warnings(
+    features_json: &str,
+    description_json: &str,
+    training_window: Option<&str>,
+) -> PyResult<Vec<String>> {
+    let fv: serde_json::Value = serde_json::from_str(features_json)
+        .map_err(|e| invalid(format!("features: not valid JSON: {e}")))?;
+    let features = FeatureGraph::from_json(&fv).map_err(err)?;
+    let dv: serde_json::Value = serde_json::from_str(description_json)
+        .map_err(|e| invalid(format!("entity set description: not valid JSON: {e}")))?;
+    let (schema, _) = EntitySetSchema::from_description(&dv)
+        .map_err(|m| invalid(format!("entity set description: {m}")))?;
+    let training_window = match training_window {
+        Some(s) => Some(
+            ftpart::time::parse_span(s).map_err(|m| invalid(format!("training_window: {m}")))?,
+        ),
+        None => None,
+    };
+    let opts = MatrixOptions {
+        time: TimeOptions {
+            include_cutoff_time: true,
+            training_window,
+        },
+        cutoff_time_in_index: false,
+    };
+    Ok(ftpart::matrix::warnings(&schema, &features, &opts))
+}
+
 /// The `ftpart` executable worker processes run: `$FTPART_BIN`, next to this program, or on
 /// `PATH`; an error when there is none.
 #[pyfunction]
@@ -298,5 +330,6 @@ fn _ftpart(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(calculate_feature_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(find_worker_binary, m)?)?;
+    m.add_function(wrap_pyfunction!(matrix_warnings, m)?)?;
     Ok(())
 }

@@ -149,8 +149,8 @@ def test_a_custom_primitive_is_refused_naming_it(es):
     assert_same_matrix(got, _expected([f], es))
 
 
-def test_rust_errors_are_ftpart_errors_with_the_rust_message(es, features):
-    with pytest.raises(ftpart.FtpartError, match="training_window"):
+def test_a_training_window_ftpart_does_not_read_is_refused_by_name(es, features):
+    with pytest.raises(ftpart.NotSupportedError, match="training_window '3 fortnights'"):
         ftpart.calculate_feature_matrix(
             features, es, cutoff_time=CUTOFF, training_window="3 fortnights"
         )
@@ -209,3 +209,9 @@ def test_the_extension_takes_and_returns_arrow(es, features):
     assert batch.schema.names[1:] == [f.get_name() for f in features]
     with pytest.raises(ftpart.FtpartError, match="not valid JSON"):
         ftpart._ftpart.calculate_feature_matrix("{", "{}", data)
+    with pytest.raises(ftpart.FtpartError, match="dataframe 'sessions': no data was given"):
+        ftpart._ftpart.calculate_feature_matrix(
+            ft.save_features(features),
+            json.dumps(entityset_to_description(es), default=str),
+            [d for d in data if d[0] != "sessions"],
+        )

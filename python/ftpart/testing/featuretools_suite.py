@@ -1,0 +1,158 @@
+"""A pytest plugin that runs featuretools' own test suite with ftpart as its computation backend.
+
+featuretools 1.31's wheel ships its tests (``featuretools/tests``). With this plugin every
+``calculate_feature_matrix`` they call (directly, or through ``ft.dfs``) is computed by
+:func:`ftpart.calculate_feature_matrix`; a call ftpart does not support
+(:class:`ftpart.NotSupportedError`: ``approximate``, ``chunk_size``, a user's primitive, ...)
+falls back to featuretools and is recorded with its reason. Each test ends in one class:
+
+- ``ftpart``: passed, and every matrix it computed came from ftpart;
+- ``fallback``: passed, some matrix came from featuretools (the reasons are listed);
+- ``not-routed``: passed without computing a matrix through ``calculate_feature_matrix``;
+- ``failed``: failed (on ftpart's values or errors, or on fallback).
+
+Run (see ``python/featuretools_suite/run.sh``)::
+
+    python -m pytest -p ftpart.testing.featuretools_suite --pyargs featuretools.tests.computational_backend
+        --ftpart-report results.tsv [--ftpart-expected expected.tsv]
+
+``--ftpart-expected``: a committed report; the session fails when a test falls back or fails that
+is not marked so there (``fallback`` / ``failed``), so that CI catches a new mismatch or a new
+fallback.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from typing import Dict, List
+
+import pytest
+
+_events: List[tuple] = []
+_results: Dict[str, dict] = {}
+
+
+def pytest_addoption(parser):
+    g = parser.getgroup("ftpart")
+    g.addoption("--ftpart-report", default=None, help="write each test's class to this TSV file")
+    g.addoption(
+        "--ftpart-expected",
+        default=None,
+        help="a committed report: fail on a fallback or failure it does not list",
+    )
+
+
+def _routed(*args, **kwargs):
+    import ftpart
+    from ftpart import _patch
+
+    try:
+        fm = ftpart.calculate_feature_matrix(*args, fallback="error", **kwargs)
+    except ftpart.NotSupportedError as e:
+        _events.append(("fallback", str(e).replace("\t", " ").replace("\n", " ")))
+        return _patch.original("calculate_feature_matrix")(*args, **kwargs)
+    _events.append(("ftpart", ""))
+    return fm
+
+
+def pytest_configure(config):
+    # Before the test modules import calculate_feature_matrix by name.
+    import importlib
+
+    from ftpart import _patch
+
+    original = _patch.original("calculate_feature_matrix")
+    _patch._originals.setdefault("calculate_feature_matrix", original)
+    for mod in _patch._SITES["calculate_feature_matrix"]:
+        m = importlib.import_module(mod)
+        if hasattr(m, "calculate_feature_matrix"):
+            setattr(m, "calculate_feature_matrix", _routed)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _events.clear()
+    yield
+    _events.clear()
+
+
+def pytest_runtest_logreport(report):
+    r = _results.setdefault(report.nodeid, {"outcome": "passed", "events": []})
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        r["events"] = list(_events)
+    if report.outcome == "failed":
+        r["outcome"] = "failed"
+    elif report.outcome == "skipped" and r["outcome"] != "failed":
+        r["outcome"] = "skipped"
+
+
+def _classify(r: dict) -> str:
+    if r["outcome"] == "failed":
+        return "failed"
+    if r["outcome"] == "skipped":
+        return "skipped"
+    kinds = {e[0] for e in r["events"]}
+    if "fallback" in kinds:
+        return "fallback"
+    if "ftpart" in kinds:
+        return "ftpart"
+    return "not-routed"
+
+
+def _reasons(r: dict) -> str:
+    seen = []
+    for kind, why in r["events"]:
+        if kind == "fallback" and why not in seen:
+            seen.append(why)
+    return "; ".join(seen)
+
+
+def _short(nodeid: str) -> str:
+    # Test ids relative to featuretools/tests, whatever the install path.
+    marker = "featuretools/tests/"
+    i = nodeid.find(marker)
+    return nodeid[i + len(marker) :] if i >= 0 else nodeid
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    rows = [(_short(k), _classify(v), _reasons(v)) for k, v in _results.items()]
+    rows.sort()
+    counts = Counter(c for _, c, _ in rows)
+    why = Counter()
+    for _, c, reasons in rows:
+        if c == "fallback":
+            for reason in reasons.split("; "):
+                why[reason] += 1
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    lines = [
+        "ftpart featuretools-suite: "
+        + ", ".join(f"{counts[c]} {c}" for c in ("ftpart", "fallback", "not-routed", "skipped", "failed"))
+    ]
+    for reason, n in why.most_common():
+        lines.append(f"  fell back {n}x: {reason}")
+    path = config.getoption("--ftpart-report")
+    if path:
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f, delimiter="\t", lineterminator="\n")
+            w.writerow(["test", "class", "fallback_reasons"])
+            w.writerows(rows)
+    expected_path = config.getoption("--ftpart-expected")
+    if expected_path and os.path.exists(expected_path):
+        expected = {}
+        with open(expected_path) as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                expected[row["test"]] = row["class"]
+        new = [(t, c) for t, c, _ in rows if c in ("fallback", "failed") and expected.get(t) != c]
+        for t, c in new:
+            lines.append(f"  NEW {c}: {t}")
+        if new:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        elif exitstatus == pytest.ExitCode.TESTS_FAILED:
+            # Every failure is an expected one.
+            session.exitstatus = pytest.ExitCode.OK
+    if tr is not None:
+        for line in lines:
+            tr.write_line(line)
