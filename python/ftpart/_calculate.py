@@ -110,7 +110,9 @@ def calculate_feature_matrix(
         raise ValueError(f"fallback must be 'error' or 'featuretools', not {fallback!r}")
     try:
         return _calculate(parts=parts, **args)
-    except NotSupportedError as e:
+    except FtpartError as e:
+        # NotSupportedError names a parameter or primitive; any other FtpartError is ftpart's
+        # computation refusing an input (a feature, a column) with the message naming it.
         if fallback != "featuretools":
             raise
         warnings.warn(
@@ -129,7 +131,7 @@ def _check_supported(approximate, save_progress, chunk_size, dask_kwargs):
     if save_progress is not None:
         raise _unsupported("save_progress")
     if chunk_size is not None:
-        raise _unsupported("chunk_size (ftpart chooses its parts; see the `parts` argument)")
+        raise _unsupported("chunk_size (ftpart chooses its parts, see the `parts` argument)")
     if dask_kwargs is not None:
         raise NotSupportedError(
             "dask_kwargs: the Dask executor is not there yet; use n_jobs for ftpart's own workers"
@@ -163,9 +165,22 @@ def _arrow_column(series: pd.Series) -> pa.Array:
         return pa.array(text, type=pa.string())
 
 
+def _latlong_text(v) -> Optional[str]:
+    # As featuretools' es.to_csv writes a LatLong: "(lat, lon)", NaN parts as nan.
+    if isinstance(v, (tuple, list)) and len(v) == 2:
+        return f"({float(v[0])}, {float(v[1])})"
+    return None
+
+
 def _batch(df: pd.DataFrame) -> pa.RecordBatch:
     names = [str(c) for c in df.columns]
-    arrays = [_arrow_column(df[c]) for c in df.columns]
+    ltypes = df.ww.logical_types if df.ww.schema is not None else {}
+    arrays = []
+    for c in df.columns:
+        if getattr(ltypes.get(c), "type_string", None) == "lat_long":
+            arrays.append(pa.array(df[c].map(_latlong_text), type=pa.string()))
+        else:
+            arrays.append(_arrow_column(df[c]))
     return pa.RecordBatch.from_arrays(arrays, names=names)
 
 
@@ -472,6 +487,8 @@ def _restore_category_values(fm, features, entityset):
     column's order and type, as featuretools' matrix does (``MODE(sessions.device)`` keeps
     ``tablet`` when no customer's mode is a tablet; ``product_id`` categories stay integers).
     ftpart's categories are text, and across parts only those the parts' rows hold."""
+    from featuretools.feature_base import AggregationFeature
+
     for feature in features:
         names = [
             n
@@ -480,6 +497,12 @@ def _restore_category_values(fm, features, entityset):
         ]
         if not names:
             continue
+        if isinstance(feature, AggregationFeature):
+            # No child rows visible for any instance: featuretools fills the primitive's default
+            # (NaN), and woodwork makes an empty float category of it.
+            for n in [n for n in names if fm[n].isna().all()]:
+                fm[n] = pd.Series(np.nan, index=fm.index, dtype="float64")
+            names = [n for n in names if isinstance(fm[n].dtype, pd.CategoricalDtype)]
         source = _source_categories(feature, entityset)
         if source is None:
             continue

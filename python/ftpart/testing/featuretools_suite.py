@@ -50,8 +50,11 @@ def _routed(*args, **kwargs):
 
     try:
         fm = ftpart.calculate_feature_matrix(*args, fallback="error", **kwargs)
-    except ftpart.NotSupportedError as e:
-        _events.append(("fallback", str(e).replace("\t", " ").replace("\n", " ")))
+    except ftpart.FtpartError as e:
+        why = str(e).replace("\t", " ").replace("\n", " ")
+        if not isinstance(e, ftpart.NotSupportedError):
+            why = f"refused: {why}"
+        _events.append(("fallback", why))
         return _patch.original("calculate_feature_matrix")(*args, **kwargs)
     _events.append(("ftpart", ""))
     return fm
@@ -78,8 +81,19 @@ def pytest_runtest_protocol(item, nextitem):
     _events.clear()
 
 
+def _test_id(report) -> str:
+    # Relative to featuretools/tests, whatever the install path and pytest's rootdir.
+    path = report.location[0].replace(os.sep, "/")
+    marker = "featuretools/tests/"
+    i = path.find(marker)
+    if i >= 0:
+        path = path[i + len(marker) :]
+    name = report.nodeid.split("::", 1)[1] if "::" in report.nodeid else report.nodeid
+    return f"{path}::{name}"
+
+
 def pytest_runtest_logreport(report):
-    r = _results.setdefault(report.nodeid, {"outcome": "passed", "events": []})
+    r = _results.setdefault(_test_id(report), {"outcome": "passed", "events": []})
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         r["events"] = list(_events)
     if report.outcome == "failed":
@@ -106,25 +120,18 @@ def _reasons(r: dict) -> str:
     for kind, why in r["events"]:
         if kind == "fallback" and why not in seen:
             seen.append(why)
-    return "; ".join(seen)
-
-
-def _short(nodeid: str) -> str:
-    # Test ids relative to featuretools/tests, whatever the install path.
-    marker = "featuretools/tests/"
-    i = nodeid.find(marker)
-    return nodeid[i + len(marker) :] if i >= 0 else nodeid
+    return " | ".join(seen)
 
 
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
-    rows = [(_short(k), _classify(v), _reasons(v)) for k, v in _results.items()]
+    rows = [(k, _classify(v), _reasons(v)) for k, v in _results.items()]
     rows.sort()
     counts = Counter(c for _, c, _ in rows)
     why = Counter()
     for _, c, reasons in rows:
         if c == "fallback":
-            for reason in reasons.split("; "):
+            for reason in reasons.split(" | "):
                 why[reason] += 1
     tr = config.pluginmanager.get_plugin("terminalreporter")
     lines = [
@@ -145,7 +152,14 @@ def pytest_sessionfinish(session, exitstatus):
         with open(expected_path) as f:
             for row in csv.DictReader(f, delimiter="\t"):
                 expected[row["test"]] = row["class"]
-        new = [(t, c) for t, c, _ in rows if c in ("fallback", "failed") and expected.get(t) != c]
+        # A listed failure that now falls back or passes is no regression; a listed fallback
+        # that now fails is.
+        allowed = {"fallback": ("fallback", "failed"), "failed": ("failed",)}
+        new = [
+            (t, c)
+            for t, c, _ in rows
+            if c in allowed and expected.get(t) not in allowed[c]
+        ]
         for t, c in new:
             lines.append(f"  NEW {c}: {t}")
         if new:
@@ -154,5 +168,6 @@ def pytest_sessionfinish(session, exitstatus):
             # Every failure is an expected one.
             session.exitstatus = pytest.ExitCode.OK
     if tr is not None:
+        tr.write_line("")
         for line in lines:
             tr.write_line(line)
