@@ -55,9 +55,64 @@ def _routed(*args, **kwargs):
         if not isinstance(e, ftpart.NotSupportedError):
             why = f"refused: {why}"
         _events.append(("fallback", why))
-        return _patch.original("calculate_feature_matrix")(*args, **kwargs)
+        _in_featuretools.append(True)
+        try:
+            return _patch.original("calculate_feature_matrix")(*args, **kwargs)
+        finally:
+            _in_featuretools.pop()
     _events.append(("ftpart", ""))
     return fm
+
+
+def _routed_run(self, instance_ids, progress_callback=None, include_cutoff_time=True):
+    """``FeatureSetCalculator.run`` on ftpart: the features at ``time_last`` for these ids."""
+    import numpy as np
+    import pandas as pd
+
+    import ftpart
+
+    original = _original_run[0]
+    if _in_featuretools:
+        # Inside a featuretools calculate_feature_matrix the plugin fell back to.
+        return original(self, instance_ids, progress_callback, include_cutoff_time)
+    why = None
+    precalculated = [
+        v for _, v in self.precalculated_features if v is not None and len(v.columns) > 0
+    ]
+    if precalculated:
+        why = "precalculated (approximated) features"
+    elif len(instance_ids) == 0:
+        why = "no instance ids"
+    if why is None:
+        try:
+            ids = pd.unique(np.asarray(instance_ids))
+            fm = ftpart.calculate_feature_matrix(
+                list(self.feature_set.target_features),
+                self.entityset,
+                cutoff_time=self.time_last,
+                instance_ids=list(ids),
+                training_window=self.training_window,
+                include_cutoff_time=include_cutoff_time,
+                fallback="error",
+            )
+        except ftpart.FtpartError as e:
+            why = str(e).replace("\t", " ").replace("\n", " ")
+            if not isinstance(e, ftpart.NotSupportedError):
+                why = f"refused: {why}"
+        else:
+            _events.append(("ftpart", ""))
+            if progress_callback is not None:
+                progress_callback(1)
+            columns = []
+            for feat in self.feature_set.target_features:
+                columns.extend(feat.get_feature_names())
+            return pd.DataFrame(fm)[columns]
+    _events.append(("fallback", f"FeatureSetCalculator: {why}"))
+    return original(self, instance_ids, progress_callback, include_cutoff_time)
+
+
+_original_run: List = []
+_in_featuretools: List[bool] = []
 
 
 def pytest_configure(config):
@@ -66,6 +121,13 @@ def pytest_configure(config):
 
     from ftpart import _patch
 
+    from featuretools.computational_backends.feature_set_calculator import (
+        FeatureSetCalculator,
+    )
+
+    if not _original_run:
+        _original_run.append(FeatureSetCalculator.run)
+        FeatureSetCalculator.run = _routed_run
     original = _patch.original("calculate_feature_matrix")
     _patch._originals.setdefault("calculate_feature_matrix", original)
     for mod in _patch._SITES["calculate_feature_matrix"]:
@@ -74,8 +136,13 @@ def pytest_configure(config):
             setattr(m, "calculate_feature_matrix", _routed)
 
 
+_paths: Dict[str, str] = {}
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
+    # The test's module (report.location names where an inherited test method is defined).
+    _paths[item.nodeid] = str(item.path)
     _events.clear()
     yield
     _events.clear()
@@ -83,7 +150,7 @@ def pytest_runtest_protocol(item, nextitem):
 
 def _test_id(report) -> str:
     # Relative to featuretools/tests, whatever the install path and pytest's rootdir.
-    path = report.location[0].replace(os.sep, "/")
+    path = _paths.get(report.nodeid, report.location[0]).replace(os.sep, "/")
     marker = "featuretools/tests/"
     i = path.find(marker)
     if i >= 0:
