@@ -485,6 +485,9 @@ pub fn conform(c: &ColumnSchema, a: &ArrayRef) -> Result<ArrayRef, String> {
         Storage::Timestamp => DataType::Timestamp(TimeUnit::Nanosecond, None),
         Storage::Utf8 => DataType::Utf8,
         Storage::Category => {
+            if let Some(fast) = recode_dictionary(c, a) {
+                return Ok(fast);
+            }
             let text = cast(a, &DataType::Utf8)
                 .map_err(|e| format!("cannot read {} as text: {e}", a.data_type()))?;
             let text = text.as_string::<i32>();
@@ -524,6 +527,30 @@ pub fn conform(c: &ColumnSchema, a: &ArrayRef) -> Result<ArrayRef, String> {
         }
     }
     Ok(out)
+}
+
+/// A dictionary-encoded column (a pandas categorical through Arrow) against the schema's
+/// categories, by encoding its dictionary's values once instead of every row's text. None when
+/// the schema lists no categories or a value is not among them (the row-by-row path then names
+/// the row).
+fn recode_dictionary(c: &ColumnSchema, a: &ArrayRef) -> Option<ArrayRef> {
+    c.categories.as_ref()?;
+    let d = a.as_any_dictionary_opt()?;
+    let text = arrow_cast::cast(d.values(), &DataType::Utf8).ok()?;
+    let encoded = category_column(c, text.as_string::<i32>().iter()).ok()?;
+    let encoded = encoded.as_dictionary::<Int32Type>();
+    let map = encoded.keys();
+    let keys = d.keys();
+    let normalized = d.normalized_keys();
+    let recoded: Int32Array = (0..d.len())
+        .map(|i| {
+            let k = normalized[i];
+            (keys.is_valid(i) && map.is_valid(k)).then(|| map.value(k))
+        })
+        .collect();
+    DictionaryArray::<Int32Type>::try_new(recoded, encoded.values().clone())
+        .ok()
+        .map(|a| Arc::new(a) as ArrayRef)
 }
 
 /// Sorts a dataframe's rows as woodwork does (`table_accessor.py::_sort_columns`): by time index then
@@ -615,6 +642,27 @@ mod tests {
         let missing = vec![("customers".to_string(), read.data[0].clone())];
         let err = entityset_from_batches(read.schema.clone(), missing).unwrap_err();
         assert!(err.to_string().contains("no data was given"), "{err}");
+    }
+
+    #[test]
+    fn a_dictionary_column_is_recoded_to_the_schema_categories() {
+        let mut c = ColumnSchema::new("device", "Categorical").unwrap();
+        c.categories = Some(vec!["desktop".into(), "mobile".into(), "tablet".into()]);
+        // pandas' order differs from the schema's, and "tablet" is unused.
+        let a: DictionaryArray<arrow_array::types::Int8Type> =
+            vec![Some("mobile"), None, Some("desktop"), Some("mobile")]
+                .into_iter()
+                .collect();
+        let a: ArrayRef = Arc::new(a);
+        let fast = conform(&c, &a).unwrap();
+        let text = arrow_cast::cast(&a, &DataType::Utf8).unwrap();
+        let slow = category_column(&c, text.as_string::<i32>().iter()).unwrap();
+        assert_eq!(&fast, &slow);
+        assert_eq!(fast.as_dictionary::<Int32Type>().values().len(), 3);
+        // A value outside the categories takes the row-by-row path, which names the row.
+        c.categories = Some(vec!["desktop".into()]);
+        let err = conform(&c, &a).unwrap_err();
+        assert!(err.contains("row 1: value 'mobile'"), "{err}");
     }
 
     #[test]
