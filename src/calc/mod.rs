@@ -627,7 +627,10 @@ impl<'a> Calc<'a> {
         }
         let all: Vec<&dyn Array> = outs.iter().map(|a| a.as_ref()).collect();
         let cat = if all.is_empty() {
-            primitives::transform(primitive, inputs, &times)?.slice(0, 0)
+            // No group (no rows, or every key missing): featuretools calls nothing; the kernel
+            // on no rows gives the output's type.
+            let none: Vec<ArrayRef> = inputs.iter().map(|a| a.slice(0, 0)).collect();
+            primitives::transform(primitive, &none, &[])?
         } else {
             arrow_select::concat::concat(&all).map_err(|e| e.to_string())?
         };
@@ -680,6 +683,11 @@ impl<'a> Calc<'a> {
                 let mut inputs = Vec::new();
                 for &b in bases {
                     inputs.push(self.value(node, b)?[0].clone());
+                }
+                if primitive.reads_index() {
+                    let df = self.plan.nodes[node].df;
+                    let index = self.es.schema.dataframes[df].index.clone();
+                    inputs.push(self.identity(node, &index).map_err(err)?);
                 }
                 let out = match &feat.kind {
                     Kind::GroupByTransform { groupby, .. } => {

@@ -142,6 +142,12 @@ impl Primitive {
         self.transform().is_some_and(|t| t.reads_frame())
     }
 
+    /// Whether a transform takes the dataframe's index as a last input (see
+    /// [`trans::Transform::reads_index`]).
+    pub fn reads_index(&self) -> bool {
+        self.transform().is_some_and(|t| t.reads_index())
+    }
+
     /// Whether a transform reads the whole dataframe (`uses_full_dataframe`).
     pub fn uses_full_dataframe(&self) -> bool {
         self.transform().is_some() && self.known.full_dataframe
@@ -379,6 +385,22 @@ pub(crate) fn rank(a: &ArrayRef) -> Result<Ranked, String> {
             dict: true,
         });
     }
+    // pandas hashes -0.0 and 0.0 as one value (value_counts, nunique, mode, groupby keys);
+    // arrow's float order tells them apart.
+    let zeroed: ArrayRef;
+    let a = match a.as_primitive_opt::<arrow_array::types::Float64Type>() {
+        Some(f) if f.values().iter().any(|x| *x == 0.0 && x.is_sign_negative()) => {
+            zeroed = Arc::new(f.unary::<_, arrow_array::types::Float64Type>(|x| {
+                if x == 0.0 {
+                    0.0
+                } else {
+                    x
+                }
+            }));
+            &zeroed
+        }
+        _ => a,
+    };
     let sorted = arrow_ord::sort::sort_to_indices(a, None, None).map_err(|e| e.to_string())?;
     let mut ranks = vec![u32::MAX; a.len()];
     let mut uniq: Vec<u32> = Vec::new();
@@ -516,5 +538,31 @@ pub(crate) mod test_util {
     /// featuretools' primitive `class` with `args`.
     pub fn prim_with(class: &str, args: serde_json::Value) -> Primitive {
         Primitive::featuretools(class, args).expect("a valid definition")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_util::prim;
+    use super::*;
+
+    #[test]
+    fn negative_zero_counts_as_zero_as_pandas_hashes_it() {
+        // NEGATE(0) is -0.0. pandas.Series([0.0, -0.0, 1.0, -0.0]): nunique 2, mode 0.0,
+        // value_counts {0.0: 3, 1.0: 1} (featuretools' NumUnique, Mode, NMostCommonFrequency).
+        let x: ArrayRef = Arc::new(Float64Array::from(vec![0.0, -0.0, 1.0, -0.0]));
+        let groups = Groups {
+            offsets: vec![0, 4],
+            rows: vec![0, 1, 2, 3],
+            ranges: None,
+        };
+        let one = |class: &str| {
+            let out = aggregate(&prim(class), std::slice::from_ref(&x), &groups).unwrap();
+            to_f64(&out[0]).unwrap()[0]
+        };
+        assert_eq!(one("NumUnique"), 2.0);
+        assert_eq!(one("Mode"), 0.0);
+        assert_eq!(one("NMostCommonFrequency"), 3.0);
+        assert_eq!(rank_codes(&x).unwrap(), vec![0, 0, 1, 0]);
     }
 }

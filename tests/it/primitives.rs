@@ -10,7 +10,6 @@ use crate::util::{cases, compare_csv, fixtures, Case};
 const KNOWN: &[(&str, &str)] = &[
     ("a_date_first_event_edge", "featuretools fills an empty group's DATE_FIRST_EVENT with 0: 1970-01-01 in a process's first computation, NaT afterwards (the fixture holds NaT); ftpart always gives 1970-01-01"),
     ("t_date_to_holiday_extra", "DATE_TO_HOLIDAY(country='CA') is refused by name: the holidays package names CA's holidays in the locale of the featuretools process"),
-    ("t_distance_to_holiday_ecom_customers", "DISTANCE_TO_HOLIDAY of a missing date gives 0.0 where featuretools gives NaN"),
     ("t_equal_scalar_ecom_log", "EQUAL_SCALAR(None) on a LatLong column: pandas compares tuples (object dtype, False); ftpart holds LatLong as text (NA)"),
     ("t_equal_scalar_extra", "EQUAL_SCALAR(None) on a LatLong column (see t_equal_scalar_ecom_log)"),
     ("t_not_equal_scalar_ecom_log", "NOT_EQUAL_SCALAR(None) on a LatLong column (see t_equal_scalar_ecom_log)"),
@@ -19,7 +18,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("t_not_equal_ecom_customers", "datetime != text across parts (see t_equal_ecom_customers)"),
     ("t_equal_extra", "datetime = text across parts (see t_equal_ecom_customers)"),
     ("t_not_equal_extra", "datetime != text across parts (see t_equal_ecom_customers)"),
-    ("t_expanding_count_ecom_customers", "EXPANDING_COUNT blanks rows by index label (`count_series[range(...)] = nan`), which needs the dataframe's index as an input"),
     ("t_modulo_numeric_extra", "an IntegerNullable column without missing values in a part reads as Integer there: x % 0 is NaN instead of pandas' masked 0"),
 ];
 

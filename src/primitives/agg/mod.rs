@@ -17,15 +17,15 @@ mod times;
 pub use builtin::Builtin;
 pub(crate) use moments::np_sum;
 
-/// Every aggregation family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[
-    builtin::ENTRIES,
-    consecutive::ENTRIES,
-    counts::ENTRIES,
-    dates::ENTRIES,
-    moments::ENTRIES,
-    order::ENTRIES,
-    times::ENTRIES,
+/// Every aggregation family's registry entries, by family (`kind/file`).
+pub(super) const ENTRIES: &[(&str, &[Entry])] = &[
+    ("agg/builtin", builtin::ENTRIES),
+    ("agg/consecutive", consecutive::ENTRIES),
+    ("agg/counts", counts::ENTRIES),
+    ("agg/dates", dates::ENTRIES),
+    ("agg/moments", moments::ENTRIES),
+    ("agg/order", order::ENTRIES),
+    ("agg/times", times::ENTRIES),
 ];
 
 /// What an aggregation kernel reads.

@@ -86,6 +86,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
 ];
 
 impl Transform for Expanding {
+    fn reads_index(&self) -> bool {
+        self.agg == Agg::Count
+    }
+
     fn arity(&self) -> usize {
         if self.agg == Agg::Count {
             1
@@ -175,6 +179,9 @@ fn count(
     };
     let mut blank = vec![false; n];
     match labels {
+        // featuretools never calls a transform on no rows (`_calculate_transform_features` and
+        // `_calculate_groupby_features` skip an empty frame).
+        _ if n == 0 => {}
         None => {
             if nans > n as i64 {
                 return Err(missing_label(format!("{n} rows cannot have {nans} labels")));

@@ -23,23 +23,23 @@ mod web;
 
 pub use builtin::Scalar;
 
-/// Every transform family's registry entries.
-pub(super) const ENTRIES: &[&[Entry]] = &[
-    builtin::ENTRIES,
-    arith::ENTRIES,
-    cumulative::ENTRIES,
-    datetime::ENTRIES,
-    expanding::ENTRIES,
-    exponential::ENTRIES,
-    holidays::ENTRIES,
-    is_in::ENTRIES,
-    latlong::ENTRIES,
-    numeric::ENTRIES,
-    rolling::ENTRIES,
-    savgol::ENTRIES,
-    series::ENTRIES,
-    text::ENTRIES,
-    web::ENTRIES,
+/// Every transform family's registry entries, by family (`kind/file`).
+pub(super) const ENTRIES: &[(&str, &[Entry])] = &[
+    ("trans/builtin", builtin::ENTRIES),
+    ("trans/arith", arith::ENTRIES),
+    ("trans/cumulative", cumulative::ENTRIES),
+    ("trans/datetime", datetime::ENTRIES),
+    ("trans/expanding", expanding::ENTRIES),
+    ("trans/exponential", exponential::ENTRIES),
+    ("trans/holidays", holidays::ENTRIES),
+    ("trans/is_in", is_in::ENTRIES),
+    ("trans/latlong", latlong::ENTRIES),
+    ("trans/numeric", numeric::ENTRIES),
+    ("trans/rolling", rolling::ENTRIES),
+    ("trans/savgol", savgol::ENTRIES),
+    ("trans/series", series::ENTRIES),
+    ("trans/text", text::ENTRIES),
+    ("trans/web", web::ENTRIES),
 ];
 
 /// One transform primitive: a column kernel.
@@ -62,6 +62,11 @@ pub trait Transform: Send + Sync {
     /// SAME_AS_PREVIOUS, PERCENT_CHANGE, ...) over the rows it fetched for the instances computed
     /// together at one cutoff, each row once, in the dataframe's order.
     fn reads_frame(&self) -> bool {
+        false
+    }
+    /// Whether the kernel reads the pandas Series' labels (the dataframe's index), given as
+    /// one more input after its own (EXPANDING_COUNT blanks rows by label).
+    fn reads_index(&self) -> bool {
         false
     }
     /// The output for each row; `times` holds each row's cutoff when [`Self::uses_cutoff`].

@@ -274,13 +274,14 @@ impl Transform for Rolling {
                 None | Some(0) => g,
                 Some(m) => m - 1 + g,
             } as usize;
-            if nans > n {
+            // featuretools never calls a transform on no rows (it skips an empty frame).
+            if nans > n && n > 0 {
                 return Err(format!(
                     "ROLLING_COUNT: featuretools sets the first {nans} of {n} rows to NaN \
                      (`iloc[range({nans})]`), which pandas refuses (IndexError)"
                 ));
             }
-            out[..nans].fill(f64::NAN);
+            out[..nans.min(n)].fill(f64::NAN);
         }
         Ok(float_out(out))
     }

@@ -32,6 +32,8 @@ enum Ty {
     /// NaturalLanguage.
     Text,
     Web(Web),
+    /// Timedelta (DIFF_DATETIME): nothing the generator draws takes it.
+    Span,
 }
 
 impl Ty {
@@ -283,7 +285,7 @@ fn unary_classes(ty: Ty, opts: &FeatureOptions) -> Vec<&'static str> {
             "FullNameToTitle",
         ],
         Ty::Web(Web::LatLong) => vec!["Latitude", "Longitude", "IsInGeoBox"],
-        Ty::Key | Ty::Multi => vec![],
+        Ty::Key | Ty::Multi | Ty::Span => vec![],
     };
     if ty == Ty::Time && opts.calc_time {
         v.extend(["Age", "TimeSince"]);
@@ -293,6 +295,151 @@ fn unary_classes(ty: Ty, opts: &FeatureOptions) -> Vec<&'static str> {
 
 /// The classes of the cumulative transforms (featuretools' `uses_full_dataframe`).
 const CUMULATIVE: &[&str] = &["CumSum", "CumMean", "CumMin", "CumMax", "CumCount"];
+
+/// The inputs of a series transform (one that reads its rows in order).
+#[derive(Clone, Copy, PartialEq)]
+enum SeriesIn {
+    Num,
+    /// A datetime (the time index or another).
+    Time,
+    /// The time index alone.
+    TimeIndex,
+    /// (time index, number).
+    TimeNum,
+    /// (number, time index).
+    NumTime,
+    /// (time index, boolean).
+    TimeBool,
+    /// (category or number, time index): LAG.
+    AnyTime,
+}
+
+/// The series transforms: class, inputs, output kind (None: the first input's).
+const SERIES: &[(&str, SeriesIn, Option<Ty>)] = &[
+    ("Diff", SeriesIn::Num, Some(Ty::Num)),
+    ("DiffDatetime", SeriesIn::Time, Some(Ty::Span)),
+    ("Lag", SeriesIn::AnyTime, None),
+    ("NumericLag", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("Percentile", SeriesIn::Num, Some(Ty::Num)),
+    ("RateOfChange", SeriesIn::NumTime, Some(Ty::Num)),
+    ("AbsoluteDiff", SeriesIn::Num, Some(Ty::Num)),
+    ("PercentChange", SeriesIn::Num, Some(Ty::Num)),
+    ("SameAsPrevious", SeriesIn::Num, Some(Ty::Bool)),
+    ("TimeSincePrevious", SeriesIn::TimeIndex, Some(Ty::Num)),
+    (
+        "CumulativeTimeSinceLastTrue",
+        SeriesIn::TimeBool,
+        Some(Ty::Num),
+    ),
+    (
+        "CumulativeTimeSinceLastFalse",
+        SeriesIn::TimeBool,
+        Some(Ty::Num),
+    ),
+    ("RollingCount", SeriesIn::TimeIndex, Some(Ty::Num)),
+    ("RollingMax", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("RollingMean", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("RollingMin", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("RollingSTD", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("RollingTrend", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("RollingOutlierCount", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("ExpandingCount", SeriesIn::TimeIndex, Some(Ty::Num)),
+    ("ExpandingMax", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("ExpandingMean", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("ExpandingMin", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("ExpandingSTD", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("ExpandingTrend", SeriesIn::TimeNum, Some(Ty::Num)),
+    ("ExponentialWeightedAverage", SeriesIn::Num, Some(Ty::Num)),
+    ("ExponentialWeightedSTD", SeriesIn::Num, Some(Ty::Num)),
+    ("ExponentialWeightedVariance", SeriesIn::Num, Some(Ty::Num)),
+    ("SavgolFilter", SeriesIn::Num, Some(Ty::Num)),
+];
+
+/// Random arguments of a series transform, valid for featuretools.
+fn series_args(class: &str, rng: &mut Rng) -> serde_json::Map<String, Value> {
+    let mut a = serde_json::Map::new();
+    let fill = |rng: &mut Rng| json!(rng.pick(&["pad", "ffill", "bfill", "backfill"]));
+    match class {
+        "Diff" | "DiffDatetime" | "Lag" | "NumericLag" | "PercentChange" if rng.chance(0.5) => {
+            a.insert("periods".into(), json!(rng.pick(&[0, 1, 2, 3, -1])));
+        }
+        _ => {}
+    }
+    match class {
+        "NumericLag" if rng.chance(0.3) => {
+            a.insert("fill_value".into(), json!(rng.pick(&[0, -1])));
+        }
+        "AbsoluteDiff" if rng.chance(0.5) => {
+            a.insert("method".into(), fill(rng));
+        }
+        "PercentChange" | "SameAsPrevious" if rng.chance(0.5) => {
+            a.insert("fill_method".into(), fill(rng));
+        }
+        "TimeSincePrevious" if rng.chance(0.5) => {
+            a.insert(
+                "unit".into(),
+                json!(rng.pick(&["seconds", "minutes", "hours", "days"])),
+            );
+        }
+        "ExponentialWeightedAverage" | "ExponentialWeightedSTD" | "ExponentialWeightedVariance" => {
+            match rng.below(5) {
+                0 => {}
+                1 => {
+                    a.insert("com".into(), json!(rng.pick(&[0.5, 1.0, 2.0])));
+                }
+                2 => {
+                    a.insert("span".into(), json!(rng.pick(&[1.5, 2.0, 4.0])));
+                }
+                3 => {
+                    a.insert("halflife".into(), json!(rng.pick(&[0.5, 1.0, 3.0])));
+                }
+                _ => {
+                    a.insert("alpha".into(), json!(rng.pick(&[0.1, 0.5, 1.0])));
+                }
+            }
+            if rng.chance(0.3) {
+                a.insert("ignore_na".into(), json!(rng.chance(0.5)));
+            }
+        }
+        "SavgolFilter" if rng.chance(0.6) => {
+            let (w, p) = *rng.pick(&[(3, 1), (5, 2), (3, 2), (7, 3)]);
+            a.insert("window_length".into(), json!(w));
+            a.insert("polyorder".into(), json!(p));
+            if rng.chance(0.3) {
+                a.insert(
+                    "mode".into(),
+                    json!(rng.pick(&["mirror", "constant", "nearest", "wrap"])),
+                );
+            }
+        }
+        c if c.starts_with("Rolling") || c.starts_with("Expanding") => {
+            let rolling = c.starts_with("Rolling");
+            // Rows, or a fixed offset (then the gap is an offset too, or 0).
+            let offset = rolling && rng.chance(0.3);
+            if offset || (rolling && rng.chance(0.7)) {
+                let w = if offset {
+                    json!(rng.pick(&["1h", "6h", "1D", "3D"]))
+                } else {
+                    json!(rng.pick(&[1, 2, 3, 5]))
+                };
+                a.insert("window_length".into(), w);
+            }
+            if rng.chance(0.5) || offset {
+                let g = if offset {
+                    json!(rng.pick(&["1h", "2h", "6h"]))
+                } else {
+                    json!(rng.pick(&[0, 1, 2]))
+                };
+                a.insert("gap".into(), g);
+            }
+            if rng.chance(0.3) && !offset {
+                a.insert("min_periods".into(), json!(rng.pick(&[0, 1])));
+            }
+        }
+        _ => {}
+    }
+    a
+}
 
 /// Transforms of two inputs.
 const BINARY: &[&str] = &[
@@ -346,6 +493,7 @@ pub fn drawn_classes() -> Vec<&'static str> {
         v.extend(unary_classes(ty, &all));
     }
     v.extend(CUMULATIVE);
+    v.extend(SERIES.iter().map(|x| x.0));
     v.extend(BINARY);
     v.sort_unstable();
     v.dedup();
@@ -1006,6 +1154,11 @@ impl Features {
             let (args, out, _) = self.unary_args(class, base, rng);
             return Some(self.grouped(w, df, class, Some(base), group, args, out));
         }
+        if rng.chance(0.5) {
+            if let Some(f) = self.series(w, df, feats, group, rng) {
+                return Some(f);
+            }
+        }
         let class = *rng.pick(CUMULATIVE);
         let base = if class == "CumCount" {
             // CUM_COUNT(key) by key, saved without base features (as ft.save_features does).
@@ -1024,6 +1177,58 @@ impl Features {
         Some(self.grouped(w, df, class, base, group, serde_json::Map::new(), Ty::Num))
     }
 
+    /// A series transform of features of `df` (from `feats`, and its time index), grouped by
+    /// `group` or not; None when `df` lacks what it takes.
+    fn series(
+        &mut self,
+        w: &World,
+        df: usize,
+        feats: &[usize],
+        group: Option<usize>,
+        rng: &mut Rng,
+    ) -> Option<usize> {
+        let &(class, input, out) = rng.pick(SERIES);
+        let of = |me: &Self, want: &dyn Fn(Ty) -> bool| -> Vec<usize> {
+            feats
+                .iter()
+                .copied()
+                .filter(|&f| me.feats[f].df == df && want(me.feats[f].ty))
+                .collect()
+        };
+        let nums = of(self, &|t| t == Ty::Num);
+        let pick = |xs: &[usize], rng: &mut Rng| (!xs.is_empty()).then(|| *rng.pick(xs));
+        let bases: Vec<usize> = match input {
+            SeriesIn::Num => vec![pick(&nums, rng)?],
+            SeriesIn::Time => {
+                let mut times = of(self, &|t| t == Ty::Time);
+                if times.is_empty() || rng.chance(0.5) {
+                    times.extend(self.time_index(w, df));
+                }
+                vec![pick(&times, rng)?]
+            }
+            SeriesIn::TimeIndex => vec![self.time_index(w, df)?],
+            SeriesIn::TimeNum => {
+                let n = pick(&nums, rng)?;
+                vec![self.time_index(w, df)?, n]
+            }
+            SeriesIn::NumTime => {
+                let n = pick(&nums, rng)?;
+                vec![n, self.time_index(w, df)?]
+            }
+            SeriesIn::TimeBool => {
+                let b = pick(&of(self, &|t| t == Ty::Bool), rng)?;
+                vec![self.time_index(w, df)?, b]
+            }
+            SeriesIn::AnyTime => {
+                let x = pick(&of(self, &|t| t == Ty::Num || t.is_cat()), rng)?;
+                vec![x, self.time_index(w, df)?]
+            }
+        };
+        let out = out.unwrap_or(self.feats[bases[0]].ty);
+        let args = series_args(class, rng);
+        Some(self.grouped_by(w, df, class, &bases, group, args, out))
+    }
+
     /// A transform by `class` of `base` (None: of the groupby key itself) grouped by `group`, or
     /// a plain transform when there is no group.
     #[allow(clippy::too_many_arguments)]
@@ -1037,24 +1242,55 @@ impl Features {
         args: serde_json::Map<String, Value>,
         out: Ty,
     ) -> usize {
+        match (base, group) {
+            (Some(b), _) => self.grouped_by(w, df, class, &[b], group, args, out),
+            (None, Some(g)) => {
+                // CUM_COUNT(key) by key: saved without base features.
+                let f = self.grouped_by(w, df, class, &[g], group, args, out);
+                self.defs.get_mut(&self.feats[f].unique).expect("added")["arguments"]
+                    ["base_features"] = json!([]);
+                f
+            }
+            (None, None) => unreachable!("an input without a group"),
+        }
+    }
+
+    /// A transform by `class` of `bases` grouped by `group` (a GroupByTransformFeature), or a
+    /// plain transform when there is no group.
+    #[allow(clippy::too_many_arguments)]
+    fn grouped_by(
+        &mut self,
+        w: &World,
+        df: usize,
+        class: &str,
+        bases: &[usize],
+        group: Option<usize>,
+        args: serde_json::Map<String, Value>,
+        out: Ty,
+    ) -> usize {
         let Some(g) = group else {
-            let b = base.expect("an input without a group");
-            return self.transform_of(w, class, &[b], args, out, vec![]);
+            return self.transform_of(w, class, bases, args, out, vec![]);
         };
-        let b = base.unwrap_or(g);
+        let names: Vec<&str> = bases.iter().map(|&b| self.feats[b].name.as_str()).collect();
         let name = format!(
             "{}({}{}) by {}",
             Self::prim_name(class),
-            self.feats[b].name,
+            names.join(", "),
             args_string(&args),
             self.feats[g].name
         );
         let p = self.prim(class, &args);
-        let (ub, ug) = (self.feats[b].unique.clone(), self.feats[g].unique.clone());
-        let base_features: Vec<&str> = if base.is_some() { vec![&ub] } else { vec![] };
-        let def = json!({"type": "GroupByTransformFeature", "dependencies": [ub, ug],
-            "arguments": {"base_features": base_features, "primitive": p, "groupby": ug}});
-        let float = floats_of(class, &[self.feats[b].float]);
+        let ub: Vec<String> = bases
+            .iter()
+            .map(|&b| self.feats[b].unique.clone())
+            .collect();
+        let ug = self.feats[g].unique.clone();
+        let mut deps = ub.clone();
+        deps.push(ug.clone());
+        let def = json!({"type": "GroupByTransformFeature", "dependencies": deps,
+            "arguments": {"base_features": ub, "primitive": p, "groupby": ug}});
+        let floats: Vec<Option<bool>> = bases.iter().map(|&b| self.feats[b].float).collect();
+        let float = floats_of(class, &floats);
         let f = self.add(w, df, name, out, def, vec![], 1);
         self.feats[f].float = float;
         f
