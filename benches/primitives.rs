@@ -2,7 +2,8 @@
 //! `agg/<family>/<Class>` (5M child rows in 50,000 groups of 100, each group in time order) and
 //! `trans/<family>/<Class>` (one 5M-row column; transforms that read the whole dataframe see it
 //! as one frame). Inputs are built once, outside `b.iter`; each primitive runs with its default
-//! arguments (or the few a class needs) on the first input kinds it accepts.
+//! arguments (or the few a class needs, and a window of 11 rows for SAVGOL_FILTER, whose default
+//! window is a fifth of the rows) on the first input kinds it accepts.
 //! Run: `cargo bench --bench primitives` (about 10 minutes), or one family:
 //! `cargo bench --bench primitives -- agg/order`. `FTPART_BENCH_ROWS` changes the row count.
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
@@ -153,6 +154,8 @@ impl Columns {
             c if c.contains("Email") => &["email"],
             c if c.contains("URL") => &["url"],
             "FileExtension" => &["path"],
+            // Integers: no missing value near the ends (savgol's interp mode refuses one).
+            "SavgolFilter" => &["int"],
             c if c.starts_with("FullName") => &["name"],
             c if c.contains("PostalCode") => &["postal"],
             "Latitude" | "Longitude" | "Haversine" | "CityblockDistance" | "GeoMidpoint"
@@ -179,6 +182,8 @@ impl Columns {
 fn args(class: &str) -> serde_json::Value {
     match class {
         "IsIn" => serde_json::json!({"list_of_outputs": [1.0, 2.5, -3.0]}),
+        // Its default window is a fifth of the rows (n // 10 * 2 + 1): quadratic.
+        "SavgolFilter" => serde_json::json!({"window_length": 11, "polyorder": 3}),
         _ => serde_json::json!({}),
     }
 }

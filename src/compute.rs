@@ -657,6 +657,55 @@ pub(crate) fn common_numbers(cols: &[&dyn Array]) -> Option<Vec<ArrayRef>> {
         .collect()
 }
 
+/// Interleaves the parts' columns of one categorical feature into one dictionary array (None when
+/// they are not dictionaries). Each part encodes its categories against its own dictionary;
+/// arrow's `interleave` appends the dictionaries one after the other, giving a category list with
+/// repeated values, which pandas refuses. The merged dictionary holds each value once, in order
+/// of first appearance over the parts' dictionaries.
+pub(crate) fn interleave_dictionaries(
+    cols: &[&dyn Array],
+    order: &[(usize, usize)],
+) -> Option<Result<ArrayRef>> {
+    let dicts: Vec<&arrow_array::DictionaryArray<arrow_array::types::Int32Type>> = cols
+        .iter()
+        .map(|c| c.as_dictionary_opt::<arrow_array::types::Int32Type>())
+        .collect::<Option<_>>()?;
+    let texts: Vec<&arrow_array::StringArray> = dicts
+        .iter()
+        .map(|d| d.values().as_string_opt::<i32>())
+        .collect::<Option<_>>()?;
+    let mut values: Vec<Option<&str>> = Vec::new();
+    let mut position: HashMap<Option<&str>, i32> = HashMap::new();
+    let remaps: Vec<Vec<i32>> = texts
+        .iter()
+        .map(|t| {
+            t.iter()
+                .map(|v| {
+                    let next = values.len() as i32;
+                    *position.entry(v).or_insert_with(|| {
+                        values.push(v);
+                        next
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let keys: arrow_array::Int32Array = order
+        .iter()
+        .map(|&(p, r)| {
+            let k = dicts[p].keys();
+            k.is_valid(r).then(|| remaps[p][k.value(r) as usize])
+        })
+        .collect();
+    let merged = arrow_array::DictionaryArray::<arrow_array::types::Int32Type>::try_new(
+        keys,
+        Arc::new(arrow_array::StringArray::from(values)),
+    )
+    .map(|a| Arc::new(a) as ArrayRef)
+    .map_err(|e| Error::arrow("merging part matrices", e));
+    Some(merged)
+}
+
 /// Row order (part, row), ids, label columns and cutoff times of the merged matrix.
 type Merged = (
     Vec<(usize, usize)>,
@@ -732,6 +781,10 @@ fn merge(
     let mut values = Vec::with_capacity(n_out);
     for c in 0..n_out {
         let cols: Vec<&dyn Array> = parts.iter().map(|b| b.column(2 + c).as_ref()).collect();
+        if let Some(merged) = interleave_dictionaries(&cols, &order) {
+            values.push(merged?);
+            continue;
+        }
         let floats = common_numbers(&cols);
         let cols: Vec<&dyn Array> = match &floats {
             Some(f) => f.iter().map(|a| a.as_ref()).collect(),
@@ -756,4 +809,36 @@ fn merge(
         extra,
         opts.cutoff_time_in_index,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::types::Int32Type;
+    use arrow_array::DictionaryArray;
+
+    /// Regression: part matrices' categorical columns, each with its own dictionary, were
+    /// interleaved into one whose category list repeated values (pandas: "Categorical categories
+    /// must be unique"; found by ftpart.calculate_feature_matrix(n_jobs=2) on 5M transactions).
+    #[test]
+    fn merged_categorical_parts_hold_each_category_once() {
+        let a: DictionaryArray<Int32Type> = vec![Some("b"), None, Some("a")].into_iter().collect();
+        let b: DictionaryArray<Int32Type> = vec![Some("c"), Some("b")].into_iter().collect();
+        let cols: Vec<&dyn Array> = vec![&a, &b];
+        let merged = interleave_dictionaries(&cols, &[(0, 0), (1, 0), (0, 1), (1, 1), (0, 2)])
+            .expect("dictionaries")
+            .unwrap();
+        let d = merged.as_dictionary::<Int32Type>();
+        let values = d.values().as_string::<i32>();
+        let cats: Vec<&str> = values.iter().flatten().collect();
+        assert_eq!(cats, ["b", "a", "c"]);
+        let cells: Vec<Option<&str>> = d
+            .keys()
+            .iter()
+            .map(|k| k.map(|k| values.value(k as usize)))
+            .collect();
+        assert_eq!(cells, [Some("b"), Some("c"), None, Some("b"), Some("a")]);
+        let plain = arrow_array::Int64Array::from(vec![1]);
+        assert!(interleave_dictionaries(&[&plain as &dyn Array], &[(0, 0)]).is_none());
+    }
 }

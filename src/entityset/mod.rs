@@ -6,8 +6,8 @@ pub use ftpart_partitioner::keys;
 mod read;
 
 pub use builder::{DataFrameOptions, EntitySetBuilder};
-pub use read::read_entityset;
 pub use read::{category_column, is_na, read_schema, scan_dataframe, CHUNK_ROWS};
+pub use read::{entityset_from_batches, read_entityset};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::TimestampNanosecondType;

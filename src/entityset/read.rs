@@ -53,6 +53,44 @@ fn read_entityset_chunked(dir: &Path, chunk_rows: usize) -> Result<EntitySet> {
     EntitySet::assemble(schema, data)
 }
 
+/// Builds an entity set from its schema and one record batch per dataframe, as
+/// [`read_entityset`] does from files: each batch's columns are found by name (extra columns are
+/// ignored), cast to their logical type's storage (numeric columns of the right type are kept
+/// without a copy) and the rows sorted as woodwork sorts them. `batches` holds
+/// (dataframe name, batch) pairs; every dataframe of the schema needs one.
+pub fn entityset_from_batches(
+    schema: EntitySetSchema,
+    mut batches: Vec<(String, RecordBatch)>,
+) -> Result<EntitySet> {
+    schema.validate()?;
+    let mut data = Vec::with_capacity(schema.dataframes.len());
+    for df in &schema.dataframes {
+        let pos = batches
+            .iter()
+            .position(|(n, _)| n == &df.name)
+            .ok_or_else(|| Error::df(&df.name, "no data was given for this dataframe"))?;
+        let (_, batch) = batches.swap_remove(pos);
+        let columns = df
+            .columns
+            .iter()
+            .map(|c| {
+                let a = batch.column_by_name(&c.name).ok_or_else(|| {
+                    Error::df(
+                        &df.name,
+                        format!(
+                            "column '{}': the schema names this column but the data has no such column",
+                            c.name
+                        ),
+                    )
+                })?;
+                conform(c, a).map_err(|m| Error::df(&df.name, format!("column '{}': {m}", c.name)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        data.push(sort_batch(df, columns).map_err(|m| Error::df(&df.name, m))?);
+    }
+    EntitySet::assemble(schema, data)
+}
+
 /// Reads `data_description.json` of an entity set directory; returns the schema and data format.
 pub fn read_schema(dir: &Path) -> Result<(EntitySetSchema, String)> {
     let desc = dir.join("data_description.json");
@@ -447,6 +485,9 @@ pub fn conform(c: &ColumnSchema, a: &ArrayRef) -> Result<ArrayRef, String> {
         Storage::Timestamp => DataType::Timestamp(TimeUnit::Nanosecond, None),
         Storage::Utf8 => DataType::Utf8,
         Storage::Category => {
+            if let Some(fast) = recode_dictionary(c, a) {
+                return Ok(fast);
+            }
             let text = cast(a, &DataType::Utf8)
                 .map_err(|e| format!("cannot read {} as text: {e}", a.data_type()))?;
             let text = text.as_string::<i32>();
@@ -486,6 +527,30 @@ pub fn conform(c: &ColumnSchema, a: &ArrayRef) -> Result<ArrayRef, String> {
         }
     }
     Ok(out)
+}
+
+/// A dictionary-encoded column (a pandas categorical through Arrow) against the schema's
+/// categories, by encoding its dictionary's values once instead of every row's text. None when
+/// the schema lists no categories or a value is not among them (the row-by-row path then names
+/// the row).
+fn recode_dictionary(c: &ColumnSchema, a: &ArrayRef) -> Option<ArrayRef> {
+    c.categories.as_ref()?;
+    let d = a.as_any_dictionary_opt()?;
+    let text = arrow_cast::cast(d.values(), &DataType::Utf8).ok()?;
+    let encoded = category_column(c, text.as_string::<i32>().iter()).ok()?;
+    let encoded = encoded.as_dictionary::<Int32Type>();
+    let map = encoded.keys();
+    let keys = d.keys();
+    let normalized = d.normalized_keys();
+    let recoded: Int32Array = (0..d.len())
+        .map(|i| {
+            let k = normalized[i];
+            (keys.is_valid(i) && map.is_valid(k)).then(|| map.value(k))
+        })
+        .collect();
+    DictionaryArray::<Int32Type>::try_new(recoded, encoded.values().clone())
+        .ok()
+        .map(|a| Arc::new(a) as ArrayRef)
 }
 
 /// Sorts a dataframe's rows as woodwork does (`table_accessor.py::_sort_columns`): by time index then
@@ -548,6 +613,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_entity_set_from_batches_equals_the_one_read_from_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/conformance/entitysets/mock_customer_s0_parquet");
+        let read = read_entityset(&dir).unwrap();
+        // Rows of dataframes with a time index are reversed: sorting restores woodwork's order.
+        let batches = read
+            .schema
+            .dataframes
+            .iter()
+            .zip(&read.data)
+            .map(|(df, b)| {
+                let b = if df.time_index.is_some() {
+                    let rev: Vec<u32> = (0..b.num_rows() as u32).rev().collect();
+                    arrow_select::take::take_record_batch(b, &arrow_array::UInt32Array::from(rev))
+                        .unwrap()
+                } else {
+                    b.clone()
+                };
+                (df.name.clone(), b)
+            })
+            .collect();
+        let built = entityset_from_batches(read.schema.clone(), batches).unwrap();
+        assert_eq!(built.data, read.data);
+        let missing = vec![("customers".to_string(), read.data[0].clone())];
+        let err = entityset_from_batches(read.schema.clone(), missing).unwrap_err();
+        assert!(err.to_string().contains("no data was given"), "{err}");
+    }
+
+    #[test]
+    fn a_dictionary_column_is_recoded_to_the_schema_categories() {
+        let mut c = ColumnSchema::new("device", "Categorical").unwrap();
+        c.categories = Some(vec!["desktop".into(), "mobile".into(), "tablet".into()]);
+        // pandas' order differs from the schema's, and "tablet" is unused.
+        let a: DictionaryArray<arrow_array::types::Int8Type> =
+            vec![Some("mobile"), None, Some("desktop"), Some("mobile")]
+                .into_iter()
+                .collect();
+        let a: ArrayRef = Arc::new(a);
+        let fast = conform(&c, &a).unwrap();
+        let text = arrow_cast::cast(&a, &DataType::Utf8).unwrap();
+        let slow = category_column(&c, text.as_string::<i32>().iter()).unwrap();
+        assert_eq!(&fast, &slow);
+        assert_eq!(fast.as_dictionary::<Int32Type>().values().len(), 3);
+        // A value outside the categories takes the row-by-row path, which names the row.
+        c.categories = Some(vec!["desktop".into()]);
+        let err = conform(&c, &a).unwrap_err();
+        assert!(err.contains("row 1: value 'mobile'"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,1 @@
+"""Test helpers: the featuretools-suite pytest plugin (ftpart.testing.featuretools_suite)."""

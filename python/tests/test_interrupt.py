@@ -1,0 +1,90 @@
+"""Ctrl-C during ftpart.calculate_feature_matrix(n_jobs=2) stops the computation and its workers."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHILD = r"""
+import sys, warnings
+warnings.simplefilter("ignore")
+import numpy as np, pandas as pd, featuretools as ft, ftpart
+from woodwork.logical_types import Datetime, Double, Integer
+rng = np.random.default_rng(0)
+n, m = 2_000_000, 20_000
+tx = pd.DataFrame({
+    "id": np.arange(n, dtype="int64"),
+    "customer_id": rng.integers(0, m, n, dtype="int64"),
+    "amount": rng.random(n),
+    "time": pd.Timestamp("2014-01-01") + pd.to_timedelta(np.arange(n, dtype="int64"), unit="s"),
+})
+cu = pd.DataFrame({"customer_id": np.arange(m, dtype="int64")})
+es = ft.EntitySet("big")
+es.add_dataframe(dataframe_name="transactions", dataframe=tx, index="id", time_index="time",
+                 logical_types={"id": Integer, "customer_id": Integer, "amount": Double, "time": Datetime})
+es.add_dataframe(dataframe_name="customers", dataframe=cu, index="customer_id",
+                 logical_types={"customer_id": Integer})
+es.add_relationship("customers", "customer_id", "transactions", "customer_id")
+features = ft.dfs(entityset=es, target_dataframe_name="customers", features_only=True,
+                  agg_primitives=["sum", "mean", "std", "max", "min", "count", "skew"],
+                  trans_primitives=[])
+print("started", flush=True)
+ftpart.calculate_feature_matrix(features, es, n_jobs=2, parts=400)
+print("finished", flush=True)
+"""
+
+
+def _running(binary: str):
+    pids = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                if (p / "cmdline").read_bytes().split(b"\0")[0].decode() == binary:
+                    pids.append(int(p.name))
+            except OSError:
+                pass
+    return pids
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_the_computation_and_its_workers(tmp_path):
+    import ftpart
+
+    source = os.environ.get("FTPART_BIN") or str(Path(ftpart.__file__).parent / "bin" / "ftpart")
+    # A copy of its own, so that the workers of this test are told from any other ftpart's.
+    binary = str(tmp_path / "ftpart")
+    shutil.copy(source, binary)
+    env = dict(os.environ, FTPART_BIN=binary)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 60
+        while not _running(binary) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _running(binary), "no worker started"
+        child.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        out, err = child.communicate(timeout=30)
+        stopped_in = time.monotonic() - start
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert "finished" not in out
+    assert child.returncode != 0
+    assert "KeyboardInterrupt" in err, err
+    assert stopped_in < 20
+    deadline = time.monotonic() + 10
+    while _running(binary) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running(binary) == []
