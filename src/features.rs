@@ -141,6 +141,46 @@ impl FeatureGraph {
         out
     }
 
+    /// Whether feature `f` is EQUAL/NOT_EQUAL of a datetime and a text column. pandas answers it
+    /// from the whole text column of the rows featuretools holds for one cutoff's instances
+    /// (`DatetimeArray._cmp_method` reads every string as a date, or nothing is equal), so it
+    /// cannot be computed from one part's rows.
+    pub fn compares_dates_with_text(
+        &self,
+        f: usize,
+        schema: &crate::schema::EntitySetSchema,
+    ) -> bool {
+        let (Kind::Transform { bases, primitive }
+        | Kind::GroupByTransform {
+            bases, primitive, ..
+        }) = &self.features[f].kind
+        else {
+            return false;
+        };
+        use crate::schema::Storage;
+        matches!(primitive.class(), "Equal" | "NotEqual")
+            && bases.len() == 2
+            && self.storage(bases[0], schema) == Some(Storage::Timestamp)
+            && self.storage(bases[1], schema) == Some(Storage::Utf8)
+    }
+
+    /// How ftpart holds a column feature's values, where the graph says it: an identity
+    /// feature's column, through direct features.
+    fn storage(
+        &self,
+        f: usize,
+        schema: &crate::schema::EntitySetSchema,
+    ) -> Option<crate::schema::Storage> {
+        match &self.features[f].kind {
+            Kind::Identity { column } => schema
+                .dataframe(&self.features[f].dataframe)
+                .and_then(|d| d.column(column))
+                .map(|c| c.storage()),
+            Kind::Direct { base, .. } => self.storage(*base, schema),
+            _ => None,
+        }
+    }
+
     /// Reads a file written by `ft.save_features(features, path)`.
     pub fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

@@ -288,7 +288,8 @@ fn refuse_whole_dataframe_transforms(
 ) -> Result<()> {
     let m = &shards.manifest;
     for &(f, node) in &plan.placements {
-        if !plan.is_full(node) && !plan.is_fetched(node) {
+        let text_dates = graph.compares_dates_with_text(f, &shards.schema);
+        if !plan.is_full(node) && !plan.is_fetched(node) && !text_dates {
             continue;
         }
         let feat = &graph.features[f];
@@ -299,7 +300,7 @@ fn refuse_whole_dataframe_transforms(
             } => (primitive, Some(*groupby)),
             _ => continue,
         };
-        if !primitive.uses_full_dataframe() && !primitive.reads_frame() {
+        if !primitive.uses_full_dataframe() && !primitive.reads_frame() && !text_dates {
             continue;
         }
         let df = &shards.schema.dataframes[plan.nodes[node].df];
@@ -323,6 +324,8 @@ fn refuse_whole_dataframe_transforms(
         };
         let rows = if primitive.uses_full_dataframe() {
             "every row of '{}' visible at the cutoff (featuretools' uses_full_dataframe)"
+        } else if text_dates {
+            "the '{}' rows of every instance computed at the same cutoff (a datetime against text: pandas reads the strings as dates only when every one of them is a date)"
         } else {
             "the '{}' rows of every instance computed at the same cutoff, in order"
         }

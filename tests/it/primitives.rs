@@ -10,10 +10,6 @@ use crate::util::{cases, compare_csv, fixtures, Case};
 const KNOWN: &[(&str, &str)] = &[
     ("a_date_first_event_edge", "featuretools fills an empty group's DATE_FIRST_EVENT with 0: 1970-01-01 in a process's first computation, NaT afterwards (the fixture holds NaT); ftpart always gives 1970-01-01"),
     ("t_date_to_holiday_extra", "DATE_TO_HOLIDAY(country='CA') is refused by name: the holidays package names CA's holidays in the locale of the featuretools process"),
-    ("t_equal_ecom_customers", "datetime = text: pandas compares the whole column (all False once one string is not a date); a part whose strings ftpart cannot judge refuses"),
-    ("t_not_equal_ecom_customers", "datetime != text across parts (see t_equal_ecom_customers)"),
-    ("t_equal_extra", "datetime = text across parts (see t_equal_ecom_customers)"),
-    ("t_not_equal_extra", "datetime != text across parts (see t_equal_ecom_customers)"),
 ];
 
 /// A case's runs; `Ok(refused)` says whether a split refused a feature by name.

@@ -475,17 +475,26 @@ fn equal_values(p: &V, q: &V, lk: Kind, rk: Kind) -> bool {
 /// datetimes when every string reads as one, else None (then nothing is equal).
 fn text_as_datetimes(vals: &[Option<V>]) -> Result<Option<Vec<Option<V>>>, String> {
     let mut out = Vec::with_capacity(vals.len());
+    // One string that is not a date decides, whatever the strings ftpart cannot judge.
+    let mut unjudged = None;
     for v in vals {
         out.push(match v {
-            Some(V::S(s)) => match super::is_in::date_text(s)? {
-                DateText::Naive(ns) => Some(V::T(ns)),
-                DateText::NaT => None,
-                DateText::Zoned | DateText::NotADate => return Ok(None),
+            Some(V::S(s)) => match super::is_in::date_text(s) {
+                Ok(DateText::Naive(ns)) => Some(V::T(ns)),
+                Ok(DateText::NaT) => None,
+                Ok(DateText::Zoned | DateText::NotADate) => return Ok(None),
+                Err(e) => {
+                    unjudged.get_or_insert(e);
+                    None
+                }
             },
             other => other.clone(),
         });
     }
-    Ok(Some(out))
+    match unjudged {
+        Some(e) => Err(e),
+        None => Ok(Some(out)),
+    }
 }
 
 /// `Series.eq` / `Series.ne` between any two columns (EQUAL, NOT_EQUAL): where a value is
@@ -828,6 +837,32 @@ mod tests {
             c.as_primitive::<Int64Type>().iter().collect::<Vec<_>>(),
             vec![Some(9), None, Some(0)]
         );
+    }
+
+    #[test]
+    fn a_string_that_is_no_date_decides_a_datetime_comparison() {
+        // d = pd.Series(pd.to_datetime(['2020-01-01', '2021-02-03', '2020-01-01']))
+        // d == pd.Series(['555-555-5555', 'hello', '2020-01-01'], dtype='string'): all False.
+        // ftpart cannot judge '555-555-5555' (dateutil's reader), but 'hello' decides.
+        let t: ArrayRef = Arc::new(arrow_array::TimestampNanosecondArray::from(vec![
+            1_577_836_800_000_000_000,
+            1_612_310_400_000_000_000,
+            1_577_836_800_000_000_000,
+        ]));
+        let s: ArrayRef = Arc::new(arrow_array::StringArray::from(vec![
+            "555-555-5555",
+            "hello",
+            "2020-01-01",
+        ]));
+        let eq = transform(&prim("Equal"), &[t.clone(), s.clone()], &[]).unwrap();
+        assert_eq!(
+            eq.as_boolean().iter().collect::<Vec<_>>(),
+            vec![Some(false); 3]
+        );
+        // Without 'hello' no answer is sure: refused by name.
+        let (t2, s2) = (t.slice(0, 1), s.slice(0, 1));
+        let e = transform(&prim("Equal"), &[t2, s2], &[]).unwrap_err();
+        assert!(e.contains("555-555-5555"), "{e}");
     }
 }
 
