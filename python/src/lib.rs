@@ -161,6 +161,29 @@ impl Request {
     }
 }
 
+/// The feature list (`ft.save_features` JSON), the entity set description and the training
+/// window of a call, read and checked.
+fn parse_inputs(
+    features_json: &str,
+    description_json: &str,
+    training_window: Option<&str>,
+) -> PyResult<(FeatureGraph, EntitySetSchema, Option<ftpart::time::Span>)> {
+    let fv: serde_json::Value = serde_json::from_str(features_json)
+        .map_err(|e| invalid(format!("features: not valid JSON: {e}")))?;
+    let features = FeatureGraph::from_json(&fv).map_err(err)?;
+    let dv: serde_json::Value = serde_json::from_str(description_json)
+        .map_err(|e| invalid(format!("entity set description: not valid JSON: {e}")))?;
+    let (schema, _) = EntitySetSchema::from_description(&dv)
+        .map_err(|m| invalid(format!("entity set description: {m}")))?;
+    let training_window = match training_window {
+        Some(s) => Some(
+            ftpart::time::parse_span(s).map_err(|m| invalid(format!("training_window: {m}")))?,
+        ),
+        None => None,
+    };
+    Ok((features, schema, training_window))
+}
+
 /// Runs `f` on a thread of its own with the GIL released; a KeyboardInterrupt in the meantime sets
 /// `interrupt` (which stops the worker processes) and is raised once the computation has ended.
 /// In one process the computation cannot be stopped half-way: the interrupt is raised at once and
@@ -238,19 +261,8 @@ fn calculate_feature_matrix(
     worker: Option<PathBuf>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyArrowType<RecordBatch>> {
-    let fv: serde_json::Value = serde_json::from_str(features_json)
-        .map_err(|e| invalid(format!("features: not valid JSON: {e}")))?;
-    let features = FeatureGraph::from_json(&fv).map_err(err)?;
-    let dv: serde_json::Value = serde_json::from_str(description_json)
-        .map_err(|e| invalid(format!("entity set description: not valid JSON: {e}")))?;
-    let (schema, _) = EntitySetSchema::from_description(&dv)
-        .map_err(|m| invalid(format!("entity set description: {m}")))?;
-    let training_window = match training_window {
-        Some(s) => Some(
-            ftpart::time::parse_span(s).map_err(|m| invalid(format!("training_window: {m}")))?,
-        ),
-        None => None,
-    };
+    let (features, schema, training_window) =
+        parse_inputs(features_json, description_json, training_window)?;
     let req = Request {
         features,
         schema,
@@ -294,19 +306,8 @@ fn matrix_warnings(
     description_json: &str,
     training_window: Option<&str>,
 ) -> PyResult<Vec<String>> {
-    let fv: serde_json::Value = serde_json::from_str(features_json)
-        .map_err(|e| invalid(format!("features: not valid JSON: {e}")))?;
-    let features = FeatureGraph::from_json(&fv).map_err(err)?;
-    let dv: serde_json::Value = serde_json::from_str(description_json)
-        .map_err(|e| invalid(format!("entity set description: not valid JSON: {e}")))?;
-    let (schema, _) = EntitySetSchema::from_description(&dv)
-        .map_err(|m| invalid(format!("entity set description: {m}")))?;
-    let training_window = match training_window {
-        Some(s) => Some(
-            ftpart::time::parse_span(s).map_err(|m| invalid(format!("training_window: {m}")))?,
-        ),
-        None => None,
-    };
+    let (features, schema, training_window) =
+        parse_inputs(features_json, description_json, training_window)?;
     let opts = MatrixOptions {
         time: TimeOptions {
             include_cutoff_time: true,

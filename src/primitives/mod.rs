@@ -542,6 +542,18 @@ impl Counter {
     }
 }
 
+/// pandas' `Timedelta.total_seconds()` of `ns` nanoseconds: `days * 86400 + seconds +
+/// microseconds / 1e6` of the normalised (floored) days, seconds and microseconds, so the
+/// nanoseconds below a microsecond are dropped towards minus infinity.
+pub(crate) fn timedelta_total_seconds(ns: i64) -> f64 {
+    const DAY: i64 = 86_400_000_000_000;
+    let days = ns.div_euclid(DAY);
+    let rest = ns.rem_euclid(DAY);
+    let seconds = rest / 1_000_000_000;
+    let micros = (rest % 1_000_000_000) / 1000;
+    (days * 86400 + seconds) as f64 + micros as f64 / 1e6
+}
+
 pub(crate) fn float_out(v: Vec<f64>) -> ArrayRef {
     Arc::new(
         v.into_iter()

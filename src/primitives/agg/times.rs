@@ -10,6 +10,7 @@ use arrow_array::{Array, ArrayRef, TimestampNanosecondArray};
 
 use super::{AggInput, Aggregation};
 use crate::primitives::registry::{Args, Entry};
+use crate::primitives::timedelta_total_seconds;
 use crate::primitives::Dtype;
 use crate::primitives::{booleans, float_out, timestamps, to_f64, Default, Implementation};
 
@@ -99,22 +100,10 @@ pub(crate) const ENTRIES: &[Entry] = &[
     },
 ];
 
-/// pandas' `Timedelta.total_seconds()` of `ns` nanoseconds: `days * 86400 + seconds +
-/// microseconds / 1e6` of the normalised (floored) days, seconds and microseconds, so the
-/// nanoseconds below a microsecond are dropped towards minus infinity.
-fn total_seconds(ns: i64) -> f64 {
-    const DAY: i64 = 86_400_000_000_000;
-    let days = ns.div_euclid(DAY);
-    let rest = ns.rem_euclid(DAY);
-    let seconds = rest / 1_000_000_000;
-    let micros = (rest % 1_000_000_000) / 1000;
-    (days * 86400 + seconds) as f64 + micros as f64 / 1e6
-}
-
 /// `(time - t).total_seconds()`, pandas raising on an overflowing Timedelta.
 fn seconds_since(time: i64, t: i64) -> Result<f64, String> {
     time.checked_sub(t)
-        .map(total_seconds)
+        .map(timedelta_total_seconds)
         .ok_or_else(|| "a time difference overflows 64-bit nanoseconds".to_string())
 }
 
@@ -351,7 +340,7 @@ mod tests {
             (-86400000000001, -86400.000001),
         ];
         for (v, want) in cases {
-            assert_eq!(super::total_seconds(v), want, "{v}");
+            assert_eq!(super::timedelta_total_seconds(v), want, "{v}");
         }
     }
 

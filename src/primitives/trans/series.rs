@@ -20,6 +20,7 @@ use arrow_schema::DataType;
 
 use super::{Dtype, Transform};
 use crate::primitives::registry::{Args, Entry};
+use crate::primitives::timedelta_total_seconds;
 use crate::primitives::{booleans, float_out, timestamps, to_f64, Implementation};
 
 /// How missing values are filled first (`fillna(method=..., limit=...)`).
@@ -512,17 +513,6 @@ fn same_as_previous(a: &ArrayRef, f: Fill, masked: bool) -> Result<ArrayRef, Str
             .collect(),
     };
     Ok(Arc::new(out))
-}
-
-/// pandas' `Timedelta.total_seconds()`: `days * 86400 + seconds + microseconds / 1e6`, the
-/// nanoseconds left out.
-pub(super) fn timedelta_total_seconds(ns: i64) -> f64 {
-    const DAY: i64 = 86_400_000_000_000;
-    let days = ns.div_euclid(DAY);
-    let rest = ns.rem_euclid(DAY);
-    let seconds = rest / 1_000_000_000;
-    let micros = (rest % 1_000_000_000) / 1000;
-    (days * 86400 + seconds) as f64 + micros as f64 / 1_000_000.0
 }
 
 fn time_since_last(t: &ArrayRef, b: &ArrayRef, target: bool) -> Result<ArrayRef, String> {

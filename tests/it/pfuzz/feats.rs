@@ -439,8 +439,8 @@ fn series_args(class: &str, rng: &mut Rng) -> serde_json::Map<String, Value> {
     a
 }
 
-/// Transforms of two inputs.
-const BINARY: &[&str] = &[
+/// Transforms of two numbers.
+const NUMERIC_BINARY: &[&str] = &[
     "Equal",
     "NotEqual",
     "GreaterThan",
@@ -452,6 +452,10 @@ const BINARY: &[&str] = &[
     "MultiplyNumeric",
     "DivideNumeric",
     "ModuloNumeric",
+];
+
+/// The other transforms of two inputs.
+const BINARY: &[&str] = &[
     "And",
     "Or",
     "MultiplyBoolean",
@@ -492,6 +496,7 @@ pub fn drawn_classes() -> Vec<&'static str> {
     }
     v.extend(CUMULATIVE);
     v.extend(SERIES.iter().map(|x| x.0));
+    v.extend(NUMERIC_BINARY);
     v.extend(BINARY);
     v.sort_unstable();
     v.dedup();
@@ -1020,19 +1025,7 @@ impl Features {
         let mut args = serde_json::Map::new();
         let (class, out, bases) = match (ta, tb) {
             (Ty::Num, Ty::Num) => {
-                let class = *rng.pick(&[
-                    "Equal",
-                    "NotEqual",
-                    "GreaterThan",
-                    "GreaterThanEqualTo",
-                    "LessThan",
-                    "LessThanEqualTo",
-                    "AddNumeric",
-                    "SubtractNumeric",
-                    "MultiplyNumeric",
-                    "DivideNumeric",
-                    "ModuloNumeric",
-                ]);
+                let class = *rng.pick(NUMERIC_BINARY);
                 if matches!(class, "SubtractNumeric" | "DivideNumeric") && rng.chance(0.3) {
                     args.insert("commutative".into(), json!(rng.chance(0.5)));
                 }
