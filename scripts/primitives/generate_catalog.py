@@ -33,6 +33,8 @@ print("    /// `uses_full_dataframe`.")
 print("    pub full_dataframe: bool,")
 print("    /// `uses_calc_time`.")
 print("    pub calc_time: bool,")
+print("    /// `return_type`.")
+print("    pub returns: super::Returns,")
 print("}")
 print()
 print("/// The featuretools 1.31 primitives, aggregations first, each kind by name.")
@@ -52,5 +54,13 @@ for agg, d in ((True, get_aggregation_primitives()), (False, get_transform_primi
             raise SystemExit(f"{cls.__name__}: default {d!r} has no Default variant")
         full = str(bool(getattr(cls, "uses_full_dataframe", False))).lower()
         calc_time = str(bool(getattr(cls, "uses_calc_time", False))).lower()
-        print(f'    Known {{ aggregation: {str(agg).lower()}, class: "{cls.__name__}", name: "{cls.name}", module: "{cls.__module__}", args: &[{a}], default: super::Default::{default}, full_dataframe: {full}, calc_time: {calc_time} }},')
+        rt = cls.return_type
+        if rt is None:
+            returns = "Input"
+        elif rt.logical_type is not None:
+            returns = f'Logical("{type(rt.logical_type).__name__}")'
+        else:
+            (tag,) = sorted(rt.semantic_tags)
+            returns = f'Tag("{tag}")'
+        print(f'    Known {{ aggregation: {str(agg).lower()}, class: "{cls.__name__}", name: "{cls.name}", module: "{cls.__module__}", args: &[{a}], default: super::Default::{default}, full_dataframe: {full}, calc_time: {calc_time}, returns: super::Returns::{returns} }},')
 print("];")

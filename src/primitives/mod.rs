@@ -137,6 +137,11 @@ impl Primitive {
         self.known.default
     }
 
+    /// featuretools' `return_type` (from the catalogue).
+    pub fn returns(&self) -> Returns {
+        self.known.returns
+    }
+
     /// Whether a transform reads the other rows of its frame (see [`trans::Transform::reads_frame`]).
     pub fn reads_frame(&self) -> bool {
         self.transform().is_some_and(|t| t.reads_frame())
@@ -291,6 +296,46 @@ impl Dtype {
             Dtype::Masked
         } else {
             Dtype::Numpy
+        }
+    }
+}
+
+/// What a primitive's output is (featuretools' `return_type`, from the catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returns {
+    /// The type of its (first) input (`return_type = None`: FIRST, LAST, MODE, LAG...).
+    Input,
+    /// A woodwork logical type, by class name (`Double`, `Datetime`, `Categorical`...).
+    Logical(&'static str),
+    /// Only a semantic tag (`numeric`, `category`).
+    Tag(&'static str),
+}
+
+impl Returns {
+    /// Whether the output can be a datetime column: a `Datetime`, or the input's type.
+    pub fn may_be_datetime(self) -> bool {
+        matches!(self, Returns::Input | Returns::Logical("Datetime"))
+    }
+
+    /// Whether the output can be text (which ftpart may hold as Arrow Utf8): anything but
+    /// numbers, booleans, datetimes and time deltas.
+    pub fn may_be_text(self) -> bool {
+        match self {
+            Returns::Input => true,
+            Returns::Tag(t) => t != "numeric",
+            Returns::Logical(l) => !matches!(
+                l,
+                "Double"
+                    | "Integer"
+                    | "IntegerNullable"
+                    | "Boolean"
+                    | "BooleanNullable"
+                    | "Datetime"
+                    | "Timedelta"
+                    | "Age"
+                    | "AgeNullable"
+                    | "AgeFractional"
+            ),
         }
     }
 }
