@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use ftpart::entityset::read_entityset;
+use ftpart::entityset::project::ProjectionOptions;
+use ftpart::entityset::read_entityset_projected;
 use ftpart::features::FeatureGraph;
 use ftpart::matrix;
 
@@ -28,9 +29,13 @@ pub struct Args {
 /// Runs the command.
 pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     let opts = a.time.options()?;
-    let es = read_entityset(&a.entityset)
-        .with_context(|| format!("reading entity set {}", a.entityset.display()))?;
     let graph = FeatureGraph::read(&a.features)?;
+    // Only the columns the features read are decoded (keys, time indexes and their inputs).
+    let projection = ProjectionOptions {
+        training_window: opts.time.training_window.is_some(),
+    };
+    let es = read_entityset_projected(&a.entityset, &graph, projection)
+        .with_context(|| format!("reading entity set {}", a.entityset.display()))?;
     let target = es
         .df_position(graph.target())
         .with_context(|| format!("target of the features in {}", a.features.display()))?;

@@ -3,11 +3,12 @@
 
 mod builder;
 pub use ftpart_partitioner::keys;
+pub mod project;
 mod read;
 
 pub use builder::{DataFrameOptions, EntitySetBuilder};
 pub use read::{category_column, is_na, read_schema, scan_dataframe, CHUNK_ROWS};
-pub use read::{entityset_from_batches, read_entityset};
+pub use read::{entityset_from_batches, read_entityset, read_entityset_projected};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::TimestampNanosecondType;

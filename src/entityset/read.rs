@@ -38,12 +38,38 @@ pub fn read_entityset(dir: &Path) -> Result<EntitySet> {
     read_entityset_chunked(dir, CHUNK_ROWS)
 }
 
+/// Reads only the columns `graph` needs of an entity set directory
+/// ([`super::project::projected`]): the others are neither decoded nor held. The entity set's
+/// schema holds only those columns.
+pub fn read_entityset_projected(
+    dir: &Path,
+    graph: &crate::features::FeatureGraph,
+    opts: super::project::ProjectionOptions,
+) -> Result<EntitySet> {
+    let (schema, format) = read_schema(dir)?;
+    read_data(
+        dir,
+        super::project::projected(&schema, graph, opts),
+        &format,
+        CHUNK_ROWS,
+    )
+}
+
 fn read_entityset_chunked(dir: &Path, chunk_rows: usize) -> Result<EntitySet> {
     let (schema, format) = read_schema(dir)?;
+    read_data(dir, schema, &format, chunk_rows)
+}
+
+fn read_data(
+    dir: &Path,
+    schema: EntitySetSchema,
+    format: &str,
+    chunk_rows: usize,
+) -> Result<EntitySet> {
     let mut data = Vec::new();
     for df in &schema.dataframes {
         let mut chunks: Vec<Vec<ArrayRef>> = Vec::new();
-        scan_dataframe(dir, &format, df, chunk_rows, &mut |c| {
+        scan_dataframe(dir, format, df, chunk_rows, &mut |c| {
             chunks.push(c);
             Ok(())
         })?;
@@ -277,11 +303,17 @@ fn scan_parquet(
     chunk_rows: usize,
     f: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>,
 ) -> Result<()> {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| data_err(path, df, "*", format!("not a readable Parquet file: {e}")))?;
-    let file_schema = builder.schema().clone();
+    use parquet::arrow::arrow_reader::{
+        ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    };
+    use parquet::arrow::ProjectionMask;
+    let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
+    let unreadable = |e: parquet::errors::ParquetError| {
+        data_err(path, df, "*", format!("not a readable Parquet file: {e}"))
+    };
+    let meta =
+        ArrowReaderMetadata::load(&open()?, ArrowReaderOptions::default()).map_err(unreadable)?;
+    let file_schema = meta.schema().clone();
     let mut positions = Vec::new();
     for c in &df.columns {
         positions.push(file_schema.index_of(&c.name).map_err(|_| {
@@ -293,22 +325,69 @@ fn scan_parquet(
             )
         })?);
     }
-    let reader = builder
-        .with_batch_size(chunk_rows)
-        .build()
-        .map_err(|e| data_err(path, df, "*", format!("not a readable Parquet file: {e}")))?;
+    // Only the schema's columns are decoded; a batch holds them in file order.
+    let mut roots = positions.clone();
+    roots.sort_unstable();
+    roots.dedup();
+    let in_batch: Vec<usize> = positions
+        .iter()
+        .map(|p| roots.binary_search(p).expect("a root"))
+        .collect();
+    let mask = ProjectionMask::roots(meta.parquet_schema(), roots.iter().copied());
+    let read_group = |group: usize| -> Result<Vec<Vec<ArrayRef>>> {
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
+            .with_batch_size(chunk_rows)
+            .with_projection(mask.clone())
+            .with_row_groups(vec![group])
+            .build()
+            .map_err(unreadable)?;
+        let mut chunks = Vec::new();
+        for batch in reader {
+            let batch = batch
+                .map_err(|e| data_err(path, df, "*", format!("cannot read Parquet data: {e}")))?;
+            chunks.push(
+                df.columns
+                    .iter()
+                    .zip(&in_batch)
+                    .map(|(c, &p)| {
+                        conform(c, batch.column(p)).map_err(|m| data_err(path, df, &c.name, m))
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            );
+        }
+        Ok(chunks)
+    };
+    // Row groups are decoded (and decompressed) on every core, as many at a time as there are
+    // cores, and given in file order: memory holds a few row groups, not the file.
+    let groups = meta.metadata().num_row_groups();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut emitted = false;
-    for batch in reader {
-        let batch =
-            batch.map_err(|e| data_err(path, df, "*", format!("cannot read Parquet data: {e}")))?;
-        let arrays = df
-            .columns
-            .iter()
-            .zip(&positions)
-            .map(|(c, &p)| conform(c, batch.column(p)).map_err(|m| data_err(path, df, &c.name, m)))
-            .collect::<Result<Vec<_>>>()?;
-        f(arrays)?;
-        emitted = true;
+    let all: Vec<usize> = (0..groups).collect();
+    for window in all.chunks(threads.max(1)) {
+        let decoded: Vec<Result<Vec<Vec<ArrayRef>>>> = if window.len() == 1 {
+            vec![read_group(window[0])]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = window
+                    .iter()
+                    .map(|&g| scope.spawn(move || read_group(g)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(data_err(path, df, "*", "a Parquet reading thread panicked"))
+                        })
+                    })
+                    .collect()
+            })
+        };
+        for chunks in decoded {
+            for c in chunks? {
+                f(c)?;
+                emitted = true;
+            }
+        }
     }
     if !emitted {
         let arrays = df

@@ -46,11 +46,16 @@ impl Case {
         a
     }
 
-    /// Computes the case in this process with the library.
+    /// Computes the case in this process with the library, from the columns the features read.
     pub fn compute_in_process(&self) -> Result<String, String> {
-        let es = ftpart::entityset::read_entityset(&self.entityset).map_err(|e| e.to_string())?;
         let graph =
             ftpart::features::FeatureGraph::read(&self.features).map_err(|e| e.to_string())?;
+        // As `ftpart calculate` reads it: only the columns the features need.
+        let projection = ftpart::entityset::project::ProjectionOptions {
+            training_window: self.training_window.is_some(),
+        };
+        let es = ftpart::entityset::read_entityset_projected(&self.entityset, &graph, projection)
+            .map_err(|e| e.to_string())?;
         let target = es.df_position(graph.target()).map_err(|e| e.to_string())?;
         let cutoff = match &self.cutoff_time {
             Some(p) => Cutoff::Table(
