@@ -238,34 +238,11 @@ fn scan_csv(
         })?;
         positions.push(pos);
     }
-    // Records are reused chunk after chunk: one buffer per row, no allocation per cell. They are
-    // made as rows arrive, so that a small file does not pay for a whole chunk of them.
+    // A chunk's cells are typed on another thread while this one reads the next chunk. Two
+    // buffers of records take turns: one buffer per row, no allocation per cell; rows are made
+    // as they arrive, so that a small file does not pay for a whole chunk of them.
     let chunk = chunk_rows.clamp(1, 1 << 16);
-    let mut recs: Vec<csv::StringRecord> = Vec::new();
-    let mut first_row = 1usize;
-    let mut emitted = false;
-    loop {
-        let mut n = 0usize;
-        while n < chunk {
-            if n == recs.len() {
-                recs.push(csv::StringRecord::new());
-            }
-            match rdr.read_record(&mut recs[n]) {
-                Ok(true) => n += 1,
-                Ok(false) => break,
-                Err(e) => {
-                    return Err(data_err(
-                        path,
-                        df,
-                        "*",
-                        format!("row {}: {e}", first_row + n),
-                    ))
-                }
-            }
-        }
-        if n == 0 && emitted {
-            break;
-        }
+    let convert = |recs: Vec<csv::StringRecord>, n: usize, first_row: usize| {
         let arrays = df
             .columns
             .iter()
@@ -275,15 +252,71 @@ fn scan_csv(
                 text_column(c, cells)
                     .map_err(|m| data_err(path, df, &c.name, renumber(&m, first_row - 1)))
             })
-            .collect::<Result<Vec<_>>>()?;
-        f(arrays)?;
-        emitted = true;
-        first_row += n;
-        if n < chunk {
-            break;
+            .collect::<Result<Vec<_>>>();
+        (recs, arrays)
+    };
+    type Typed = (Vec<csv::StringRecord>, Result<Vec<ArrayRef>>);
+    std::thread::scope(|scope| -> Result<()> {
+        let mut spare: Vec<csv::StringRecord> = Vec::new();
+        let mut pending: Option<std::thread::ScopedJoinHandle<'_, Typed>> = None;
+        let mut first_row = 1usize;
+        let mut spawned = false;
+        // The typed chunk before the one being read, given to `f` in order.
+        let mut finish = |h: std::thread::ScopedJoinHandle<'_, Typed>,
+                          spare: &mut Vec<csv::StringRecord>|
+         -> Result<()> {
+            let (recs, arrays) = h
+                .join()
+                .map_err(|_| data_err(path, df, "*", "a CSV typing thread panicked"))?;
+            *spare = recs;
+            f(arrays?)
+        };
+        loop {
+            let mut recs = std::mem::take(&mut spare);
+            let mut n = 0usize;
+            let mut failed = None;
+            while n < chunk {
+                if n == recs.len() {
+                    recs.push(csv::StringRecord::new());
+                }
+                match rdr.read_record(&mut recs[n]) {
+                    Ok(true) => n += 1,
+                    Ok(false) => break,
+                    Err(e) => {
+                        failed = Some(data_err(
+                            path,
+                            df,
+                            "*",
+                            format!("row {}: {e}", first_row + n),
+                        ));
+                        break;
+                    }
+                }
+            }
+            // An error in the rows before comes first.
+            if let Some(h) = pending.take() {
+                finish(h, &mut spare)?;
+            }
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            // An empty file still gives one (empty) chunk.
+            if n == 0 && spawned {
+                break;
+            }
+            let at = first_row;
+            pending = Some(scope.spawn(move || convert(recs, n, at)));
+            spawned = true;
+            first_row += n;
+            if n < chunk {
+                break;
+            }
         }
-    }
-    Ok(())
+        if let Some(h) = pending.take() {
+            finish(h, &mut spare)?;
+        }
+        Ok(())
+    })
 }
 
 /// Shifts "row N" in a chunk's message to the row number in the file.
@@ -692,6 +725,52 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Chunks are typed on another thread while the next is read: a bad cell or a malformed
+    /// row far into the file is reported at its own row, the first one first, and a file
+    /// without rows gives one empty chunk.
+    #[test]
+    fn csv_errors_name_their_row_whatever_the_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let mut df = DataFrameSchema {
+            name: "t".into(),
+            index: "id".into(),
+            time_index: None,
+            secondary_time_index: Default::default(),
+            last_time_index: None,
+            columns: vec![
+                ColumnSchema::new("id", "Integer").unwrap(),
+                ColumnSchema::new("x", "Double").unwrap(),
+            ],
+        };
+        df.columns[0].semantic_tags = vec!["index".into()];
+        let scan = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            let mut rows = Vec::new();
+            scan_csv(&path, &df, 3, &mut |c| {
+                rows.push(c[0].len());
+                Ok(())
+            })
+            .map(|()| rows)
+        };
+        let mut text = String::from("id,x\n");
+        for i in 0..10 {
+            text.push_str(&format!("{i},{i}.5\n"));
+        }
+        assert_eq!(scan(&text).unwrap(), vec![3, 3, 3, 1]);
+        assert_eq!(scan("id,x\n").unwrap(), vec![0]);
+        let bad = text.replace("8,8.5", "8,eight");
+        let e = scan(&bad).unwrap_err().to_string();
+        assert!(e.contains("row 9") && e.contains("'x'"), "{e}");
+        // A bad cell (row 5) before a malformed row (row 9): the bad cell is reported.
+        let both = text.replace("4,4.5", "4,four").replace("8,8.5", "8,8.5,extra");
+        let e = scan(&both).unwrap_err().to_string();
+        assert!(e.contains("row 5"), "{e}");
+        let malformed = text.replace("8,8.5", "8,8.5,extra");
+        let e = scan(&malformed).unwrap_err().to_string();
+        assert!(e.contains("row 9"), "{e}");
     }
 
     #[test]
