@@ -25,39 +25,99 @@ use crate::features::FeatureGraph;
 use crate::matrix::{self, MatrixOptions};
 use crate::shards::Shards;
 
+pub use crate::events::Round;
+use crate::events::{Events, RunEvent, Stage};
 use job::*;
 use merge::merge;
 
-/// Runs jobs; the process pool and the in-process executor implement it.
+/// Runs a round's jobs; the process pool and the in-process executor implement it. One job per
+/// part, its id the part number.
 pub trait Executor {
-    /// Runs `(id, payload)` jobs and returns `(id, result)` pairs.
-    fn run(&mut self, jobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>>;
-    /// Says which round the next [`Executor::run`] is (for progress displays): one job per part
-    /// in each round.
-    fn round(&mut self, _round: Round) {}
-}
-
-/// The rounds of a computation over parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Round {
-    /// Rows and requests of aggregations across parts.
-    OuterRows,
-    /// Inputs of aggregations across parts evaluated at the requested cutoffs.
-    OuterInputs,
-    /// The parts' matrices.
-    Matrix,
+    /// Runs `(id, payload)` jobs of `round` and returns `(id, result)` pairs, reporting each job
+    /// (started, finished, failed, retried, on which worker) to `events`.
+    fn run(
+        &mut self,
+        round: Round,
+        jobs: Vec<(u64, Vec<u8>)>,
+        events: &Events,
+    ) -> Result<Vec<(u64, Vec<u8>)>>;
+    /// Worker processes (0: in this process).
+    fn workers(&self) -> usize {
+        0
+    }
 }
 
 /// Computes jobs in this process, one after another, through the same bytes a worker receives.
+/// It reports itself as worker 0, with this process's pid, at the start of each round.
 #[derive(Debug, Default)]
 pub struct InProcess;
 
 impl Executor for InProcess {
-    fn run(&mut self, jobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>> {
+    fn run(
+        &mut self,
+        round: Round,
+        jobs: Vec<(u64, Vec<u8>)>,
+        events: &Events,
+    ) -> Result<Vec<(u64, Vec<u8>)>> {
+        let pid = i32::try_from(std::process::id()).unwrap_or(i32::MAX);
+        events.emit(RunEvent::WorkerStarted { worker: 0, pid });
         jobs.into_iter()
-            .map(|(id, p)| handle_job(&p, &crate::shards::read_ipc_file).map(|r| (id, r)))
+            .map(|(id, p)| {
+                let part = id as usize;
+                events.emit(RunEvent::JobStarted {
+                    round,
+                    part,
+                    worker: 0,
+                });
+                let start = std::time::Instant::now();
+                match handle_job(&p, &crate::shards::read_ipc_file) {
+                    Ok(r) => {
+                        events.emit(RunEvent::JobFinished {
+                            round,
+                            part,
+                            worker: 0,
+                            seconds: start.elapsed().as_secs_f64(),
+                            peak_rss_bytes: crate::events::memory::sample(pid, None)
+                                .map_or(0, |m| m.peak),
+                            output_bytes: r.len() as u64,
+                        });
+                        Ok((id, r))
+                    }
+                    Err(e) => {
+                        events.emit(RunEvent::JobFailed {
+                            round,
+                            part,
+                            worker: Some(0),
+                            message: e.to_string(),
+                        });
+                        Err(e)
+                    }
+                }
+            })
             .collect()
     }
+}
+
+/// Runs one round of jobs on `exec`, between its start and finish events.
+fn run_round(
+    exec: &mut dyn Executor,
+    events: &Events,
+    round: Round,
+    jobs: Vec<(u64, Vec<u8>)>,
+) -> Result<Vec<(u64, Vec<u8>)>> {
+    events.emit(RunEvent::RoundStarted {
+        round,
+        jobs: jobs.len(),
+    });
+    for (id, _) in &jobs {
+        events.emit(RunEvent::JobQueued {
+            round,
+            part: *id as usize,
+        });
+    }
+    let out = exec.run(round, jobs, events)?;
+    events.emit(RunEvent::RoundFinished { round });
+    Ok(out)
 }
 
 /// Checks that the features' target can be computed from shards: it must be the dataframe the
@@ -84,11 +144,71 @@ pub fn compute(
     opts: &MatrixOptions,
     exec: &mut dyn Executor,
 ) -> Result<RecordBatch> {
-    check_features(shards, graph)?;
+    compute_observed(shards, graph, cutoff, opts, exec, &Events::new())
+}
+
+/// [`compute`], reporting its rounds, part jobs and stages to `events`.
+pub fn compute_observed(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    exec: &mut dyn Executor,
+    events: &Events,
+) -> Result<RecordBatch> {
+    let specs = events.stage(Stage::Plan, || {
+        check_features(shards, graph)?;
+        crate::outer::find(shards, graph)
+    })?;
+    let target = shards.schema.position(graph.target()).expect("checked");
+    let now = matrix::now_for(&shards.schema);
+    let (mut jobs, placement) = events.stage(Stage::RouteCutoffs, || {
+        route(shards, graph, cutoff, opts, now)
+    })?;
+    if !specs.is_empty() {
+        let given = outer_round(shards, graph, &specs, &jobs, opts, exec, events)?;
+        for (j, given) in jobs.iter_mut().zip(given) {
+            j.phase = Phase::Matrix { given };
+        }
+    }
+    let n_parts = jobs.len();
+    let payloads = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| Ok((i as u64, encode_job(j)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut results: Vec<Option<RecordBatch>> = vec![None; n_parts];
+    for (id, bytes) in run_round(exec, events, Round::Matrix, payloads)? {
+        let slot = results
+            .get_mut(id as usize)
+            .ok_or_else(|| Error::Invalid(format!("a worker answered unknown job {id}")))?;
+        *slot = Some(from_ipc_bytes(&bytes)?);
+    }
+    let parts: Vec<RecordBatch> = results
+        .into_iter()
+        .enumerate()
+        .map(|(p, r)| r.ok_or_else(|| Error::Invalid(format!("part {p} returned no result"))))
+        .collect::<Result<_>>()?;
+    events.stage(Stage::Merge, || {
+        merge(shards, graph, cutoff, opts, target, &parts, &placement, now)
+    })
+}
+
+/// The parts' jobs and where each cutoff row went.
+type Routed = (Vec<Job>, Vec<(u32, u32)>);
+
+/// Each part's job (in part order) and, for a cutoff table, which part and position each cutoff
+/// row goes to.
+fn route(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    now: i64,
+) -> Result<Routed> {
     let target_name = graph.target().to_string();
     let target = shards.schema.position(&target_name).expect("checked");
     let n_parts = shards.parts();
-    let now = matrix::now_for(&shards.schema);
     let mut jobs = Vec::with_capacity(n_parts);
     // For a table: which part and position each cutoff row goes to.
     let mut placement: Vec<(u32, u32)> = Vec::new();
@@ -147,32 +267,7 @@ pub fn compute(
             }
         }
     }
-    let specs = crate::outer::find(shards, graph)?;
-    if !specs.is_empty() {
-        let given = outer_round(shards, graph, &specs, &jobs, opts, exec)?;
-        for (j, given) in jobs.iter_mut().zip(given) {
-            j.phase = Phase::Matrix { given };
-        }
-    }
-    let payloads = jobs
-        .iter()
-        .enumerate()
-        .map(|(i, j)| Ok((i as u64, encode_job(j)?)))
-        .collect::<Result<Vec<_>>>()?;
-    let mut results: Vec<Option<RecordBatch>> = vec![None; n_parts];
-    exec.round(Round::Matrix);
-    for (id, bytes) in exec.run(payloads)? {
-        let slot = results
-            .get_mut(id as usize)
-            .ok_or_else(|| Error::Invalid(format!("a worker answered unknown job {id}")))?;
-        *slot = Some(from_ipc_bytes(&bytes)?);
-    }
-    let parts: Vec<RecordBatch> = results
-        .into_iter()
-        .enumerate()
-        .map(|(p, r)| r.ok_or_else(|| Error::Invalid(format!("part {p} returned no result"))))
-        .collect::<Result<_>>()?;
-    merge(shards, graph, cutoff, opts, target, &parts, &placement, now)
+    Ok((jobs, placement))
 }
 
 /// The first round for aggregations across parts: every part's contributions and requests, then
@@ -184,6 +279,7 @@ fn outer_round(
     jobs: &[Job],
     opts: &MatrixOptions,
     exec: &mut dyn Executor,
+    events: &Events,
 ) -> Result<Vec<Given>> {
     let mut contributions: Vec<Vec<RecordBatch>> = vec![Vec::new(); specs.len()];
     // Per aggregation, per part (in part order, as the answers are routed back).
@@ -194,6 +290,7 @@ fn outer_round(
         &[],
         jobs,
         exec,
+        events,
         &mut contributions,
         Some(&mut requests),
     )?;
@@ -208,7 +305,7 @@ fn outer_round(
         }
     }
     if !at.is_empty() {
-        outer_pass(specs, &at, jobs, exec, &mut contributions, None)?;
+        outer_pass(specs, &at, jobs, exec, events, &mut contributions, None)?;
     }
     // Each group of aggregations reading the same rows is prepared once, then answered; each
     // part gets the answers to its own requests only.
@@ -218,18 +315,21 @@ fn outer_round(
         if shared_with[first] != first {
             continue;
         }
-        let mut prepared = crate::outer::prepare(
-            graph,
-            first_spec,
-            &contributions[first],
-            crate::outer::key_is_int(&shards.schema, first_spec),
-        )?;
+        let mut prepared = events.stage(Stage::Prepare, || {
+            crate::outer::prepare(
+                graph,
+                first_spec,
+                &contributions[first],
+                crate::outer::key_is_int(&shards.schema, first_spec),
+            )
+        })?;
         for (s, spec) in specs.iter().enumerate() {
             if shared_with[s] != first {
                 continue;
             }
-            let answers =
-                crate::outer::answer(graph, spec, &mut prepared, &requests[s], &opts.time)?;
+            let answers = events.stage(Stage::Answer, || {
+                crate::outer::answer(graph, spec, &mut prepared, &requests[s], &opts.time)
+            })?;
             let mut start = 0;
             for (part, (keys, _)) in requests[s].iter().enumerate() {
                 let rows: UInt32Array = answers.answer_of[start..start + keys.len()]
@@ -274,6 +374,7 @@ fn outer_pass(
     at: &[(usize, serde_bytes::ByteBuf)],
     jobs: &[Job],
     exec: &mut dyn Executor,
+    events: &Events,
     contributions: &mut [Vec<RecordBatch>],
     mut requests: Option<&mut [Requests]>,
 ) -> Result<()> {
@@ -294,12 +395,12 @@ fn outer_pass(
             Ok((i as u64, encode_job(&j)?))
         })
         .collect::<Result<Vec<_>>>()?;
-    exec.round(if at.is_empty() {
+    let round = if at.is_empty() {
         Round::OuterRows
     } else {
         Round::OuterInputs
-    });
-    for (id, bytes) in exec.run(payloads)? {
+    };
+    for (id, bytes) in run_round(exec, events, round, payloads)? {
         let part = usize::try_from(id)
             .ok()
             .filter(|&p| p < jobs.len())

@@ -23,6 +23,7 @@ pub fn handle_job(
 ) -> Result<Vec<u8>> {
     let (job, _): (Job, usize) = bincode::serde::decode_from_slice(payload, config())
         .map_err(|e| Error::Internal(format!("decoding a job: {e}")))?;
+    test_delay();
     let shards = Shards::open(&job.shards)?;
     if job.part >= shards.parts() {
         return Err(Error::Invalid(format!(
@@ -168,4 +169,15 @@ fn outer_reply(
     }
     bincode::serde::encode_to_vec(&reply, config())
         .map_err(|e| Error::Internal(format!("encoding a part's rows: {e}")))
+}
+
+/// Test-only: `FTPART_TEST_JOB_DELAY_MS` makes every part job wait that long first, so that a
+/// test (the dashboard's browser test) can watch a run of small data while it lasts.
+fn test_delay() {
+    if let Some(ms) = std::env::var("FTPART_TEST_JOB_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
