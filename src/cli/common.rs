@@ -1,6 +1,6 @@
 //! Arguments shared by the commands that compute matrices.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use ftpart::calc::TimeOptions;
@@ -376,6 +376,10 @@ pub fn compute_and_write(
         eprintln!("ftpart: warning: {w}");
     }
     watch.shards(&shards.dir);
+    let mut inputs = inputs;
+    if let Some(c) = time.cutoff_time.as_ref().filter(|c| Path::new(c).exists()) {
+        inputs.push(c.clone());
+    }
     let start = std::time::Instant::now();
     let mut exec = jobs.executor(shards.parts())?;
     let events = &watch.events;

@@ -182,4 +182,23 @@ mod tests {
         assert!(s.rss > 0 && s.peak >= s.rss, "{s:?}");
         assert!(sample(-1, None).is_none());
     }
+
+    #[test]
+    fn a_mapped_shard_file_counts_as_shard_bytes() {
+        use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.arrow");
+        let col: ArrayRef = std::sync::Arc::new(Int64Array::from_iter_values(0..100_000));
+        let batch = RecordBatch::try_from_iter([("x", col)]).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        let mut w = arrow_ipc::writer::FileWriter::try_new(file, &batch.schema()).unwrap();
+        w.write(&batch).unwrap();
+        w.finish().unwrap();
+        let me = std::process::id() as i32;
+        let dir = dir.path().canonicalize().unwrap();
+        let mapped = ftpart_worker::mmap::map_ipc_file(&path).unwrap();
+        let s = sample(me, Some(&dir)).unwrap();
+        assert!(s.shards >= 800_000, "{s:?}");
+        drop(mapped);
+    }
 }
