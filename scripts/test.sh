@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite (the README's test command): the Rust tests, then the Python package built
-# in a fresh virtualenv from pinned requirements and tested with pytest, then featuretools' own
-# test suite with ftpart as its backend.
+# The whole test suite (the README's test command): the Rust tests, the dashboard's browser tests,
+# then the Python package built in a fresh virtualenv from pinned requirements and tested with
+# pytest, then featuretools' own test suite with ftpart as its backend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --release --workspace
+# The dashboard and the report in headless Chromium (installs Debian's chromium when missing).
+bash scripts/browser/run.sh target/release/ftpart
 
 # The Python package (python/): the worker executable goes into the wheel, the extension is built
 # by maturin (pinned in python/requirements-test.txt, no build isolation), then its tests run.

@@ -13,9 +13,11 @@
 pub mod calc;
 pub mod compute;
 pub mod cutoff;
+pub mod dashboard;
 pub mod demo;
 pub mod entityset;
 pub mod error;
+pub mod events;
 pub mod features;
 pub mod matrix;
 pub mod outer;

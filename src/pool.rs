@@ -10,6 +10,7 @@ use ftpart_worker::{Event, Failure, Pool, PoolOptions, RunError};
 
 use crate::compute::Executor;
 use crate::error::{Error, Result};
+use crate::events::{Events, Round, RunEvent};
 
 /// Environment variable naming the `ftpart` executable that workers run.
 pub const FTPART_BIN: &str = "FTPART_BIN";
@@ -91,8 +92,7 @@ impl Default for WorkerPoolOptions {
 /// Persistent worker processes. Computations on the same pool pay no start-up.
 pub struct WorkerPool {
     pool: Pool,
-    on_event: Box<dyn FnMut(&Event) + Send>,
-    on_round: Box<dyn FnMut(crate::compute::Round) + Send>,
+    workers: usize,
 }
 
 impl std::fmt::Debug for WorkerPool {
@@ -117,22 +117,9 @@ impl WorkerPool {
         p.memory_limit = opts.memory_limit;
         p.handshake_timeout = Duration::from_secs(20);
         p.interrupt = opts.interrupt;
+        let workers = p.workers;
         let pool = Pool::start(p).map_err(|e| Error::Worker(e.to_string()))?;
-        Ok(WorkerPool {
-            pool,
-            on_event: Box::new(|_| {}),
-            on_round: Box::new(|_| {}),
-        })
-    }
-
-    /// Calls `f` with every worker event (progress bars, logs, tests).
-    pub fn on_event(&mut self, f: impl FnMut(&Event) + Send + 'static) {
-        self.on_event = Box::new(f);
-    }
-
-    /// Calls `f` before each round of jobs (the events that follow belong to it).
-    pub fn on_round(&mut self, f: impl FnMut(crate::compute::Round) + Send + 'static) {
-        self.on_round = Box::new(f);
+        Ok(WorkerPool { pool, workers })
     }
 
     /// Process ids of the workers.
@@ -148,28 +135,93 @@ impl WorkerPool {
     }
 }
 
+/// A pool event as a run event of `round` (None for events runs do not report).
+fn run_event(round: Round, e: &Event) -> Option<RunEvent> {
+    Some(match e {
+        Event::WorkerStarted { worker, pid } => RunEvent::WorkerStarted {
+            worker: *worker,
+            pid: *pid,
+        },
+        Event::JobStarted { worker, job } => RunEvent::JobStarted {
+            round,
+            part: *job as usize,
+            worker: *worker,
+        },
+        Event::JobFinished { worker, job, stats } => RunEvent::JobFinished {
+            round,
+            part: *job as usize,
+            worker: *worker,
+            seconds: stats.seconds,
+            peak_rss_bytes: stats.peak_rss_bytes,
+            output_bytes: stats.output_bytes,
+        },
+        Event::WorkerCrashed { worker, job, end } => RunEvent::WorkerCrashed {
+            worker: *worker,
+            part: job.map(|j| j as usize),
+            end: end.to_string(),
+        },
+        Event::JobRetried { job, attempt } => RunEvent::JobRetried {
+            round,
+            part: *job as usize,
+            attempt: *attempt,
+        },
+        Event::Progress {
+            worker,
+            job,
+            message,
+        } => RunEvent::JobProgress {
+            round,
+            part: *job as usize,
+            worker: *worker,
+            message: message.clone(),
+        },
+        _ => return None,
+    })
+}
+
 impl Executor for WorkerPool {
-    fn round(&mut self, round: crate::compute::Round) {
-        (self.on_round)(round)
+    fn workers(&self) -> usize {
+        self.workers
     }
 
-    fn run(&mut self, jobs: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>> {
-        let on_event = &mut self.on_event;
-        self.pool
-            .run(jobs, &mut |e| on_event(e))
-            .map_err(|e| match e {
+    fn run(
+        &mut self,
+        round: Round,
+        jobs: Vec<(u64, Vec<u8>)>,
+        events: &Events,
+    ) -> Result<Vec<(u64, Vec<u8>)>> {
+        let out = self.pool.run(jobs, &mut |e| {
+            if let Some(e) = run_event(round, e) {
+                events.emit(e)
+            }
+        });
+        out.map_err(|e| {
+            let failed = |job: u64, message: &str| {
+                events.emit(RunEvent::JobFailed {
+                    round,
+                    part: job as usize,
+                    worker: None,
+                    message: message.to_string(),
+                })
+            };
+            match e {
                 RunError::Interrupted => Error::Interrupted,
                 RunError::JobFailed { job, kind, message } if kind == "input" => {
+                    failed(job, &message);
                     Error::Invalid(format!("part {job}: {message}"))
                 }
                 RunError::JobFailed { job, kind, message } => {
+                    failed(job, &format!("{kind}: {message}"));
                     Error::Worker(format!("part {job}: {kind}: {message}"))
                 }
-                RunError::JobCrashed { job, attempts, end } => Error::Worker(format!(
-                    "part {job} failed after {attempts} attempts: worker {end}"
-                )),
+                RunError::JobCrashed { job, attempts, end } => {
+                    let m = format!("failed after {attempts} attempts: worker {end}");
+                    failed(job, &m);
+                    Error::Worker(format!("part {job} {m}"))
+                }
                 other => Error::Worker(other.to_string()),
-            })
+            }
+        })
     }
 }
 

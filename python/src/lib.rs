@@ -14,13 +14,13 @@ use std::time::Duration;
 use arrow_array::RecordBatch;
 use arrow_pyarrow::PyArrowType;
 use ftpart::calc::TimeOptions;
-use ftpart::compute::{Executor, Round};
+use ftpart::compute::Executor;
 use ftpart::cutoff::{Cutoff, CutoffTable};
+use ftpart::events::RunEvent;
 use ftpart::features::FeatureGraph;
 use ftpart::matrix::MatrixOptions;
 use ftpart::pool::{WorkerPool, WorkerPoolOptions};
 use ftpart::schema::EntitySetSchema;
-use ftpart_worker::Event;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
 use pyo3::prelude::*;
@@ -128,32 +128,28 @@ impl Request {
             program: self.worker.clone(),
             interrupt: Some(interrupt),
         })?;
+        // The progress bar reads the run's events: each round visits every part once.
+        let events = ftpart::events::Events::new();
         if let Some(mut p) = progress {
-            let round = Arc::new(Mutex::new(("parts", 0usize)));
-            let next = round.clone();
-            pool.on_round(move |r| {
-                if let Ok(mut g) = next.lock() {
-                    *g = (
-                        match r {
-                            Round::OuterRows => "rows across parts",
-                            Round::OuterInputs => "inputs at cutoffs",
-                            Round::Matrix => "parts",
-                        },
-                        0,
-                    );
+            let mut round = ("parts", 0usize);
+            events.subscribe(move |e| match &e.event {
+                RunEvent::RoundStarted { round: r, .. } => round = (r.label(), 0),
+                RunEvent::JobFinished { .. } => {
+                    round.1 += 1;
+                    p(round.0, round.1, n_parts);
                 }
-            });
-            pool.on_event(move |e| {
-                if let Event::JobFinished { .. } = e {
-                    if let Ok(mut g) = round.lock() {
-                        g.1 += 1;
-                        p(g.0, g.1, n_parts);
-                    }
-                }
+                _ => {}
             });
         }
         let exec: &mut dyn Executor = &mut pool;
-        let fm = ftpart::compute::compute(&shards, &self.features, &cutoff, &self.opts, exec);
+        let fm = ftpart::compute::compute_observed(
+            &shards,
+            &self.features,
+            &cutoff,
+            &self.opts,
+            exec,
+            &events,
+        );
         let down = pool.shutdown();
         let fm = fm?;
         down?;

@@ -1,10 +1,12 @@
 //! Arguments shared by the commands that compute matrices.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use ftpart::calc::TimeOptions;
 use ftpart::cutoff::{Cutoff, CutoffTable};
+use ftpart::events::state::{RunState, SharedState};
+use ftpart::events::{Events, Round, RunEvent, Stage};
 use ftpart::matrix::MatrixOptions;
 use ftpart::schema::EntitySetSchema;
 
@@ -122,13 +124,6 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .map_err(|_| format!("'{s}' is not a size such as 512M or 4G"))
 }
 
-/// What the workers did, for the end-of-run summary.
-#[derive(Debug, Default, Clone)]
-pub struct WorkerStats {
-    /// Per worker: parts, seconds, peak RSS bytes.
-    pub workers: std::collections::BTreeMap<usize, (usize, f64, u64)>,
-}
-
 impl JobArgs {
     /// Number of worker processes.
     pub fn count(&self) -> usize {
@@ -139,12 +134,8 @@ impl JobArgs {
         })
     }
 
-    /// The executor for these arguments; events go to the progress display and the summary.
-    pub fn executor(
-        &self,
-        parts: usize,
-        stats: std::sync::Arc<std::sync::Mutex<WorkerStats>>,
-    ) -> anyhow::Result<Box<dyn ftpart::compute::Executor>> {
+    /// The executor for these arguments.
+    pub fn executor(&self, parts: usize) -> anyhow::Result<Box<dyn ftpart::compute::Executor>> {
         if self.jobs == Some(0) {
             return Ok(Box::new(ftpart::compute::InProcess));
         }
@@ -157,82 +148,181 @@ impl JobArgs {
             program: None,
             interrupt: Some(interrupt),
         };
-        let mut pool = ftpart::pool::WorkerPool::start(opts)?;
-        // Each round (rows across parts, inputs at cutoffs, matrices) visits every part once.
-        let round = std::sync::Arc::new(std::sync::Mutex::new((
-            ftpart::compute::Round::Matrix,
-            std::time::Instant::now(),
-            0usize,
-        )));
-        let next = round.clone();
-        pool.on_round(move |r| {
-            if let Ok(mut g) = next.lock() {
-                *g = (r, std::time::Instant::now(), 0);
-            }
-        });
-        let progress = Progress::new(self.quiet);
-        let verbose = self.verbose;
-        pool.on_event(move |e| {
-            use ftpart::compute::Round;
-            use ftpart_worker::Event;
-            if verbose {
-                eprintln!("{e:?}");
-            }
-            let Event::JobFinished {
-                worker, stats: s, ..
-            } = e
-            else {
-                return;
-            };
-            let Ok(mut g) = round.lock() else {
-                return;
-            };
-            let (r, start, done) = &mut *g;
-            *done += 1;
-            let elapsed = start.elapsed().as_secs_f64();
-            let eta = elapsed / *done as f64 * (parts.saturating_sub(*done)) as f64;
-            let what = match r {
-                Round::OuterRows => "rows across parts",
-                Round::OuterInputs => "inputs at cutoffs",
-                Round::Matrix => "parts",
-            };
-            progress.message(&format!(
-                "{what} {done}/{parts}, {elapsed:.1} s, ETA {eta:.1} s"
-            ));
-            if *done == parts {
-                progress.finish();
-            }
-            if let Ok(mut st) = stats.lock() {
-                let w = st.workers.entry(*worker).or_default();
-                // Parts are counted once, in the matrix round; time and memory over all rounds.
-                if *r == Round::Matrix {
-                    w.0 += 1;
-                }
-                w.1 += s.seconds;
-                w.2 = w.2.max(s.peak_rss_bytes);
-            }
-        });
-        Ok(Box::new(pool))
+        Ok(Box::new(ftpart::pool::WorkerPool::start(opts)?))
     }
 
     /// Prints the per-worker summary.
-    pub fn summary(&self, stats: &WorkerStats, seconds: f64) {
+    pub fn summary(&self, state: &RunState, seconds: f64) {
         if self.quiet {
             return;
         }
         eprintln!("computed in {seconds:.2} s");
-        for (w, (parts, secs, rss)) in &stats.workers {
+        for (w, s) in &state.workers {
             eprintln!(
-                "  worker {w}: {parts} parts, {secs:.2} s, peak memory {:.1} MB",
-                *rss as f64 / 1048576.0
+                "  worker {w}: {} parts, {:.2} s, peak memory {:.1} MB",
+                s.parts,
+                s.busy_seconds,
+                s.peak_job_rss as f64 / 1048576.0
             );
         }
     }
 }
 
+/// The dashboard and the report.
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// Serve a live dashboard of the run at [ADDR:]PORT (ADDR defaults to 127.0.0.1; port 0
+    /// picks a free one); its address is printed.
+    #[arg(long, value_name = "[ADDR:]PORT", value_parser = ftpart::dashboard::parse_address)]
+    pub dashboard: Option<std::net::SocketAddr>,
+    /// Write an HTML report of the run to this file (also when the run fails).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+/// One run's event stream and its readers: the progress line, the verbose log, the state behind
+/// the summary, the dashboard and the report, and the memory sampler that feeds the last two.
+pub struct Watch {
+    /// The run's events.
+    pub events: Events,
+    state: SharedState,
+    sampler: Option<ftpart::events::memory::Sampler>,
+    dashboard: Option<ftpart::dashboard::Dashboard>,
+    report: Option<PathBuf>,
+}
+
+impl Watch {
+    /// Subscribes the readers and starts the dashboard (printing its address).
+    pub fn start(watch: &WatchArgs, jobs: &JobArgs) -> anyhow::Result<Watch> {
+        let events = Events::new();
+        let state = ftpart::events::state::follow(&events);
+        if jobs.verbose {
+            events.subscribe(|e| {
+                if !matches!(e.event, RunEvent::Memory { .. }) {
+                    eprintln!("{:8.3} {:?}", e.t, e.event);
+                }
+            });
+        }
+        let progress = Progress::new(jobs.quiet);
+        if progress.on {
+            let mut round = (Round::Matrix, 0.0, 0usize, 0usize);
+            events.subscribe(move |e| match &e.event {
+                RunEvent::RoundStarted { round: r, jobs } => round = (*r, e.t, 0, *jobs),
+                RunEvent::JobFinished { .. } => {
+                    let (r, start, done, jobs) = &mut round;
+                    *done += 1;
+                    let elapsed = e.t - *start;
+                    let eta = elapsed / *done as f64 * jobs.saturating_sub(*done) as f64;
+                    progress.message(&format!(
+                        "{} {done}/{jobs}, {elapsed:.1} s, ETA {eta:.1} s",
+                        r.label()
+                    ));
+                    if done == jobs {
+                        progress.finish();
+                    }
+                }
+                RunEvent::RunFinished { .. } => progress.finish(),
+                _ => {}
+            });
+        }
+        let observed = watch.dashboard.is_some() || watch.report.is_some();
+        let sampler = observed.then(|| {
+            ftpart::events::memory::Sampler::start(&events, std::time::Duration::from_millis(250))
+        });
+        let dashboard = match watch.dashboard {
+            Some(addr) => {
+                let d = ftpart::dashboard::Dashboard::start(addr, state.clone(), &events)?;
+                eprintln!("ftpart: dashboard at {}", d.url());
+                Some(d)
+            }
+            None => None,
+        };
+        Ok(Watch {
+            events,
+            state,
+            sampler,
+            dashboard,
+            report: watch.report.clone(),
+        })
+    }
+
+    /// Counts mappings of files under `dir` as shard memory.
+    pub fn shards(&self, dir: &std::path::Path) {
+        if let Some(s) = &self.sampler {
+            s.watch_shards(dir);
+        }
+    }
+
+    /// Ends the run: reports how it went (saying where it failed), writes the report, stops the
+    /// dashboard. The run's own error comes first; a report that cannot be written fails a run
+    /// that succeeded.
+    pub fn finish<T>(self, outcome: anyhow::Result<(T, usize)>) -> anyhow::Result<T> {
+        if let Some(s) = self.sampler {
+            s.stop();
+        }
+        let error = outcome.as_ref().err().map(|e| {
+            let at = self.state.lock().ok().and_then(|s| {
+                let round = s.rounds.iter().rev().find(|r| r.end.is_none());
+                let stage = s.stages.iter().rev().find(|st| st.end.is_none());
+                match (round, stage) {
+                    (Some(r), _) => Some(format!("in the round of {}", r.round.label())),
+                    (None, Some(st)) => Some(format!(
+                        "in the {} stage",
+                        serde_json::to_value(st.stage)
+                            .ok()
+                            .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+                            .unwrap_or_default()
+                    )),
+                    _ => None,
+                }
+            });
+            match at {
+                Some(at) => format!("{at}: {e:#}"),
+                None => format!("{e:#}"),
+            }
+        });
+        let rows = outcome.as_ref().map_or(0, |(_, rows)| *rows);
+        self.events.emit(RunEvent::RunFinished { rows, error });
+        let written = match &self.report {
+            Some(path) => match self.state.lock() {
+                Ok(s) => ftpart::dashboard::write_report(&s, path)
+                    .with_context(|| format!("--report {}", path.display())),
+                Err(_) => Err(anyhow::anyhow!(
+                    "--report {}: the run's state is unreadable",
+                    path.display()
+                )),
+            },
+            None => Ok(()),
+        };
+        if let Some(d) = self.dashboard {
+            d.stop();
+        }
+        match (outcome, written) {
+            (Err(e), Err(w)) => {
+                eprintln!("ftpart: error: {w:#}");
+                Err(e)
+            }
+            (Err(e), Ok(())) => {
+                if let Some(p) = &self.report {
+                    eprintln!("ftpart: the report of the failed run is in {}", p.display());
+                }
+                Err(e)
+            }
+            (Ok(_), Err(w)) => Err(w),
+            (Ok((v, _)), Ok(())) => Ok(v),
+        }
+    }
+
+    /// The state the events built.
+    pub fn state(&self) -> &SharedState {
+        &self.state
+    }
+}
+
 /// A one-line progress display on a terminal; silent otherwise or with --quiet.
 pub struct Progress {
-    on: bool,
+    /// Whether it draws.
+    pub on: bool,
 }
 
 impl Progress {
@@ -258,14 +348,17 @@ impl Progress {
 }
 
 /// Computes the matrix from shards with the time and job arguments, writes it, prints the summary.
+#[allow(clippy::too_many_arguments)]
 pub fn compute_and_write(
+    watch: &Watch,
     shards: &ftpart::shards::Shards,
     graph: &ftpart::features::FeatureGraph,
     features_path: &std::path::Path,
     time: &TimeArgs,
     jobs: &JobArgs,
     out: &std::path::Path,
-) -> anyhow::Result<()> {
+    inputs: Vec<String>,
+) -> anyhow::Result<usize> {
     use anyhow::Context;
     let opts = time.options()?;
     let target = shards
@@ -282,15 +375,29 @@ pub fn compute_and_write(
     for w in ftpart::matrix::warnings(&shards.schema, graph, &opts) {
         eprintln!("ftpart: warning: {w}");
     }
-    let stats = std::sync::Arc::new(std::sync::Mutex::new(WorkerStats::default()));
+    watch.shards(&shards.dir);
+    let mut inputs = inputs;
+    if let Some(c) = time.cutoff_time.as_ref().filter(|c| Path::new(c).exists()) {
+        inputs.push(c.clone());
+    }
     let start = std::time::Instant::now();
-    let mut exec = jobs.executor(shards.parts(), stats.clone())?;
-    let fm = ftpart::compute::compute(shards, graph, &cutoff, &opts, exec.as_mut())?;
+    let mut exec = jobs.executor(shards.parts())?;
+    let events = &watch.events;
+    events.emit(RunEvent::RunStarted {
+        parts: shards.parts(),
+        workers: exec.workers(),
+        features: graph.output_names().len(),
+        command: std::env::args().collect(),
+        inputs,
+        unix_ms: ftpart::events::unix_ms(),
+    });
+    let fm =
+        ftpart::compute::compute_observed(shards, graph, &cutoff, &opts, exec.as_mut(), events)?;
     drop(exec);
     let seconds = start.elapsed().as_secs_f64();
-    ftpart::matrix::write_matrix(&fm, out)?;
-    if let Ok(st) = stats.lock() {
+    events.stage(Stage::Write, || ftpart::matrix::write_matrix(&fm, out))?;
+    if let Ok(st) = watch.state().lock() {
         jobs.summary(&st, seconds);
     }
-    Ok(())
+    Ok(fm.num_rows())
 }

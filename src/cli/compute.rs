@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use ftpart::features::FeatureGraph;
 use ftpart::shards::Shards;
 
-use super::common::{JobArgs, TimeArgs};
+use super::common::{JobArgs, TimeArgs, Watch, WatchArgs};
 
 /// Arguments of `ftpart compute`.
 #[derive(Debug, clap::Args)]
@@ -20,6 +20,8 @@ pub struct Args {
     time: TimeArgs,
     #[command(flatten)]
     jobs: JobArgs,
+    #[command(flatten)]
+    watch: WatchArgs,
     /// Output file: .csv, .parquet or .arrow.
     #[arg(long)]
     out: PathBuf,
@@ -27,8 +29,26 @@ pub struct Args {
 
 /// Runs the command.
 pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
-    let shards = Shards::open(&a.shards)?;
-    let graph = FeatureGraph::read(&a.features)?;
-    super::common::compute_and_write(&shards, &graph, &a.features, &a.time, &a.jobs, &a.out)?;
+    let watch = Watch::start(&a.watch, &a.jobs)?;
+    let outcome = (|| {
+        let shards = Shards::open(&a.shards)?;
+        let graph = FeatureGraph::read(&a.features)?;
+        let inputs = vec![
+            a.shards.display().to_string(),
+            a.features.display().to_string(),
+        ];
+        let rows = super::common::compute_and_write(
+            &watch,
+            &shards,
+            &graph,
+            &a.features,
+            &a.time,
+            &a.jobs,
+            &a.out,
+            inputs,
+        )?;
+        Ok(((), rows))
+    })();
+    watch.finish(outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,10 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use ftpart::events::Stage;
 use ftpart::features::FeatureGraph;
 use ftpart::shards::{split_entityset, Shards, SplitEntitySet};
 
-use super::common::{JobArgs, TimeArgs};
+use super::common::{JobArgs, TimeArgs, Watch, WatchArgs};
 
 /// Arguments of `ftpart run`.
 #[derive(Debug, clap::Args)]
@@ -27,6 +28,8 @@ pub struct Args {
     time: TimeArgs,
     #[command(flatten)]
     jobs: JobArgs,
+    #[command(flatten)]
+    watch: WatchArgs,
     /// Output file: .csv, .parquet or .arrow.
     #[arg(long)]
     out: PathBuf,
@@ -36,25 +39,45 @@ pub struct Args {
 pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     // Bad time options fail before the split, not after it.
     a.time.options()?;
-    let graph = FeatureGraph::read(&a.features)?;
-    let by = a.by.clone().unwrap_or_else(|| graph.target().to_string());
-    let parts = a.parts.unwrap_or(4 * a.jobs.count().max(1));
-    let tmp = tempfile::Builder::new()
-        .prefix("ftpart-shards-")
-        .tempdir()
-        .context("creating a temporary directory for the shards")?;
-    let out = tmp.path().join("shards");
-    split_entityset(
-        &a.entityset,
-        &SplitEntitySet {
-            by,
-            parts,
-            out: out.clone(),
-            force: false,
-        },
-        &mut |_| {},
-    )?;
-    let shards = Shards::open(&out)?;
-    super::common::compute_and_write(&shards, &graph, &a.features, &a.time, &a.jobs, &a.out)?;
+    let watch = Watch::start(&a.watch, &a.jobs)?;
+    let outcome = (|| {
+        let graph = FeatureGraph::read(&a.features)?;
+        let by = a.by.clone().unwrap_or_else(|| graph.target().to_string());
+        let parts = a.parts.unwrap_or(4 * a.jobs.count().max(1));
+        let tmp = tempfile::Builder::new()
+            .prefix("ftpart-shards-")
+            .tempdir()
+            .context("creating a temporary directory for the shards")?;
+        let out = tmp.path().join("shards");
+        watch.events.stage(Stage::Split, || {
+            split_entityset(
+                &a.entityset,
+                &SplitEntitySet {
+                    by,
+                    parts,
+                    out: out.clone(),
+                    force: false,
+                },
+                &mut |_| {},
+            )
+        })?;
+        let shards = Shards::open(&out)?;
+        let inputs = vec![
+            a.entityset.display().to_string(),
+            a.features.display().to_string(),
+        ];
+        let rows = super::common::compute_and_write(
+            &watch,
+            &shards,
+            &graph,
+            &a.features,
+            &a.time,
+            &a.jobs,
+            &a.out,
+            inputs,
+        )?;
+        Ok(((), rows))
+    })();
+    watch.finish(outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod conformance;
+mod dashboard;
 mod errors;
 mod partitioned;
 mod pfuzz;

@@ -1,0 +1,97 @@
+//! What crosses the process boundary: a part's job, its rounds, and the bytes of both ways.
+
+use std::path::PathBuf;
+
+use arrow_array::RecordBatch;
+use serde::{Deserialize, Serialize};
+
+use crate::calc::TimeOptions;
+use crate::error::{Error, Result};
+use crate::features::FeatureGraph;
+
+/// One part's work, as sent to a worker (bincode 2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    /// Shard directory.
+    pub shards: PathBuf,
+    /// Part number.
+    pub part: usize,
+    /// The features (the compiled plan is rebuilt from these against the part's data).
+    pub graph: FeatureGraph,
+    /// Time options.
+    pub time: TimeOptions,
+    /// The part's queries.
+    pub cutoff: PartCutoff,
+    /// Which round.
+    pub phase: Phase,
+}
+
+/// The rounds of a computation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Phase {
+    /// The part's matrix, with the answers of aggregations across parts: per feature, an IPC
+    /// stream of `__key`, `__time`, then the values.
+    Matrix {
+        /// Given values by feature.
+        given: Vec<(usize, serde_bytes::ByteBuf)>,
+    },
+    /// For aggregations across parts: the part's rows (contributions) and needs (requests).
+    /// Aggregations whose inputs depend on the cutoff take two such rounds: the first collects
+    /// only requests; the second gives every part all requests (`at`) and collects the rows
+    /// evaluated at those cutoffs.
+    Outer {
+        /// The aggregations.
+        specs: Vec<crate::outer::OuterSpec>,
+        /// Per feature, the (`__key`, `__time`) requests of all parts (an IPC stream).
+        at: Vec<(usize, serde_bytes::ByteBuf)>,
+    },
+}
+
+/// A part's answer to [`Phase::Outer`]: per feature, contributions and requests (IPC streams).
+pub(crate) type OuterReply = Vec<(usize, serde_bytes::ByteBuf, serde_bytes::ByteBuf)>;
+
+/// What a part computes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum PartCutoff {
+    /// Every instance of the part existing at this time.
+    At(i64),
+    /// These (instance id, time) rows; ids as Arrow IPC stream bytes of a one-column batch.
+    Rows {
+        /// Instance ids (IPC stream).
+        #[serde(with = "serde_bytes")]
+        ids: Vec<u8>,
+        /// Times.
+        times: Vec<i64>,
+    },
+}
+
+pub(crate) fn config() -> bincode::config::Configuration {
+    bincode::config::standard()
+}
+
+/// Encodes a job.
+pub fn encode_job(job: &Job) -> Result<Vec<u8>> {
+    bincode::serde::encode_to_vec(job, config())
+        .map_err(|e| Error::Internal(format!("encoding a job: {e}")))
+}
+
+pub(crate) fn ipc_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut out, &batch.schema())
+            .map_err(|e| Error::arrow("encoding", e))?;
+        w.write(batch).map_err(|e| Error::arrow("encoding", e))?;
+        w.finish().map_err(|e| Error::arrow("encoding", e))?;
+    }
+    Ok(out)
+}
+
+pub(crate) fn from_ipc_bytes(bytes: &[u8]) -> Result<RecordBatch> {
+    let r = arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(bytes), None)
+        .map_err(|e| Error::arrow("decoding", e))?;
+    let schema = r.schema();
+    let batches: Vec<RecordBatch> = r
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::arrow("decoding", e))?;
+    arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| Error::arrow("decoding", e))
+}

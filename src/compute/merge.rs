@@ -1,0 +1,220 @@
+//! The merge: the parts' matrices back into featuretools' row order.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+
+use crate::calc::Query;
+use crate::cutoff::Cutoff;
+use crate::entityset::keys::{key_values, Key};
+use crate::error::{Error, Result};
+use crate::features::FeatureGraph;
+use crate::matrix::{self, MatrixOptions};
+use crate::shards::Shards;
+
+/// The parts' columns of one feature as floats when some parts computed integers and others
+/// floats, as `pd.concat` makes them (None when they agree). Some columns are integers or floats
+/// after their data: pandas' integer `%` by 0 is NaN, so MODULO_NUMERIC of two integer columns
+/// is float64 only where some row divides by 0, and one part may hold such a row and another
+/// not.
+pub(crate) fn common_numbers(cols: &[&dyn Array]) -> Option<Vec<ArrayRef>> {
+    let has = |t: &DataType| cols.iter().any(|c| c.data_type() == t);
+    let numbers = cols
+        .iter()
+        .all(|c| matches!(c.data_type(), DataType::Int64 | DataType::Float64));
+    if !(numbers && has(&DataType::Int64) && has(&DataType::Float64)) {
+        return None;
+    }
+    cols.iter()
+        .map(|c| arrow_cast::cast(*c, &DataType::Float64).ok())
+        .collect()
+}
+
+/// Interleaves the parts' columns of one categorical feature into one dictionary array (None when
+/// they are not dictionaries). Each part encodes its categories against its own dictionary;
+/// arrow's `interleave` appends the dictionaries one after the other, giving a category list with
+/// repeated values, which pandas refuses. The merged dictionary holds each value once, in order
+/// of first appearance over the parts' dictionaries.
+pub(crate) fn interleave_dictionaries(
+    cols: &[&dyn Array],
+    order: &[(usize, usize)],
+) -> Option<Result<ArrayRef>> {
+    let dicts: Vec<&arrow_array::DictionaryArray<arrow_array::types::Int32Type>> = cols
+        .iter()
+        .map(|c| c.as_dictionary_opt::<arrow_array::types::Int32Type>())
+        .collect::<Option<_>>()?;
+    let texts: Vec<&arrow_array::StringArray> = dicts
+        .iter()
+        .map(|d| d.values().as_string_opt::<i32>())
+        .collect::<Option<_>>()?;
+    let mut values: Vec<Option<&str>> = Vec::new();
+    let mut position: HashMap<Option<&str>, i32> = HashMap::new();
+    let remaps: Vec<Vec<i32>> = texts
+        .iter()
+        .map(|t| {
+            t.iter()
+                .map(|v| {
+                    let next = values.len() as i32;
+                    *position.entry(v).or_insert_with(|| {
+                        values.push(v);
+                        next
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let keys: arrow_array::Int32Array = order
+        .iter()
+        .map(|&(p, r)| {
+            let k = dicts[p].keys();
+            k.is_valid(r).then(|| remaps[p][k.value(r) as usize])
+        })
+        .collect();
+    let merged = arrow_array::DictionaryArray::<arrow_array::types::Int32Type>::try_new(
+        keys,
+        Arc::new(arrow_array::StringArray::from(values)),
+    )
+    .map(|a| Arc::new(a) as ArrayRef)
+    .map_err(|e| Error::arrow("merging part matrices", e));
+    Some(merged)
+}
+
+/// Row order (part, row), ids, label columns and cutoff times of the merged matrix.
+type Merged = (
+    Vec<(usize, usize)>,
+    ArrayRef,
+    Vec<(String, ArrayRef)>,
+    Vec<i64>,
+);
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn merge(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    target: usize,
+    parts: &[RecordBatch],
+    placement: &[(u32, u32)],
+    now: i64,
+) -> Result<RecordBatch> {
+    let n_out = graph.output_names().len();
+    let (order, ids, extra, times): Merged = match cutoff {
+        Cutoff::Table(t) => (
+            placement
+                .iter()
+                .map(|&(p, r)| (p as usize, r as usize))
+                .collect(),
+            t.ids.clone(),
+            t.extra.clone(),
+            t.times.clone(),
+        ),
+        _ => {
+            // Instances come in target dataframe order: (time index, index), as each part is sorted.
+            let mut all: Vec<(Option<i64>, Option<Key>, usize, usize)> = Vec::new();
+            let mut id_parts: Vec<ArrayRef> = Vec::new();
+            for (p, b) in parts.iter().enumerate() {
+                let ids = b.column(0).clone();
+                let ti = crate::entityset::time_values(b.column(1));
+                for (i, (k, t)) in key_values(&ids).into_iter().zip(ti).enumerate() {
+                    let t = (t != crate::entityset::NULL_TIME).then_some(t);
+                    all.push((t, k, p, i));
+                }
+                id_parts.push(ids);
+            }
+            all.sort_by(|a, b| {
+                let tc = match (a.0, b.0) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (None, None) => std::cmp::Ordering::Equal,
+                    (None, _) => std::cmp::Ordering::Greater,
+                    (_, None) => std::cmp::Ordering::Less,
+                };
+                tc.then_with(|| match (&a.1, &b.1) {
+                    (Some(Key::Int(x)), Some(Key::Int(y))) => x.cmp(y),
+                    (Some(Key::Str(x)), Some(Key::Str(y))) => x.cmp(y),
+                    _ => std::cmp::Ordering::Equal,
+                })
+            });
+            let order: Vec<(usize, usize)> = all.iter().map(|x| (x.2, x.3)).collect();
+            let refs: Vec<&dyn Array> = id_parts.iter().map(|a| a.as_ref()).collect();
+            let ids = if refs.is_empty() {
+                arrow_array::new_empty_array(&DataType::Int64)
+            } else {
+                arrow_select::interleave::interleave(&refs, &order)
+                    .map_err(|e| Error::arrow("merging", e))?
+            };
+            let t = match cutoff {
+                Cutoff::At(t) => *t,
+                _ => now,
+            };
+            let n = order.len();
+            (order, ids, Vec::new(), vec![t; n])
+        }
+    };
+    let mut values = Vec::with_capacity(n_out);
+    for c in 0..n_out {
+        let cols: Vec<&dyn Array> = parts.iter().map(|b| b.column(2 + c).as_ref()).collect();
+        if let Some(merged) = interleave_dictionaries(&cols, &order) {
+            values.push(merged?);
+            continue;
+        }
+        let floats = common_numbers(&cols);
+        let cols: Vec<&dyn Array> = match &floats {
+            Some(f) => f.iter().map(|a| a.as_ref()).collect(),
+            None => cols,
+        };
+        values.push(
+            arrow_select::interleave::interleave(&cols, &order)
+                .map_err(|e| Error::arrow("merging part matrices", e))?,
+        );
+    }
+    let queries: Vec<Query> = times
+        .iter()
+        .map(|&t| Query { row: None, time: t })
+        .collect();
+    matrix::assemble(
+        &shards.schema,
+        target,
+        graph,
+        &queries,
+        ids,
+        values,
+        extra,
+        opts.cutoff_time_in_index,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::types::Int32Type;
+    use arrow_array::DictionaryArray;
+
+    /// Regression: part matrices' categorical columns, each with its own dictionary, were
+    /// interleaved into one whose category list repeated values (pandas: "Categorical categories
+    /// must be unique"; found by ftpart.calculate_feature_matrix(n_jobs=2) on 5M transactions).
+    #[test]
+    fn merged_categorical_parts_hold_each_category_once() {
+        let a: DictionaryArray<Int32Type> = vec![Some("b"), None, Some("a")].into_iter().collect();
+        let b: DictionaryArray<Int32Type> = vec![Some("c"), Some("b")].into_iter().collect();
+        let cols: Vec<&dyn Array> = vec![&a, &b];
+        let merged = interleave_dictionaries(&cols, &[(0, 0), (1, 0), (0, 1), (1, 1), (0, 2)])
+            .expect("dictionaries")
+            .unwrap();
+        let d = merged.as_dictionary::<Int32Type>();
+        let values = d.values().as_string::<i32>();
+        let cats: Vec<&str> = values.iter().flatten().collect();
+        assert_eq!(cats, ["b", "a", "c"]);
+        let cells: Vec<Option<&str>> = d
+            .keys()
+            .iter()
+            .map(|k| k.map(|k| values.value(k as usize)))
+            .collect();
+        assert_eq!(cells, [Some("b"), Some("c"), None, Some("b"), Some("a")]);
+        let plain = arrow_array::Int64Array::from(vec![1]);
+        assert!(interleave_dictionaries(&[&plain as &dyn Array], &[(0, 0)]).is_none());
+    }
+}

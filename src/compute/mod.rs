@@ -1,0 +1,506 @@
+//! The coordinator: routes cutoff rows to the parts that own their instances, runs one job per
+//! part (in worker processes or in this process), and merges the part matrices back into
+//! featuretools' row order.
+
+mod job;
+mod merge;
+mod worker;
+
+pub use job::{encode_job, Job, PartCutoff, Phase};
+pub(crate) use merge::common_numbers;
+pub use worker::handle_job;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
+
+use crate::calc::Plan;
+use crate::cutoff::Cutoff;
+use crate::entityset::keys::{key_values, Key};
+use crate::entityset::EntitySet;
+use crate::error::{Error, Result};
+use crate::features::FeatureGraph;
+use crate::matrix::{self, MatrixOptions};
+use crate::shards::Shards;
+
+pub use crate::events::Round;
+use crate::events::{Events, RunEvent, Stage};
+use job::*;
+use merge::merge;
+
+/// Runs a round's jobs; the process pool and the in-process executor implement it. One job per
+/// part, its id the part number.
+pub trait Executor {
+    /// Runs `(id, payload)` jobs of `round` and returns `(id, result)` pairs, reporting each job
+    /// (started, finished, failed, retried, on which worker) to `events`.
+    fn run(
+        &mut self,
+        round: Round,
+        jobs: Vec<(u64, Vec<u8>)>,
+        events: &Events,
+    ) -> Result<Vec<(u64, Vec<u8>)>>;
+    /// Worker processes (0: in this process).
+    fn workers(&self) -> usize {
+        0
+    }
+}
+
+/// Computes jobs in this process, one after another, through the same bytes a worker receives.
+/// It reports itself as worker 0, with this process's pid, at the start of each round.
+#[derive(Debug, Default)]
+pub struct InProcess;
+
+impl Executor for InProcess {
+    fn run(
+        &mut self,
+        round: Round,
+        jobs: Vec<(u64, Vec<u8>)>,
+        events: &Events,
+    ) -> Result<Vec<(u64, Vec<u8>)>> {
+        let pid = i32::try_from(std::process::id()).unwrap_or(i32::MAX);
+        events.emit(RunEvent::WorkerStarted { worker: 0, pid });
+        jobs.into_iter()
+            .map(|(id, p)| {
+                let part = id as usize;
+                events.emit(RunEvent::JobStarted {
+                    round,
+                    part,
+                    worker: 0,
+                });
+                let start = std::time::Instant::now();
+                match handle_job(&p, &crate::shards::read_ipc_file) {
+                    Ok(r) => {
+                        events.emit(RunEvent::JobFinished {
+                            round,
+                            part,
+                            worker: 0,
+                            seconds: start.elapsed().as_secs_f64(),
+                            peak_rss_bytes: crate::events::memory::sample(pid, None)
+                                .map_or(0, |m| m.peak),
+                            output_bytes: r.len() as u64,
+                        });
+                        Ok((id, r))
+                    }
+                    Err(e) => {
+                        events.emit(RunEvent::JobFailed {
+                            round,
+                            part,
+                            worker: Some(0),
+                            message: e.to_string(),
+                        });
+                        Err(e)
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// Runs one round of jobs on `exec`, between its start and finish events.
+fn run_round(
+    exec: &mut dyn Executor,
+    events: &Events,
+    round: Round,
+    jobs: Vec<(u64, Vec<u8>)>,
+) -> Result<Vec<(u64, Vec<u8>)>> {
+    events.emit(RunEvent::RoundStarted {
+        round,
+        jobs: jobs.len(),
+    });
+    for (id, _) in &jobs {
+        events.emit(RunEvent::JobQueued {
+            round,
+            part: *id as usize,
+        });
+    }
+    let out = exec.run(round, jobs, events)?;
+    events.emit(RunEvent::RoundFinished { round });
+    Ok(out)
+}
+
+/// Checks that the features' target can be computed from shards: it must be the dataframe the
+/// shards are split by or below it.
+pub fn check_features(shards: &Shards, graph: &FeatureGraph) -> Result<()> {
+    let target = graph.target();
+    let m = &shards.manifest;
+    if target != m.root && !m.tree_links.contains_key(target) {
+        return Err(Error::Invalid(format!(
+            "the features are for '{target}', which is neither the dataframe the shards are split by ('{}') nor below it; split by '{target}' or a parent of it",
+            m.root
+        )));
+    }
+    Plan::build(&EntitySet::empty(shards.schema.clone())?, graph)?;
+    Ok(())
+}
+
+/// Computes the feature matrix from shards: featuretools' `calculate_feature_matrix` on the
+/// entity set the shards were split from.
+pub fn compute(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    exec: &mut dyn Executor,
+) -> Result<RecordBatch> {
+    compute_observed(shards, graph, cutoff, opts, exec, &Events::new())
+}
+
+/// [`compute`], reporting its rounds, part jobs and stages to `events`.
+pub fn compute_observed(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    exec: &mut dyn Executor,
+    events: &Events,
+) -> Result<RecordBatch> {
+    let specs = events.stage(Stage::Plan, || {
+        check_features(shards, graph)?;
+        crate::outer::find(shards, graph)
+    })?;
+    let target = shards.schema.position(graph.target()).expect("checked");
+    let now = matrix::now_for(&shards.schema);
+    let (mut jobs, placement) = events.stage(Stage::RouteCutoffs, || {
+        route(shards, graph, cutoff, opts, now)
+    })?;
+    if !specs.is_empty() {
+        let given = outer_round(shards, graph, &specs, &jobs, opts, exec, events)?;
+        for (j, given) in jobs.iter_mut().zip(given) {
+            j.phase = Phase::Matrix { given };
+        }
+    }
+    let n_parts = jobs.len();
+    let payloads = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| Ok((i as u64, encode_job(j)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut results: Vec<Option<RecordBatch>> = vec![None; n_parts];
+    for (id, bytes) in run_round(exec, events, Round::Matrix, payloads)? {
+        let slot = results
+            .get_mut(id as usize)
+            .ok_or_else(|| Error::Invalid(format!("a worker answered unknown job {id}")))?;
+        *slot = Some(from_ipc_bytes(&bytes)?);
+    }
+    let parts: Vec<RecordBatch> = results
+        .into_iter()
+        .enumerate()
+        .map(|(p, r)| r.ok_or_else(|| Error::Invalid(format!("part {p} returned no result"))))
+        .collect::<Result<_>>()?;
+    events.stage(Stage::Merge, || {
+        merge(shards, graph, cutoff, opts, target, &parts, &placement, now)
+    })
+}
+
+/// The parts' jobs and where each cutoff row went.
+type Routed = (Vec<Job>, Vec<(u32, u32)>);
+
+/// Each part's job (in part order) and, for a cutoff table, which part and position each cutoff
+/// row goes to.
+fn route(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    now: i64,
+) -> Result<Routed> {
+    let target_name = graph.target().to_string();
+    let target = shards.schema.position(&target_name).expect("checked");
+    let n_parts = shards.parts();
+    let mut jobs = Vec::with_capacity(n_parts);
+    // For a table: which part and position each cutoff row goes to.
+    let mut placement: Vec<(u32, u32)> = Vec::new();
+    match cutoff {
+        Cutoff::Table(t) => {
+            let owner = instance_owners(shards, &target_name)?;
+            let mut rows_of: Vec<Vec<u32>> = vec![Vec::new(); n_parts];
+            let keys = key_values(&t.ids);
+            let int = shards.schema.dataframes[target]
+                .column(&shards.schema.dataframes[target].index)
+                .map(|c| c.storage() == crate::schema::Storage::Int64)
+                .unwrap_or(false);
+            for (i, k) in keys.into_iter().enumerate() {
+                // An unknown instance gets featuretools' default row from any part.
+                let p = k
+                    .and_then(|k| crate::entityset::keys::coerce(k, int))
+                    .and_then(|k| owner.get(&k).copied())
+                    .unwrap_or(0);
+                placement.push((p, rows_of[p as usize].len() as u32));
+                rows_of[p as usize].push(i as u32);
+            }
+            for (p, rows) in rows_of.iter().enumerate() {
+                let idx = UInt32Array::from(rows.clone());
+                let ids = arrow_select::take::take(t.ids.as_ref(), &idx, None)
+                    .map_err(|e| Error::arrow("routing cutoff rows", e))?;
+                let batch = RecordBatch::try_from_iter([("id", ids)])
+                    .map_err(|e| Error::arrow("routing cutoff rows", e))?;
+                let times = rows.iter().map(|&r| t.times[r as usize]).collect();
+                jobs.push(Job {
+                    shards: shards.dir.clone(),
+                    part: p,
+                    graph: graph.clone(),
+                    time: opts.time,
+                    phase: Phase::Matrix { given: Vec::new() },
+                    cutoff: PartCutoff::Rows {
+                        ids: ipc_bytes(&batch)?,
+                        times,
+                    },
+                });
+            }
+        }
+        Cutoff::Now | Cutoff::At(_) => {
+            let t = match cutoff {
+                Cutoff::At(t) => *t,
+                _ => now,
+            };
+            for p in 0..n_parts {
+                jobs.push(Job {
+                    shards: shards.dir.clone(),
+                    part: p,
+                    graph: graph.clone(),
+                    time: opts.time,
+                    cutoff: PartCutoff::At(t),
+                    phase: Phase::Matrix { given: Vec::new() },
+                });
+            }
+        }
+    }
+    Ok((jobs, placement))
+}
+
+/// The first round for aggregations across parts: every part's contributions and requests, then
+/// the answers (per feature, an IPC stream of keys, cutoffs and values).
+fn outer_round(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    specs: &[crate::outer::OuterSpec],
+    jobs: &[Job],
+    opts: &MatrixOptions,
+    exec: &mut dyn Executor,
+    events: &Events,
+) -> Result<Vec<Given>> {
+    let mut contributions: Vec<Vec<RecordBatch>> = vec![Vec::new(); specs.len()];
+    // Per aggregation, per part (in part order, as the answers are routed back).
+    let empty: ArrayRef = Arc::new(arrow_array::Int64Array::from(Vec::<i64>::new()));
+    let mut requests: Vec<Requests> = vec![vec![(empty, Vec::new()); jobs.len()]; specs.len()];
+    outer_pass(
+        specs,
+        &[],
+        jobs,
+        exec,
+        events,
+        &mut contributions,
+        Some(&mut requests),
+    )?;
+    // Aggregations with cutoff-dependent inputs: every part evaluates its rows at the cutoffs
+    // all parts requested for their keys.
+    let mut at = Vec::new();
+    for (s, spec) in specs.iter().enumerate() {
+        if spec.timed {
+            let batch =
+                distinct_requests(&requests[s], crate::outer::key_is_int(&shards.schema, spec))?;
+            at.push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&batch)?)));
+        }
+    }
+    if !at.is_empty() {
+        outer_pass(specs, &at, jobs, exec, events, &mut contributions, None)?;
+    }
+    // Each group of aggregations reading the same rows is prepared once, then answered; each
+    // part gets the answers to its own requests only.
+    let shared_with = crate::outer::shared_with(graph, specs);
+    let mut given: Vec<Given> = vec![Vec::new(); jobs.len()];
+    for (first, first_spec) in specs.iter().enumerate() {
+        if shared_with[first] != first {
+            continue;
+        }
+        let mut prepared = events.stage(Stage::Prepare, || {
+            crate::outer::prepare(
+                graph,
+                first_spec,
+                &contributions[first],
+                crate::outer::key_is_int(&shards.schema, first_spec),
+            )
+        })?;
+        for (s, spec) in specs.iter().enumerate() {
+            if shared_with[s] != first {
+                continue;
+            }
+            let answers = events.stage(Stage::Answer, || {
+                crate::outer::answer(graph, spec, &mut prepared, &requests[s], &opts.time)
+            })?;
+            let mut start = 0;
+            for (part, (keys, _)) in requests[s].iter().enumerate() {
+                let rows: UInt32Array = answers.answer_of[start..start + keys.len()]
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect();
+                start += keys.len();
+                let take = |a: &ArrayRef| {
+                    arrow_select::take::take(a.as_ref(), &rows, None)
+                        .map_err(|e| Error::arrow("answers", e))
+                };
+                let mut cols: Vec<(String, ArrayRef)> = vec![
+                    ("__key".into(), take(&answers.keys)?),
+                    (
+                        "__time".into(),
+                        Arc::new(arrow_array::Int64Array::from_iter_values(
+                            rows.values().iter().map(|&r| answers.times[r as usize]),
+                        )),
+                    ),
+                ];
+                for (i, v) in answers.values.iter().enumerate() {
+                    cols.push((format!("v{i}"), take(v)?));
+                }
+                let b = matrix::named_batch(cols, "answers")?;
+                given[part].push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)));
+            }
+        }
+    }
+    Ok(given)
+}
+
+/// A part's given values: per feature, an IPC stream of `__key`, `__time`, then the values.
+type Given = Vec<(usize, serde_bytes::ByteBuf)>;
+
+/// Each part's (keys, cutoffs) requests for one aggregation.
+type Requests = Vec<(ArrayRef, Vec<i64>)>;
+
+/// One round of [`Phase::Outer`] over all parts: adds each part's contributions (and requests).
+fn outer_pass(
+    specs: &[crate::outer::OuterSpec],
+    at: &[(usize, serde_bytes::ByteBuf)],
+    jobs: &[Job],
+    exec: &mut dyn Executor,
+    events: &Events,
+    contributions: &mut [Vec<RecordBatch>],
+    mut requests: Option<&mut [Requests]>,
+) -> Result<()> {
+    let specs_now: Vec<crate::outer::OuterSpec> = specs
+        .iter()
+        .filter(|s| at.is_empty() || at.iter().any(|(f, _)| *f == s.feature))
+        .cloned()
+        .collect();
+    let payloads = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| {
+            let mut j = j.clone();
+            j.phase = Phase::Outer {
+                specs: specs_now.clone(),
+                at: at.to_vec(),
+            };
+            Ok((i as u64, encode_job(&j)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let round = if at.is_empty() {
+        Round::OuterRows
+    } else {
+        Round::OuterInputs
+    };
+    for (id, bytes) in run_round(exec, events, round, payloads)? {
+        let part = usize::try_from(id)
+            .ok()
+            .filter(|&p| p < jobs.len())
+            .ok_or_else(|| Error::Worker(format!("a worker answered unknown job {id}")))?;
+        let (reply, _): (OuterReply, usize) =
+            bincode::serde::decode_from_slice(&bytes, config())
+                .map_err(|e| Error::Worker(format!("decoding a part's rows: {e}")))?;
+        for (f, c, r) in reply {
+            let s = specs
+                .iter()
+                .position(|s| s.feature == f)
+                .ok_or_else(|| Error::Worker(format!("a part answered for feature {f}")))?;
+            if !c.is_empty() {
+                contributions[s].push(from_ipc_bytes(&c)?);
+            }
+            if let Some(requests) = requests.as_deref_mut() {
+                let r = from_ipc_bytes(&r)?;
+                let times = r
+                    .column(1)
+                    .as_any()
+                    .downcast_ref::<arrow_array::Int64Array>()
+                    .ok_or_else(|| Error::Worker("malformed requests".into()))?;
+                requests[s][part] = (r.column(0).clone(), times.values().to_vec());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// All parts' requests for one aggregation, each (key, cutoff) once, as `__key`, `__time`.
+fn distinct_requests(requests: &[(ArrayRef, Vec<i64>)], int: bool) -> Result<RecordBatch> {
+    let mut seen = std::collections::HashSet::new();
+    let mut keys: Vec<ArrayRef> = Vec::with_capacity(requests.len());
+    let mut times = Vec::new();
+    for (k, t) in requests {
+        // This part's requests not asked before.
+        let idx: UInt32Array = key_values(k)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, key)| {
+                let key = crate::entityset::keys::coerce(key?, int)?;
+                seen.insert((key, t[i])).then_some(i as u32)
+            })
+            .collect();
+        keys.push(
+            arrow_select::take::take(k.as_ref(), &idx, None)
+                .map_err(|e| Error::arrow("requests", e))?,
+        );
+        times.extend(idx.values().iter().map(|&i| t[i as usize]));
+    }
+    let refs: Vec<&dyn Array> = keys.iter().map(|k| k.as_ref()).collect();
+    let keys = if refs.is_empty() {
+        arrow_array::new_empty_array(&arrow_schema::DataType::Int64)
+    } else {
+        arrow_select::concat::concat(&refs).map_err(|e| Error::arrow("requests", e))?
+    };
+    RecordBatch::try_from_iter([
+        ("__key", keys),
+        (
+            "__time",
+            Arc::new(arrow_array::Int64Array::from(times)) as ArrayRef,
+        ),
+    ])
+    .map_err(|e| Error::arrow("requests", e))
+}
+
+/// Instance id → part, from each part's target dataframe index.
+fn instance_owners(shards: &Shards, target: &str) -> Result<HashMap<Key, u32>> {
+    let df = shards.schema.dataframe(target).expect("checked");
+    let mut owner = HashMap::new();
+    for p in 0..shards.parts() {
+        let path = shards
+            .manifest
+            .table_path(&shards.dir, p, target)
+            .ok_or_else(|| Error::Invalid(format!("part {p} lacks '{target}'")))?;
+        // Mapped once, through the checked decoder: the index and, where the part may hold
+        // copies, their marks are read in place.
+        let batches = ftpart_worker::mmap::map_ipc_file(&path).map_err(|e| Error::Data {
+            path: path.clone(),
+            dataframe: target.into(),
+            column: df.index.clone(),
+            message: e.to_string(),
+        })?;
+        for b in batches {
+            let col = b.column_by_name(&df.index).ok_or_else(|| Error::Data {
+                path: path.clone(),
+                dataframe: target.into(),
+                column: df.index.clone(),
+                message: "index column is missing".into(),
+            })?;
+            let copies = b
+                .column_by_name(ftpart_partitioner::COPY)
+                .and_then(|c| c.as_boolean_opt().cloned());
+            for (i, k) in key_values(col).into_iter().enumerate() {
+                let copy = copies.as_ref().is_some_and(|c| c.value(i));
+                if let (Some(k), false) = (k, copy) {
+                    owner.insert(k, p as u32);
+                }
+            }
+        }
+    }
+    Ok(owner)
+}
