@@ -23,7 +23,7 @@ fn main() -> ExitCode {
                     return ExitCode::SUCCESS;
                 }
             }
-            eprintln!("ftpart: error: {e:#}");
+            eprintln!("ftpart: error: {}", cli::message(&e));
             match e.downcast_ref::<ftpart::Error>() {
                 Some(e) => ExitCode::from(e.exit_code()),
                 None => ExitCode::from(1),

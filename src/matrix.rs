@@ -206,6 +206,15 @@ pub fn named_batch(cols: Columns, context: &str) -> Result<RecordBatch> {
     .map_err(|e| Error::arrow(context, e))
 }
 
+/// The permissions of a new output file, as `File::create` gives them (read and write for
+/// everyone, less the umask): the temporary file an output is written to before it is renamed
+/// would be readable by its owner only.
+#[cfg(unix)]
+pub fn new_file_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o666)
+}
+
 /// Writes a matrix to `path` (CSV, Parquet or Arrow IPC by extension) through a temporary file
 /// renamed into place, so a failed run leaves no partial output.
 pub fn write_matrix(batch: &RecordBatch, path: &Path) -> Result<()> {
@@ -229,6 +238,7 @@ pub fn write_matrix(batch: &RecordBatch, path: &Path) -> Result<()> {
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".ftpart-")
+        .permissions(crate::matrix::new_file_permissions())
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     {
@@ -450,6 +460,32 @@ pub fn write_csv(batch: &RecordBatch, out: &mut impl Write) -> std::io::Result<(
 #[cfg(test)]
 mod tests {
     use super::python_float;
+
+    /// An output file (and a report) is created as `File::create` would: not owner-only.
+    #[test]
+    fn an_output_file_gets_the_permissions_of_a_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let umask = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Umask:"))
+                    .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
+            })
+            .unwrap_or(0o022);
+        let dir = tempfile::tempdir().unwrap();
+        let batch = arrow_array::RecordBatch::try_from_iter([(
+            "x",
+            std::sync::Arc::new(arrow_array::Int64Array::from(vec![1, 2])) as arrow_array::ArrayRef,
+        )])
+        .unwrap();
+        for name in ["fm.csv", "fm.parquet", "fm.arrow"] {
+            let path = dir.path().join(name);
+            super::write_matrix(&batch, &path).unwrap();
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o666 & !umask, "{name}: {mode:o}");
+        }
+    }
 
     #[test]
     fn timedeltas_are_written_as_pandas_writes_them() {

@@ -277,8 +277,8 @@ impl Watch {
                 }
             });
             match at {
-                Some(at) => format!("{at}: {e:#}"),
-                None => format!("{e:#}"),
+                Some(at) => format!("{at}: {}", super::message(e)),
+                None => super::message(e),
             }
         });
         let rows = outcome.as_ref().map_or(0, |(_, rows)| *rows);

@@ -36,6 +36,22 @@ enum Command {
     Demo(demo::Args),
 }
 
+/// An error and its causes, `: `-separated, leaving out a cause whose text the message already
+/// ends with (ftpart's messages name their cause, and thiserror also gives it as the source).
+pub fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.is_empty() {
+            out = text;
+        } else if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

@@ -32,6 +32,7 @@ pub fn write_report(state: &RunState, path: &Path) -> Result<()> {
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".ftpart-report-")
+        .permissions(crate::matrix::new_file_permissions())
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(report_html(state).as_bytes())

@@ -765,7 +765,9 @@ mod tests {
         let e = scan(&bad).unwrap_err().to_string();
         assert!(e.contains("row 9") && e.contains("'x'"), "{e}");
         // A bad cell (row 5) before a malformed row (row 9): the bad cell is reported.
-        let both = text.replace("4,4.5", "4,four").replace("8,8.5", "8,8.5,extra");
+        let both = text
+            .replace("4,4.5", "4,four")
+            .replace("8,8.5", "8,8.5,extra");
         let e = scan(&both).unwrap_err().to_string();
         assert!(e.contains("row 5"), "{e}");
         let malformed = text.replace("8,8.5", "8,8.5,extra");
