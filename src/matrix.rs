@@ -155,7 +155,8 @@ pub fn queries_for(
     }
 }
 
-/// Puts the matrix together: index, optional time, feature outputs, label columns.
+/// Puts the matrix together: index, optional time, feature outputs, label columns (a label
+/// named like a feature replaces that feature's values).
 #[allow(clippy::too_many_arguments)]
 pub fn assemble(
     schema: &crate::schema::EntitySetSchema,
@@ -188,8 +189,16 @@ pub fn assemble(
         };
         cols.push(("time".into(), times));
     }
+    let first = cols.len();
     cols.extend(graph.output_names().into_iter().zip(values));
-    cols.extend(extra);
+    // A label column named like a feature takes that feature's place, as featuretools'
+    // `calculate_chunk` assigns it (`_feature_matrix[col] = pass_through[col]`).
+    for (name, label) in extra {
+        match cols[first..].iter().position(|(n, _)| *n == name) {
+            Some(p) => cols[first + p].1 = label,
+            None => cols.push((name, label)),
+        }
+    }
     named_batch(cols, "assembling the feature matrix")
 }
 
@@ -207,8 +216,14 @@ pub fn named_batch(cols: Columns, context: &str) -> Result<RecordBatch> {
 }
 
 /// Writes a matrix to `path` (CSV, Parquet or Arrow IPC by extension) through a temporary file
-/// renamed into place, so a failed run leaves no partial output.
-pub fn write_matrix(batch: &RecordBatch, path: &Path) -> Result<()> {
+/// renamed into place, so a failed run leaves no partial output. Parquet and Arrow files hold
+/// featuretools' column types and the `pandas` metadata ([`crate::pandas::MatrixTypes`]), so
+/// pandas reads them back as featuretools' matrix; CSV holds pandas' `to_csv` text.
+pub fn write_matrix(
+    batch: &RecordBatch,
+    path: &Path,
+    types: &crate::pandas::MatrixTypes,
+) -> Result<()> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -231,6 +246,13 @@ pub fn write_matrix(batch: &RecordBatch, path: &Path) -> Result<()> {
         .prefix(".ftpart-")
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
+    let typed;
+    let batch = if ext == "csv" {
+        batch
+    } else {
+        typed = types.apply(batch)?;
+        &typed
+    };
     {
         let file = tmp.as_file_mut();
         let io = |e: std::io::Error| Error::io(path, e);

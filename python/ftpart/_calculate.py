@@ -4,7 +4,8 @@ The featuretools objects stay in memory: the features cross as ``ft.save_feature
 entity set as its description (``entityset_to_description``) and one ``pyarrow.RecordBatch`` per
 dataframe (Arrow C data interface: numeric columns are not copied). The matrix comes back as Arrow
 and gets the index, column order, dtypes and woodwork schema that featuretools'
-``calculate_feature_matrix`` gives it, with featuretools' own helpers
+``calculate_feature_matrix`` gives it: the dtypes from Rust (``ftpart::pandas``, the same types
+the Parquet and Arrow files hold), the woodwork schema from featuretools' own helpers
 (``computational_backends/utils.py::get_ww_types_from_features``, and the nullable types of
 ``calculate_feature_matrix.py::init_ww_and_concat_fm``).
 """
@@ -421,12 +422,11 @@ def _to_pandas(
     from woodwork.logical_types import AgeNullable, BooleanNullable, IntegerNullable
 
     index_name = target_df.ww.index
-    names = batch.schema.names
-    # The Rust matrix: index, features' columns in order (pass columns are taken from the cutoff
-    # table here, with their own dtypes).
-    # By position: a feature may be named like the index (the target's IdentityFeature).
+    # The Rust matrix: index, features' columns in order, in featuretools' dtypes (categories
+    # of the source column, masked integers and booleans) as its `pandas` metadata says (pass
+    # columns are taken from the cutoff table here, with their own dtypes).
     ids = batch.column(0).to_pandas()
-    table = pa.Table.from_arrays(batch.columns[1:], names=names[1:])
+    table = pa.Table.from_batches([batch])
     del batch
     fm = table.to_pandas(split_blocks=True, self_destruct=True)
     n = len(fm)
@@ -454,7 +454,6 @@ def _to_pandas(
     for col in pass_columns:
         fm[col] = cutoff_time[col].to_numpy()
 
-    _restore_category_values(fm, features, entityset)
     ww_init = get_ww_types_from_features(features, entityset, pass_columns, cutoff_time)
     replacement = {
         "age": AgeNullable(),
@@ -467,51 +466,3 @@ def _to_pandas(
             ww_init["logical_types"][col] = replacement[type_string]
     fm.ww.init(**ww_init)
     return fm
-
-
-def _source_categories(feature, entityset) -> Optional[pd.CategoricalDtype]:
-    """The dtype of the categorical column a categorical feature takes its values from."""
-    from featuretools.feature_base import IdentityFeature
-
-    for dep in [feature] + feature.get_dependencies(deep=True):
-        if isinstance(dep, IdentityFeature):
-            col = entityset[dep.dataframe_name][dep.get_name()]
-            if isinstance(col.dtype, pd.CategoricalDtype):
-                return col.dtype
-            return None
-    return None
-
-
-def _restore_category_values(fm, features, entityset):
-    """A categorical feature holds the categories of the column it takes its values from, in that
-    column's order and type, as featuretools' matrix does (``MODE(sessions.device)`` keeps
-    ``tablet`` when no customer's mode is a tablet; ``product_id`` categories stay integers).
-    ftpart's categories are text, and across parts only those the parts' rows hold."""
-    from featuretools.feature_base import AggregationFeature
-
-    for feature in features:
-        names = [
-            n
-            for n in feature.get_feature_names()
-            if n in fm and isinstance(fm[n].dtype, pd.CategoricalDtype)
-        ]
-        if not names:
-            continue
-        if isinstance(feature, AggregationFeature):
-            # No child rows visible for any instance: featuretools fills the primitive's default
-            # (NaN), and woodwork makes an empty float category of it.
-            for n in [n for n in names if fm[n].isna().all()]:
-                fm[n] = pd.Series(np.nan, index=fm.index, dtype="float64")
-            names = [n for n in names if isinstance(fm[n].dtype, pd.CategoricalDtype)]
-        source = _source_categories(feature, entityset)
-        if source is None:
-            continue
-        lookup = {str(c): i for i, c in enumerate(source.categories)}
-        for n in names:
-            current = fm[n].cat.categories
-            remap = [lookup.get(str(c), -2) for c in current]
-            if -2 in remap:
-                continue
-            codes = fm[n].cat.codes.to_numpy()
-            new_codes = np.where(codes < 0, -1, np.asarray(remap + [-1], dtype=np.int64)[codes])
-            fm[n] = pd.Categorical.from_codes(new_codes, dtype=source)

@@ -3,8 +3,9 @@
 //! The Python layer (`python/ftpart/`) turns featuretools objects into what this module takes:
 //! the features as `ft.save_features` JSON, the entity set's description
 //! (`entityset_to_description`) as JSON, and each dataframe as a `pyarrow.RecordBatch`, which
-//! crosses through the Arrow C data interface without a copy. The matrix comes back the same way;
-//! the Python layer gives it featuretools' index, dtypes and woodwork schema.
+//! crosses through the Arrow C data interface without a copy. The matrix comes back the same way,
+//! in featuretools' column types with pyarrow's `pandas` metadata (`ftpart::pandas`); the Python
+//! layer gives it featuretools' index and woodwork schema.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +19,7 @@ use ftpart::compute::{Executor, Round};
 use ftpart::cutoff::{Cutoff, CutoffTable};
 use ftpart::features::FeatureGraph;
 use ftpart::matrix::MatrixOptions;
+use ftpart::pandas::MatrixTypes;
 use ftpart::pool::{WorkerPool, WorkerPoolOptions};
 use ftpart::schema::EntitySetSchema;
 use ftpart_worker::Event;
@@ -97,13 +99,14 @@ impl Request {
             d
         })?;
         let cutoff = self.cutoff(&es)?;
+        let types = MatrixTypes::new(&self.schema, &self.features, &cutoff, &self.opts);
         if self.n_jobs <= 1 {
             let fm =
                 ftpart::matrix::calculate_feature_matrix(&es, &self.features, &cutoff, &self.opts)?;
             if let Some(p) = progress.as_mut() {
                 p("parts", 1, 1);
             }
-            return Ok(fm);
+            return types.apply(&fm);
         }
         let parts = self.parts.unwrap_or(4 * self.n_jobs).max(1);
         let dir = tempfile::Builder::new()
@@ -157,7 +160,7 @@ impl Request {
         let down = pool.shutdown();
         let fm = fm?;
         down?;
-        Ok(fm)
+        types.apply(&fm)
     }
 }
 

@@ -288,7 +288,8 @@ pub fn compute_and_write(
     let fm = ftpart::compute::compute(shards, graph, &cutoff, &opts, exec.as_mut())?;
     drop(exec);
     let seconds = start.elapsed().as_secs_f64();
-    ftpart::matrix::write_matrix(&fm, out)?;
+    let types = ftpart::pandas::MatrixTypes::new(&shards.schema, graph, &cutoff, &opts);
+    ftpart::matrix::write_matrix(&fm, out, &types)?;
     if let Ok(st) = stats.lock() {
         jobs.summary(&st, seconds);
     }

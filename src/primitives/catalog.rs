@@ -1,6 +1,39 @@
 //! Every primitive of featuretools 1.31 (`ft.list_primitives()`): kind, class name, module and
-//! constructor arguments as `serialize_primitive` saves them. Written by
+//! constructor arguments as `serialize_primitive` saves them, and its return type. Written by
 //! `scripts/primitives/generate_catalog.py`; do not edit.
+
+/// featuretools' `return_type` of a primitive class: the woodwork logical type of its column in
+/// a feature matrix (`FeatureBase.column_schema`; `get_ww_types_from_features` makes a numeric
+/// schema without a logical type `Double`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returns {
+    /// `Double` (or numeric without a logical type): float64.
+    Double,
+    /// `Integer`: int64 (`Int64` where a value is missing).
+    Integer,
+    /// `IntegerNullable`: Int64.
+    IntegerNullable,
+    /// `Boolean`: bool (`boolean` where a value is missing).
+    Boolean,
+    /// `BooleanNullable`: boolean.
+    BooleanNullable,
+    /// `AgeFractional`: float64.
+    AgeFractional,
+    /// `Datetime`: datetime64[ns].
+    Datetime,
+    /// `Timedelta`: timedelta64[ns].
+    Timedelta,
+    /// `LatLong`: tuples (object).
+    LatLong,
+    /// `Categorical`: a category of the values found.
+    Categorical,
+    /// `Ordinal(order=range(lo, hi + 1))`: an ordered category of those integers.
+    Ordinal(i64, i64),
+    /// A `category` schema without a logical type: woodwork infers it from the values.
+    Inferred,
+    /// No return type: the first input's (`column_schema` walks to the first base feature).
+    Input,
+}
 
 /// One featuretools primitive class.
 pub struct Known {
@@ -20,6 +53,8 @@ pub struct Known {
     pub full_dataframe: bool,
     /// `uses_calc_time`.
     pub calc_time: bool,
+    /// `return_type`.
+    pub returns: Returns,
 }
 
 /// The featuretools 1.31 primitives, aggregations first, each kind by name.
@@ -33,6 +68,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Boolean,
     },
     Known {
         aggregation: true,
@@ -43,6 +79,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Boolean,
     },
     Known {
         aggregation: true,
@@ -53,6 +90,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -63,6 +101,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -73,6 +112,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -83,6 +123,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -93,6 +134,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -103,6 +145,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -113,6 +156,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -123,6 +167,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -133,6 +178,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -143,6 +189,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -153,6 +200,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -163,6 +211,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Datetime,
     },
     Known {
         aggregation: true,
@@ -173,6 +222,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -183,6 +233,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Input,
     },
     Known {
         aggregation: true,
@@ -193,6 +244,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -203,6 +255,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Bool(true),
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: true,
@@ -213,6 +266,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Bool(false),
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: true,
@@ -223,6 +277,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Bool(false),
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: true,
@@ -233,6 +288,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Bool(false),
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: true,
@@ -243,6 +299,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -253,6 +310,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Input,
     },
     Known {
         aggregation: true,
@@ -263,6 +321,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -273,6 +332,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -283,6 +343,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -293,6 +354,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -303,6 +365,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -313,6 +376,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -323,6 +387,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -333,6 +398,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -343,6 +409,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -353,6 +420,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -363,6 +431,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -373,6 +442,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -383,6 +453,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -393,6 +464,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Input,
     },
     Known {
         aggregation: true,
@@ -403,6 +475,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Input,
     },
     Known {
         aggregation: true,
@@ -413,6 +486,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: true,
@@ -423,6 +497,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -433,6 +508,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -443,6 +519,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -453,6 +530,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -463,6 +541,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -473,6 +552,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -483,6 +563,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -493,6 +574,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -503,6 +585,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -513,6 +596,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -523,6 +607,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -533,6 +618,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: true,
@@ -543,6 +629,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Integer,
     },
     Known {
         aggregation: true,
@@ -553,6 +640,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -563,6 +651,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -573,6 +662,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -583,6 +673,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -593,6 +684,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -603,6 +695,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: true,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -613,6 +706,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: true,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -623,6 +717,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: true,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -633,6 +728,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: true,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -643,6 +739,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: true,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -653,6 +750,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: true,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -663,6 +761,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: true,
@@ -673,6 +772,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -683,6 +783,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -693,6 +794,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -703,6 +805,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -713,6 +816,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -723,6 +827,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: true,
+        returns: Returns::AgeFractional,
     },
     Known {
         aggregation: false,
@@ -733,6 +838,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -743,6 +849,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -753,6 +860,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -769,6 +877,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -779,6 +888,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -789,6 +899,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -799,6 +910,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -809,6 +921,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -819,6 +932,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -830,6 +944,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -841,6 +956,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -851,6 +967,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -861,6 +978,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -871,6 +989,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(1, 31),
     },
     Known {
         aggregation: false,
@@ -881,6 +1000,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(1, 366),
     },
     Known {
         aggregation: false,
@@ -891,6 +1011,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(1, 31),
     },
     Known {
         aggregation: false,
@@ -901,6 +1022,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -911,6 +1033,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Timedelta,
     },
     Known {
         aggregation: false,
@@ -921,6 +1044,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -931,6 +1055,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -941,6 +1066,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -951,6 +1077,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -961,6 +1088,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -971,6 +1099,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -981,6 +1110,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -991,6 +1121,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1001,6 +1132,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1011,6 +1143,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1021,6 +1154,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1031,6 +1165,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1041,6 +1176,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1052,6 +1188,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1062,6 +1199,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1073,6 +1211,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1083,6 +1222,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Inferred,
     },
     Known {
         aggregation: false,
@@ -1093,6 +1233,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -1103,6 +1244,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -1113,6 +1255,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -1123,6 +1266,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::LatLong,
     },
     Known {
         aggregation: false,
@@ -1133,6 +1277,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1143,6 +1288,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1153,6 +1299,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1163,6 +1310,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1173,6 +1321,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1183,6 +1332,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(0, 23),
     },
     Known {
         aggregation: false,
@@ -1193,6 +1343,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1203,6 +1354,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1213,6 +1365,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1223,6 +1376,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1233,6 +1387,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1243,6 +1398,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1253,6 +1409,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1263,6 +1420,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1273,6 +1431,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Boolean,
     },
     Known {
         aggregation: false,
@@ -1283,6 +1442,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1293,6 +1453,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1303,6 +1464,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1313,6 +1475,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1323,6 +1486,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1333,6 +1497,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1343,6 +1508,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Boolean,
     },
     Known {
         aggregation: false,
@@ -1353,6 +1519,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Input,
     },
     Known {
         aggregation: false,
@@ -1363,6 +1530,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1373,6 +1541,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1383,6 +1552,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1393,6 +1563,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1403,6 +1574,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1413,6 +1585,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1424,6 +1597,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1434,6 +1608,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1444,6 +1619,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(0, 59),
     },
     Known {
         aggregation: false,
@@ -1454,6 +1630,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1464,6 +1641,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1474,6 +1652,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1484,6 +1663,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(1, 12),
     },
     Known {
         aggregation: false,
@@ -1494,6 +1674,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1504,6 +1685,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1514,6 +1696,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1524,6 +1707,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1534,6 +1718,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1544,6 +1729,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1554,6 +1740,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1564,6 +1751,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1574,6 +1762,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1584,6 +1773,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1594,6 +1784,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1604,6 +1795,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1614,6 +1806,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1625,6 +1818,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1635,6 +1829,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1645,6 +1840,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1656,6 +1852,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1667,6 +1864,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1677,6 +1875,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1687,6 +1886,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -1697,6 +1897,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1707,6 +1908,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -1717,6 +1919,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1727,6 +1930,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1737,6 +1941,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1747,6 +1952,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(1, 4),
     },
     Known {
         aggregation: false,
@@ -1757,6 +1963,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1767,6 +1974,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1777,6 +1985,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1787,6 +1996,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1797,6 +2007,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1807,6 +2018,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1817,6 +2029,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1827,6 +2040,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1837,6 +2051,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::BooleanNullable,
     },
     Known {
         aggregation: false,
@@ -1854,6 +2069,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1864,6 +2080,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1874,6 +2091,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -1884,6 +2102,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(0, 59),
     },
     Known {
         aggregation: false,
@@ -1894,6 +2113,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1904,6 +2124,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1914,6 +2135,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1924,6 +2146,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1934,6 +2157,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1944,6 +2168,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: true,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1954,6 +2179,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Double,
     },
     Known {
         aggregation: false,
@@ -1964,6 +2190,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1974,6 +2201,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -1984,6 +2212,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -1994,6 +2223,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -2004,6 +2234,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -2014,6 +2245,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -2024,6 +2256,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -2034,6 +2267,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Categorical,
     },
     Known {
         aggregation: false,
@@ -2044,6 +2278,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(1, 53),
     },
     Known {
         aggregation: false,
@@ -2054,6 +2289,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(0, 6),
     },
     Known {
         aggregation: false,
@@ -2064,6 +2300,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::IntegerNullable,
     },
     Known {
         aggregation: false,
@@ -2074,5 +2311,6 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
+        returns: Returns::Ordinal(1, 2999),
     },
 ];

@@ -90,6 +90,11 @@ impl Primitive {
         self.known.class
     }
 
+    /// featuretools' `return_type` of the class.
+    pub fn returns(&self) -> catalog::Returns {
+        self.known.returns
+    }
+
     /// The implementation.
     pub fn implementation(&self) -> &Implementation {
         &self.imp
