@@ -82,7 +82,10 @@ def calculate_feature_matrix(
     computes in this process; ``n_jobs > 1`` (``-1``: every core) splits the entity set into
     ``parts`` shards (default ``4 * n_jobs``) and computes them on ftpart worker processes.
 
-    What ftpart does not compute (``approximate``, ``save_progress``, ``chunk_size``,
+    ``dask_kwargs={"cluster": pool}`` with an :class:`ftpart.Pool` computes on that pool's
+    workers (started once, reused across calls).
+
+    What ftpart does not compute (``approximate``, ``save_progress``, ``chunk_size``, other
     ``dask_kwargs``, a primitive ftpart does not implement) raises :class:`NotSupportedError`
     naming it, unless ``fallback="featuretools"``: then a :class:`FallbackWarning` says why and
     featuretools computes the matrix. The default is :data:`DEFAULT_FALLBACK` (``"error"``), or
@@ -127,16 +130,25 @@ def _unsupported(what: str) -> NotSupportedError:
 
 
 def _check_supported(approximate, save_progress, chunk_size, dask_kwargs):
+    """Refuses what ftpart does not do; returns the ftpart :class:`~ftpart.Pool` given as
+    ``dask_kwargs={"cluster": pool}``, if any."""
     if approximate is not None:
         raise _unsupported("approximate")
     if save_progress is not None:
         raise _unsupported("save_progress")
     if chunk_size is not None:
         raise _unsupported("chunk_size (ftpart chooses its parts, see the `parts` argument)")
-    if dask_kwargs is not None:
-        raise NotSupportedError(
-            "dask_kwargs: the Dask executor is not there yet; use n_jobs for ftpart's own workers"
-        )
+    if dask_kwargs is None:
+        return None
+    from ._pool import Pool
+
+    cluster = dask_kwargs.get("cluster") if isinstance(dask_kwargs, dict) else None
+    if isinstance(cluster, Pool) and set(dask_kwargs) == {"cluster"}:
+        return cluster
+    raise NotSupportedError(
+        "dask_kwargs: the Dask executor is not there yet; use n_jobs for ftpart's own workers, "
+        "or dask_kwargs={'cluster': pool} with an ftpart.Pool"
+    )
 
 
 def _check_primitives(features):
@@ -290,7 +302,7 @@ def _calculate(
         and features != []
         and all([isinstance(feature, FeatureBase) for feature in features])
     ), "features must be a non-empty list of features"
-    _check_supported(approximate, save_progress, chunk_size, dask_kwargs)
+    pool = _check_supported(approximate, save_progress, chunk_size, dask_kwargs)
     if not isinstance(entityset, EntitySet):
         if dataframes is not None:
             entityset = EntitySet("entityset", dataframes, relationships)
@@ -356,7 +368,7 @@ def _calculate(
 
     jobs = _jobs(n_jobs)
     progress = _Progress(n_rows, verbose, progress_callback)
-    worker = _worker_binary() if jobs > 1 else None
+    worker = _worker_binary() if jobs > 1 and pool is None else None
     features_json = ft.save_features(features)
     description = _description(entityset)
     window = _window_text(training_window)
@@ -381,6 +393,7 @@ def _calculate(
         n_jobs=jobs,
         parts=parts,
         worker=worker,
+        pool=pool._checked() if pool is not None else None,
         progress=progress.parts if progress.bar is not None else None,
         **rust_kwargs,
     )
@@ -418,8 +431,6 @@ def _to_pandas(
     batch, features, entityset, target_df, cutoff_time, pass_columns, single_time, single_ids
 ):
     from featuretools.computational_backends.utils import get_ww_types_from_features
-    from featuretools.feature_base import FeatureBase  # noqa: F401
-    from woodwork.logical_types import AgeNullable, BooleanNullable, IntegerNullable
 
     index_name = target_df.ww.index
     # The Rust matrix: index, features' columns in order, in featuretools' dtypes (categories
@@ -455,6 +466,16 @@ def _to_pandas(
         fm[col] = cutoff_time[col].to_numpy()
 
     ww_init = get_ww_types_from_features(features, entityset, pass_columns, cutoff_time)
+    _ww_nullable(fm, ww_init)
+    fm.ww.init(**ww_init)
+    return fm
+
+
+def _ww_nullable(fm, ww_init):
+    """featuretools' ``init_ww_and_concat_fm``: Age, Boolean and Integer columns holding a
+    missing value are typed AgeNullable, BooleanNullable, IntegerNullable."""
+    from woodwork.logical_types import AgeNullable, BooleanNullable, IntegerNullable
+
     replacement = {
         "age": AgeNullable(),
         "boolean": BooleanNullable(),
@@ -464,5 +485,3 @@ def _to_pandas(
         type_string = getattr(ltype, "type_string", None)
         if type_string in replacement and col in fm and fm[col].isnull().any():
             ww_init["logical_types"][col] = replacement[type_string]
-    fm.ww.init(**ww_init)
-    return fm
