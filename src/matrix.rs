@@ -35,6 +35,18 @@ pub fn calculate_feature_matrix(
     cutoff: &Cutoff,
     opts: &MatrixOptions,
 ) -> Result<RecordBatch> {
+    calculate_feature_matrix_with(es, graph, cutoff, opts, calc::Control::default())
+}
+
+/// [`calculate_feature_matrix`], stopped by and reporting to `control` (Ctrl-C and the
+/// progress bar of the Python package's in-process calculation).
+pub fn calculate_feature_matrix_with(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    control: calc::Control<'_>,
+) -> Result<RecordBatch> {
     let target = es.df_position(graph.target()).map_err(|_| {
         Error::feature(
             &graph.features[graph.requested[0]].unique_name,
@@ -45,7 +57,14 @@ pub fn calculate_feature_matrix(
         )
     })?;
     let (queries, ids, extra) = queries_for(es, target, cutoff, &opts.time)?;
-    let values = calc::calculate(es, graph, &queries, &opts.time)?;
+    let values = calc::calculate_controlled(
+        es,
+        graph,
+        &queries,
+        &opts.time,
+        &Default::default(),
+        control,
+    )?;
     assemble(
         &es.schema,
         target,

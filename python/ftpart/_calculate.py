@@ -257,8 +257,9 @@ class _Progress:
             self.callback(update, percent, self.bar.format_dict["elapsed"])
 
     def parts(self, what: str, done: int, total: int):
-        """A part of the matrix round finished (rounds across parts do not move the bar)."""
-        if what == "parts" and self.bar is not None and total:
+        """A part of the matrix round finished, or (in process) a feature was computed; rounds
+        across parts do not move the bar."""
+        if what in ("parts", "features") and self.bar is not None and total:
             target = self.rows * done / total
             self._update(max(0.0, target - self.bar.n))
 

@@ -170,11 +170,23 @@ impl Request {
         let cutoff = self.cutoff.cutoff(&self.schema, self.features.target())?;
         let types = MatrixTypes::new(&self.schema, &self.features, &cutoff, &self.opts);
         if self.workers.in_process() {
-            let fm =
-                ftpart::matrix::calculate_feature_matrix(&es, &self.features, &cutoff, &self.opts)?;
-            if let Some(p) = progress.as_mut() {
-                p("parts", 1, 1);
-            }
+            // Stopped by Ctrl-C before the next feature; the bar moves feature by feature.
+            let mut report = |done: usize, total: usize| {
+                if let Some(p) = progress.as_mut() {
+                    p("features", done, total);
+                }
+            };
+            let control = ftpart::calc::Control {
+                interrupt: Some(interrupt.as_ref()),
+                progress: Some(&mut report),
+            };
+            let fm = ftpart::matrix::calculate_feature_matrix_with(
+                &es,
+                &self.features,
+                &cutoff,
+                &self.opts,
+                control,
+            )?;
             return types.apply(&fm);
         }
         let parts = self.parts.unwrap_or(self.workers.default_parts()).max(1);
@@ -232,13 +244,11 @@ fn parse_inputs(
 }
 
 /// Runs `f` on a thread of its own with the GIL released; a KeyboardInterrupt in the meantime sets
-/// `interrupt` (which stops the worker processes) and is raised once the computation has ended.
-/// In one process the computation cannot be stopped half-way: the interrupt is raised at once and
-/// the thread finishes in the background.
+/// `interrupt` (which stops the worker processes, or the in-process calculation before its next
+/// feature) and is raised once the computation has ended.
 fn run_interruptible<T: Send + 'static>(
     py: Python<'_>,
     interrupt: Arc<AtomicBool>,
-    in_process: bool,
     f: impl FnOnce() -> ftpart::Result<T> + Send + 'static,
 ) -> PyResult<T> {
     let (tx, rx) = mpsc::channel();
@@ -264,10 +274,9 @@ fn run_interruptible<T: Send + 'static>(
         }
         if let Err(e) = py.check_signals() {
             interrupt.store(true, Ordering::SeqCst);
-            if !in_process {
-                // The pool sees the flag, stops its workers and returns.
-                let _ = py.detach(|| recv(Duration::from_secs(30)));
-            }
+            // The pool sees the flag and stops its workers; the in-process calculation stops
+            // before its next feature. Either returns.
+            let _ = py.detach(|| recv(Duration::from_secs(30)));
             return Err(e);
         }
     }
@@ -359,7 +368,6 @@ fn calculate_feature_matrix(
     let (features, schema, training_window) =
         parse_inputs(features_json, description_json, training_window)?;
     let (workers, interrupt) = workers(n_jobs, worker, pool);
-    let in_process = workers.in_process();
     let req = Request {
         features,
         schema,
@@ -375,7 +383,7 @@ fn calculate_feature_matrix(
     };
     let progress = progress_fn(progress);
     let flag = interrupt.clone();
-    let fm = run_interruptible(py, interrupt, in_process, move || req.run(flag, progress))?;
+    let fm = run_interruptible(py, interrupt, move || req.run(flag, progress))?;
     Ok(PyArrowType(fm))
 }
 
@@ -430,10 +438,9 @@ fn compute(
         at_ns: cutoff_at_ns,
     };
     let (workers, interrupt) = workers(n_jobs, worker, pool);
-    let in_process = workers.in_process();
     let progress = progress_fn(progress);
     let flag = interrupt.clone();
-    let fm = run_interruptible(py, interrupt, in_process, move || {
+    let fm = run_interruptible(py, interrupt, move || {
         let shards = ftpart::shards::Shards::open(&shards)?;
         let cutoff = cutoff.cutoff(&shards.schema, features.target())?;
         let types = MatrixTypes::new(&shards.schema, &features, &cutoff, &opts);

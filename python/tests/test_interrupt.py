@@ -88,3 +88,78 @@ def test_ctrl_c_stops_the_computation_and_its_workers(tmp_path):
     while _running(binary) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _running(binary) == []
+
+
+IN_PROCESS = CHILD.replace(
+    'ftpart.calculate_feature_matrix(features, es, n_jobs=2, parts=400)\nprint("finished", flush=True)\n',
+    r'''
+import os, time
+def compute_threads():
+    names = []
+    for t in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{t}/comm") as f:
+                names.append(f.read().strip())
+        except OSError:
+            pass
+    return names.count("ftpart-compute")
+try:
+    from featuretools.primitives import Max, Mean, Std, Sum
+    amount = ft.Feature(es["transactions"].ww["amount"])
+    many = [ft.Feature(amount, parent_dataframe_name="customers", primitive=p,
+                       use_previous=f"{k} hours") for k in range(1, 200) for p in (Sum, Mean, Std, Max)]
+    ftpart.calculate_feature_matrix(many, es, n_jobs=1)
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    cpu = time.process_time()
+    time.sleep(1.0)
+    print("interrupted", compute_threads(), round(time.process_time() - cpu, 2), flush=True)
+''',
+)
+
+
+def _threads_named(pid: int, name: str) -> int:
+    n = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for t in tasks:
+        try:
+            if Path(f"/proc/{pid}/task/{t}/comm").read_text().strip() == name:
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_the_in_process_computation():
+    """n_jobs=1: Ctrl-C stops the Rust computation thread itself (before its next feature), not
+    only the Python call: after the KeyboardInterrupt no ftpart-compute thread is left and the
+    process uses no CPU."""
+    assert "use_previous" in IN_PROCESS
+    child = subprocess.Popen(
+        [sys.executable, "-c", IN_PROCESS], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 60
+        while _threads_named(child.pid, "ftpart-compute") == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _threads_named(child.pid, "ftpart-compute") == 1, "the computation did not start"
+        time.sleep(0.3)
+        child.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        out, err = child.communicate(timeout=60)
+        stopped_in = time.monotonic() - start
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert "finished" not in out, "the computation ended before the interrupt: make it longer"
+    words = out.split()
+    assert words[0] == "interrupted", out + err
+    threads, cpu = int(words[1]), float(words[2])
+    assert threads == 0, "the compute thread is still running"
+    assert cpu < 0.3, f"{cpu} s of CPU in the second after the interrupt"
+    assert stopped_in < 10

@@ -2,6 +2,7 @@
 
 mod cli;
 mod conformance;
+mod control;
 mod errors;
 mod partitioned;
 mod pfuzz;
