@@ -144,7 +144,8 @@ impl FeatureGraph {
     /// Whether feature `f` is EQUAL/NOT_EQUAL of a datetime and a text column. pandas answers it
     /// from the whole text column of the rows featuretools holds for one cutoff's instances
     /// (`DatetimeArray._cmp_method` reads every string as a date, or nothing is equal), so it
-    /// cannot be computed from one part's rows.
+    /// cannot be computed from one part's rows. Judged from the graph and the schema (what each
+    /// input can be, through direct features, aggregations and transforms), never from the rows.
     pub fn compares_dates_with_text(
         &self,
         f: usize,
@@ -160,24 +161,55 @@ impl FeatureGraph {
         use crate::schema::Storage;
         matches!(primitive.class(), "Equal" | "NotEqual")
             && bases.len() == 2
-            && self.storage(bases[0], schema) == Some(Storage::Timestamp)
-            && self.storage(bases[1], schema) == Some(Storage::Utf8)
+            && self.may_be(bases[0], schema, Storage::Timestamp)
+            && self.may_be(bases[1], schema, Storage::Utf8)
     }
 
-    /// How ftpart holds a column feature's values, where the graph says it: an identity
-    /// feature's column, through direct features.
-    fn storage(
+    /// Whether transform feature `f` reads the other rows of the frame featuretools holds at a
+    /// cutoff ([`crate::primitives::trans::Transform::reads_frame`]): by its primitive, or as a
+    /// comparison of a datetime with text ([`FeatureGraph::compares_dates_with_text`]).
+    pub fn reads_frame(&self, f: usize, schema: &crate::schema::EntitySetSchema) -> bool {
+        match &self.features[f].kind {
+            Kind::Transform { primitive, .. } | Kind::GroupByTransform { primitive, .. } => {
+                primitive.reads_frame() || self.compares_dates_with_text(f, schema)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether feature `f`'s values can be held as `storage` (a datetime or a text column; an
+    /// output of the input's type follows its first input).
+    fn may_be(
         &self,
         f: usize,
         schema: &crate::schema::EntitySetSchema,
-    ) -> Option<crate::schema::Storage> {
+        storage: crate::schema::Storage,
+    ) -> bool {
+        use crate::schema::Storage;
         match &self.features[f].kind {
             Kind::Identity { column } => schema
                 .dataframe(&self.features[f].dataframe)
                 .and_then(|d| d.column(column))
-                .map(|c| c.storage()),
-            Kind::Direct { base, .. } => self.storage(*base, schema),
-            _ => None,
+                .is_some_and(|c| c.storage() == storage),
+            Kind::Direct { base, .. } | Kind::Slice { base, .. } => {
+                self.may_be(*base, schema, storage)
+            }
+            Kind::Transform { bases, primitive }
+            | Kind::GroupByTransform {
+                bases, primitive, ..
+            }
+            | Kind::Aggregation {
+                bases, primitive, ..
+            } => match primitive.returns() {
+                crate::primitives::Returns::Input => bases
+                    .first()
+                    .is_some_and(|&b| self.may_be(b, schema, storage)),
+                r => match storage {
+                    Storage::Timestamp => r.may_be_datetime(),
+                    Storage::Utf8 => r.may_be_text(),
+                    _ => true,
+                },
+            },
         }
     }
 

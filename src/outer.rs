@@ -288,8 +288,7 @@ fn refuse_whole_dataframe_transforms(
 ) -> Result<()> {
     let m = &shards.manifest;
     for &(f, node) in &plan.placements {
-        let text_dates = graph.compares_dates_with_text(f, &shards.schema);
-        if !plan.is_full(node) && !plan.is_fetched(node) && !text_dates {
+        if !plan.is_full(node) && !plan.is_fetched(node) {
             continue;
         }
         let feat = &graph.features[f];
@@ -300,9 +299,10 @@ fn refuse_whole_dataframe_transforms(
             } => (primitive, Some(*groupby)),
             _ => continue,
         };
-        if !primitive.uses_full_dataframe() && !primitive.reads_frame() && !text_dates {
+        if !primitive.uses_full_dataframe() && !graph.reads_frame(f, &shards.schema) {
             continue;
         }
+        let text_dates = graph.compares_dates_with_text(f, &shards.schema);
         let df = &shards.schema.dataframes[plan.nodes[node].df];
         let parent_owned = plan.nodes[node].parent.is_some_and(|(p, _)| owned[p]);
         let key = groupby.and_then(|g| match &graph.features[g].kind {

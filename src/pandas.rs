@@ -30,7 +30,7 @@ use crate::cutoff::Cutoff;
 use crate::error::{Error, Result};
 use crate::features::{FeatureGraph, Kind};
 use crate::matrix::MatrixOptions;
-use crate::primitives::catalog::Returns;
+use crate::primitives::Returns;
 use crate::schema::{EntitySetSchema, LogicalType};
 
 /// How pandas holds one column of featuretools' matrix.
@@ -303,16 +303,20 @@ impl<'a> MatrixTypes<'a> {
                 bases, primitive, ..
             } => match primitive.returns() {
                 Returns::Input => bases.first().map_or(Logical::AsIs, |&b| self.logical(b)),
-                Returns::Double | Returns::AgeFractional => Logical::Double,
-                Returns::Integer => Logical::Integer,
-                Returns::IntegerNullable => Logical::IntegerNullable,
-                Returns::Boolean => Logical::Boolean,
-                Returns::BooleanNullable => Logical::BooleanNullable,
-                Returns::Categorical => Logical::Categorical,
-                Returns::Ordinal(lo, hi) => Logical::Ordinal(Some((lo, hi))),
-                Returns::Datetime | Returns::Timedelta | Returns::LatLong | Returns::Inferred => {
-                    Logical::AsIs
-                }
+                // get_ww_types_from_features: a numeric schema without a logical type is Double.
+                Returns::Tag("numeric") => Logical::Double,
+                Returns::Tag(_) => Logical::AsIs,
+                Returns::Logical(l) => match l {
+                    "Double" | "AgeFractional" => Logical::Double,
+                    "Integer" | "Age" => Logical::Integer,
+                    "IntegerNullable" | "AgeNullable" => Logical::IntegerNullable,
+                    "Boolean" => Logical::Boolean,
+                    "BooleanNullable" => Logical::BooleanNullable,
+                    "Categorical" => Logical::Categorical,
+                    "Ordinal" => Logical::Ordinal(primitive.ordinal_range()),
+                    // Datetime, Timedelta, LatLong: the Arrow type says it.
+                    _ => Logical::AsIs,
+                },
             },
         }
     }

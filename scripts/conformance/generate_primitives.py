@@ -783,6 +783,64 @@ def mixed_jobs():
 mixed_jobs()
 
 
+# EQUAL / NOT_EQUAL of a datetime and a text column: pandas reads the strings as dates only when
+# every string of the rows computed together at one cutoff is a date (DatetimeArray._cmp_method),
+# so the answer changes with the other instances of a cutoff group. groups <- events; the rows
+# of the first cutoff group hold only date strings, the second group's hold "hello" (and rows
+# that would be equal as dates).
+def datetext_es():
+    events = pd.DataFrame({
+        "eid": [1, 2, 3, 4, 5, 6, 7, 8],
+        "gid": [1, 1, 2, 2, 3, 3, 4, 4],
+        "t": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-04",
+                             "2020-01-05", "2020-01-06", "2020-01-07", "2020-01-08"]),
+        "d": pd.to_datetime(["2020-03-01", "2020-03-01", "2020-03-03", "2020-03-04",
+                             "2020-03-05", "2020-03-06", None, "2020-03-07"]),
+        "s": pd.Series(["2020-03-01", "2020-03-05", "2020-03-03 00:00:00", "2020-03-03",
+                        "hello", "2020-03-06", "2020-03-07", None], dtype=object),
+    })
+    groups = pd.DataFrame({"gid": [1, 2, 3, 4]})
+    es = ft.EntitySet("datetext")
+    es.add_dataframe(groups, "groups", index="gid")
+    es.add_dataframe(events, "events", index="eid", time_index="t",
+                     logical_types={"gid": Integer, "d": Datetime, "s": NaturalLanguage})
+    es.add_relationship("groups", "gid", "events", "gid")
+    return es
+
+
+register("datetext", datetext_es())
+
+
+def datetext_jobs():
+    from featuretools.primitives import Equal, First, Last, NotEqual
+
+    def events():
+        es = ES["datetext"]
+        d, s = idf(es, "events", "d"), idf(es, "events", "s")
+        fd = [d, s] + [ft.Feature([a, b], primitive=p) for p in (Equal, NotEqual)
+                       for a, b in ((d, s), (s, d))]
+        # eids 1-4 at one time (every string a date), 5-8 at another ("hello" among them)
+        ct = pd.DataFrame({"eid": [1, 2, 3, 4, 5, 6, 7, 8],
+                           "time": [T("2020-02-01")] * 4 + [T("2020-02-02")] * 4})
+        return spec("datetext", "events", fd, ct, by="groups", allowed={"Equal", "NotEqual"})
+
+    def groups():
+        es = ES["datetext"]
+        last = agg(idf(es, "events", "d"), "groups", Last)
+        first = agg(idf(es, "events", "s"), "groups", First)
+        fd = [last, first] + [ft.Feature([last, first], primitive=p) for p in (Equal, NotEqual)]
+        ct = pd.DataFrame({"gid": [1, 2, 3, 4],
+                           "time": [T("2020-02-01")] * 2 + [T("2020-02-02")] * 2})
+        return spec("datetext", "groups", fd, ct, by="groups",
+                    allowed={"Equal", "NotEqual", "Last", "First"})
+
+    job("m_equal_datetext_events", ["equal", "not_equal"], events)
+    job("m_equal_last_first_datetext_groups", ["equal", "not_equal", "last", "first"], groups)
+
+
+datetext_jobs()
+
+
 # ---------------------------------------------------------------------------------------------
 # writing a case: leave out what featuretools refuses, what depends on sort ties and what
 # changes on the entity set / features read back from disk; record it all

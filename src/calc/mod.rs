@@ -710,7 +710,7 @@ impl<'a> Calc<'a> {
                 self.through_link(c, f, Default::Null)?
             }
             Kind::Transform { primitive, .. } | Kind::GroupByTransform { primitive, .. }
-                if primitive.reads_frame()
+                if self.graph.reads_frame(f, &self.es.schema)
                     && !self.plan.is_full(node)
                     && !self.plan.is_fetched(node) =>
             {
@@ -726,6 +726,7 @@ impl<'a> Calc<'a> {
                     inputs.push(self.value(node, b)?[0].clone());
                 }
                 let mut dtypes = self.input_dtypes(bases);
+                let reads_frame = self.graph.reads_frame(f, &self.es.schema);
                 if primitive.reads_index() {
                     let df = self.plan.nodes[node].df;
                     let index = self.es.schema.dataframes[df].index.clone();
@@ -735,7 +736,7 @@ impl<'a> Calc<'a> {
                 let out = match &feat.kind {
                     Kind::GroupByTransform { groupby, .. } => {
                         let keys = self.value(node, *groupby)?[0].clone();
-                        let out = if primitive.uses_full_dataframe() || primitive.reads_frame() {
+                        let out = if primitive.uses_full_dataframe() || reads_frame {
                             self.grouped_transform(primitive, &inputs, &dtypes, node, Some(&keys))
                                 .map_err(err)?
                         } else {
@@ -761,7 +762,7 @@ impl<'a> Calc<'a> {
                         // results (`frame[name].update(...)`).
                         fill_default(&out, primitive.default_value())
                     }
-                    _ if primitive.uses_full_dataframe() || primitive.reads_frame() => self
+                    _ if primitive.uses_full_dataframe() || reads_frame => self
                         .grouped_transform(primitive, &inputs, &dtypes, node, None)
                         .map_err(err)?,
                     _ => primitives::transform(
@@ -1116,7 +1117,7 @@ fn row_local_with(
         Kind::Transform { bases, primitive }
             if !primitive.uses_cutoff()
                 && !primitive.uses_full_dataframe()
-                && !primitive.reads_frame() =>
+                && !graph.reads_frame(f, &es.schema) =>
         {
             let mut inputs = Vec::new();
             for &b in bases {

@@ -229,7 +229,8 @@ impl Plan {
                     let c = self.child(node, Step::Full, df);
                     return self.place(es, graph, f, c, seen, given);
                 }
-                if primitive.reads_frame() && !self.is_full(node) && !self.is_fetched(node) {
+                if graph.reads_frame(f, &es.schema) && !self.is_full(node) && !self.is_fetched(node)
+                {
                     let c = self.child(node, Step::Fetched, df);
                     return self.place(es, graph, f, c, seen, given);
                 }

@@ -1,39 +1,6 @@
 //! Every primitive of featuretools 1.31 (`ft.list_primitives()`): kind, class name, module and
-//! constructor arguments as `serialize_primitive` saves them, and its return type. Written by
+//! constructor arguments as `serialize_primitive` saves them. Written by
 //! `scripts/primitives/generate_catalog.py`; do not edit.
-
-/// featuretools' `return_type` of a primitive class: the woodwork logical type of its column in
-/// a feature matrix (`FeatureBase.column_schema`; `get_ww_types_from_features` makes a numeric
-/// schema without a logical type `Double`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Returns {
-    /// `Double` (or numeric without a logical type): float64.
-    Double,
-    /// `Integer`: int64 (`Int64` where a value is missing).
-    Integer,
-    /// `IntegerNullable`: Int64.
-    IntegerNullable,
-    /// `Boolean`: bool (`boolean` where a value is missing).
-    Boolean,
-    /// `BooleanNullable`: boolean.
-    BooleanNullable,
-    /// `AgeFractional`: float64.
-    AgeFractional,
-    /// `Datetime`: datetime64[ns].
-    Datetime,
-    /// `Timedelta`: timedelta64[ns].
-    Timedelta,
-    /// `LatLong`: tuples (object).
-    LatLong,
-    /// `Categorical`: a category of the values found.
-    Categorical,
-    /// `Ordinal(order=range(lo, hi + 1))`: an ordered category of those integers.
-    Ordinal(i64, i64),
-    /// A `category` schema without a logical type: woodwork infers it from the values.
-    Inferred,
-    /// No return type: the first input's (`column_schema` walks to the first base feature).
-    Input,
-}
 
 /// One featuretools primitive class.
 pub struct Known {
@@ -54,7 +21,9 @@ pub struct Known {
     /// `uses_calc_time`.
     pub calc_time: bool,
     /// `return_type`.
-    pub returns: Returns,
+    pub returns: super::Returns,
+    /// The order of an `Ordinal` return type, a range of integers: (first, last).
+    pub ordinal: Option<(i64, i64)>,
 }
 
 /// The featuretools 1.31 primitives, aggregations first, each kind by name.
@@ -68,7 +37,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Boolean,
+        returns: super::Returns::Logical("Boolean"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -79,7 +49,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Boolean,
+        returns: super::Returns::Logical("Boolean"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -90,7 +61,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -101,7 +73,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -112,7 +85,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -123,7 +97,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -134,7 +109,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -145,7 +121,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -156,7 +133,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -167,7 +145,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -178,7 +157,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -189,7 +169,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -200,7 +181,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -211,7 +193,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Datetime,
+        returns: super::Returns::Logical("Datetime"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -222,7 +205,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -233,7 +217,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Input,
+        returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -244,7 +229,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -255,7 +241,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Bool(true),
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -266,7 +253,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Bool(false),
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -277,7 +265,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Bool(false),
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -288,7 +277,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Bool(false),
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -299,7 +289,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -310,7 +301,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Input,
+        returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -321,7 +313,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -332,7 +325,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -343,7 +337,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -354,7 +349,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -365,7 +361,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -376,7 +373,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -387,7 +385,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -398,7 +397,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -409,7 +409,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -420,7 +421,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -431,7 +433,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -442,7 +445,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -453,7 +457,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -464,7 +469,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Input,
+        returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -475,7 +481,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Input,
+        returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -486,7 +493,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -497,7 +505,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -508,7 +517,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -519,7 +529,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -530,7 +541,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -541,7 +553,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -552,7 +565,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -563,7 +577,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -574,7 +589,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -585,7 +601,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -596,7 +613,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -607,7 +625,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -618,7 +637,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -629,7 +649,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Integer,
+        returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -640,7 +661,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -651,7 +673,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -662,7 +685,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -673,7 +697,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -684,7 +709,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -695,7 +721,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: true,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -706,7 +733,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: true,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -717,7 +745,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: true,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -728,7 +757,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: true,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -739,7 +769,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: true,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -750,7 +781,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: true,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -761,7 +793,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -772,7 +805,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -783,7 +817,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -794,7 +829,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -805,7 +841,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -816,7 +853,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -827,7 +865,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: true,
-        returns: Returns::AgeFractional,
+        returns: super::Returns::Logical("AgeFractional"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -838,7 +877,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -849,7 +889,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -860,7 +901,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -877,7 +919,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -888,7 +931,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -899,7 +943,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -910,7 +955,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -921,7 +967,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -932,7 +979,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -944,7 +992,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -956,7 +1005,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -967,7 +1017,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -978,7 +1029,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -989,7 +1041,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(1, 31),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 31)),
     },
     Known {
         aggregation: false,
@@ -1000,7 +1053,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(1, 366),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 366)),
     },
     Known {
         aggregation: false,
@@ -1011,7 +1065,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(1, 31),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 31)),
     },
     Known {
         aggregation: false,
@@ -1022,7 +1077,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1033,7 +1089,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Timedelta,
+        returns: super::Returns::Logical("Timedelta"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1044,7 +1101,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1055,7 +1113,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1066,7 +1125,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1077,7 +1137,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1088,7 +1149,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1099,7 +1161,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1110,7 +1173,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1121,7 +1185,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1132,7 +1197,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1143,7 +1209,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1154,7 +1221,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1165,7 +1233,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1176,7 +1245,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1188,7 +1258,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1199,7 +1270,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1211,7 +1283,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1222,7 +1295,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Inferred,
+        returns: super::Returns::Tag("category"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1233,7 +1307,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1244,7 +1319,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1255,7 +1331,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1266,7 +1343,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::LatLong,
+        returns: super::Returns::Logical("LatLong"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1277,7 +1355,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1288,7 +1367,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1299,7 +1379,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1310,7 +1391,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1321,7 +1403,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1332,7 +1415,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(0, 23),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((0, 23)),
     },
     Known {
         aggregation: false,
@@ -1343,7 +1427,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1354,7 +1439,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1365,7 +1451,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1376,7 +1463,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1387,7 +1475,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1398,7 +1487,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1409,7 +1499,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1420,7 +1511,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1431,7 +1523,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Boolean,
+        returns: super::Returns::Logical("Boolean"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1442,7 +1535,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1453,7 +1547,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1464,7 +1559,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1475,7 +1571,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1486,7 +1583,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1497,7 +1595,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1508,7 +1607,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Boolean,
+        returns: super::Returns::Logical("Boolean"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1519,7 +1619,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Input,
+        returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1530,7 +1631,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1541,7 +1643,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1552,7 +1655,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1563,7 +1667,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1574,7 +1679,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1585,7 +1691,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1597,7 +1704,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1608,7 +1716,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1619,7 +1728,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(0, 59),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((0, 59)),
     },
     Known {
         aggregation: false,
@@ -1630,7 +1740,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1641,7 +1752,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1652,7 +1764,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1663,7 +1776,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(1, 12),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 12)),
     },
     Known {
         aggregation: false,
@@ -1674,7 +1788,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1685,7 +1800,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1696,7 +1812,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1707,7 +1824,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1718,7 +1836,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1729,7 +1848,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1740,7 +1860,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1751,7 +1872,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1762,7 +1884,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1773,7 +1896,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1784,7 +1908,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1795,7 +1920,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1806,7 +1932,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1818,7 +1945,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1829,7 +1957,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1840,7 +1969,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1852,7 +1982,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1864,7 +1995,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1875,7 +2007,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1886,7 +2019,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1897,7 +2031,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1908,7 +2043,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1919,7 +2055,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1930,7 +2067,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1941,7 +2079,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1952,7 +2091,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(1, 4),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 4)),
     },
     Known {
         aggregation: false,
@@ -1963,7 +2103,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1974,7 +2115,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1985,7 +2127,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1996,7 +2139,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2007,7 +2151,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2018,7 +2163,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2029,7 +2175,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2040,7 +2187,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: true,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2051,7 +2199,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::BooleanNullable,
+        returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2069,7 +2218,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2080,7 +2230,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2091,7 +2242,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2102,7 +2254,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(0, 59),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((0, 59)),
     },
     Known {
         aggregation: false,
@@ -2113,7 +2266,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2124,7 +2278,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2135,7 +2290,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2146,7 +2302,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2157,7 +2314,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2168,7 +2326,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: true,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2179,7 +2338,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Double,
+        returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2190,7 +2350,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2201,7 +2362,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2212,7 +2374,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2223,7 +2386,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2234,7 +2398,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2245,7 +2410,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2256,7 +2422,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2267,7 +2434,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Categorical,
+        returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2278,7 +2446,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(1, 53),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 53)),
     },
     Known {
         aggregation: false,
@@ -2289,7 +2458,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(0, 6),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((0, 6)),
     },
     Known {
         aggregation: false,
@@ -2300,7 +2470,8 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Zero,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::IntegerNullable,
+        returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2311,6 +2482,7 @@ pub const KNOWN: &[Known] = &[
         default: super::Default::Null,
         full_dataframe: false,
         calc_time: false,
-        returns: Returns::Ordinal(1, 2999),
+        returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 2999)),
     },
 ];

@@ -90,11 +90,6 @@ impl Primitive {
         self.known.class
     }
 
-    /// featuretools' `return_type` of the class.
-    pub fn returns(&self) -> catalog::Returns {
-        self.known.returns
-    }
-
     /// The implementation.
     pub fn implementation(&self) -> &Implementation {
         &self.imp
@@ -140,6 +135,17 @@ impl Primitive {
     /// featuretools' `default_value` (from the catalogue).
     pub fn default_value(&self) -> Default {
         self.known.default
+    }
+
+    /// featuretools' `return_type` (from the catalogue).
+    pub fn returns(&self) -> Returns {
+        self.known.returns
+    }
+
+    /// The order of an `Ordinal` return type, when it is a range of integers
+    /// (`Day`: `Ordinal(order=range(1, 32))` is `(1, 31)`).
+    pub fn ordinal_range(&self) -> Option<(i64, i64)> {
+        self.known.ordinal
     }
 
     /// Whether a transform reads the other rows of its frame (see [`trans::Transform::reads_frame`]).
@@ -296,6 +302,46 @@ impl Dtype {
             Dtype::Masked
         } else {
             Dtype::Numpy
+        }
+    }
+}
+
+/// What a primitive's output is (featuretools' `return_type`, from the catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returns {
+    /// The type of its (first) input (`return_type = None`: FIRST, LAST, MODE, LAG...).
+    Input,
+    /// A woodwork logical type, by class name (`Double`, `Datetime`, `Categorical`...).
+    Logical(&'static str),
+    /// Only a semantic tag (`numeric`, `category`).
+    Tag(&'static str),
+}
+
+impl Returns {
+    /// Whether the output can be a datetime column: a `Datetime`, or the input's type.
+    pub fn may_be_datetime(self) -> bool {
+        matches!(self, Returns::Input | Returns::Logical("Datetime"))
+    }
+
+    /// Whether the output can be text (which ftpart may hold as Arrow Utf8): anything but
+    /// numbers, booleans, datetimes and time deltas.
+    pub fn may_be_text(self) -> bool {
+        match self {
+            Returns::Input => true,
+            Returns::Tag(t) => t != "numeric",
+            Returns::Logical(l) => !matches!(
+                l,
+                "Double"
+                    | "Integer"
+                    | "IntegerNullable"
+                    | "Boolean"
+                    | "BooleanNullable"
+                    | "Datetime"
+                    | "Timedelta"
+                    | "Age"
+                    | "AgeNullable"
+                    | "AgeFractional"
+            ),
         }
     }
 }

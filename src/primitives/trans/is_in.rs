@@ -121,11 +121,31 @@ pub(crate) fn date_text(s: &str) -> Result<DateText, String> {
         {
             Ok(DateText::NotADate)
         }
+        None if two_years(t) => Ok(DateText::NotADate),
         None => Err(format!(
             "cannot tell whether pandas reads '{s}' as a date/time (ftpart reads ISO 8601 \
              dates and times)"
         )),
     }
+}
+
+/// Whether `t` is groups of digits joined by one of dateutil's date separators ('-', '/', '.'),
+/// two of its first three groups longer than two digits ('555-555-5555'): dateutil takes each
+/// such group for a year (`_ymd.append`) and refuses the second ("Year is already set"), so
+/// pandas reads no date.
+fn two_years(t: &str) -> bool {
+    let Some(sep) = t.chars().find(|c| !c.is_ascii_digit()) else {
+        return false;
+    };
+    if !"-/.".contains(sep) {
+        return false;
+    }
+    let groups: Vec<&str> = t.split(sep).collect();
+    groups.len() >= 2
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups.iter().take(3).filter(|g| g.len() > 2).count() >= 2
 }
 
 impl IsIn {
@@ -304,6 +324,28 @@ mod tests {
 
     const F: bool = false;
     const T: bool = true;
+
+    #[test]
+    fn digit_groups_dateutil_takes_for_two_years_are_no_date() {
+        // pd.to_datetime([s]) raises for each of these (pandas 2.2.3, dateutil 2.9).
+        for s in [
+            "555-555-5555",
+            "555-5555",
+            "012-345-6789",
+            "555/555/5555",
+            "555.555.5555",
+        ] {
+            assert!(matches!(date_text(s), Ok(DateText::NotADate)), "{s}");
+        }
+        for s in ["1-555-555-5555", "12-555-5555", "5555-555-55", "2011-555-1"] {
+            assert!(matches!(date_text(s), Ok(DateText::NotADate)), "{s}");
+        }
+        // dateutil reads these, or ftpart cannot tell: no answer is sure.
+        assert!(matches!(date_text("2020-01-02"), Ok(DateText::Naive(_))));
+        assert!(date_text("5-5-5").is_err());
+        assert!(date_text("12-12-2020").is_err());
+        assert!(date_text("555-555-5555x").is_err());
+    }
 
     #[test]
     fn categorical_none_matches_missing() {
