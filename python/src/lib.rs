@@ -300,6 +300,9 @@ fn workers(
     pool: Option<PyRef<'_, pool::PyWorkerPool>>,
 ) -> (Workers, Arc<AtomicBool>) {
     let pool = pool.map(|p| p.shared.clone());
+    if let Some(p) = &pool {
+        p.begin();
+    }
     // A persistent pool's workers watch the flag they were started with.
     let interrupt = pool
         .as_ref()

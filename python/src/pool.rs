@@ -23,12 +23,19 @@ pub(crate) enum Slot {
 #[derive(Clone)]
 pub(crate) struct Shared {
     pub(crate) slot: Arc<Mutex<Slot>>,
-    /// The pool's interrupt flag (fixed when its workers start): set by Ctrl-C.
+    /// The pool's interrupt flag (fixed when its workers start): set by Ctrl-C, cleared when a
+    /// call begins ([`Shared::begin`]).
     pub(crate) interrupt: Arc<AtomicBool>,
     pub(crate) workers: usize,
 }
 
 impl Shared {
+    /// A call begins: an earlier call's Ctrl-C no longer counts (one during this call's split,
+    /// before it borrows the workers, does).
+    pub(crate) fn begin(&self) {
+        self.interrupt.store(false, Ordering::SeqCst);
+    }
+
     /// Takes the workers for one computation.
     pub(crate) fn borrow(&self) -> ftpart::Result<WorkerPool> {
         let mut slot = self
@@ -36,10 +43,7 @@ impl Shared {
             .lock()
             .map_err(|_| ftpart::Error::Internal("worker pool lock poisoned".into()))?;
         match std::mem::replace(&mut *slot, Slot::Busy) {
-            Slot::Ready(p) => {
-                self.interrupt.store(false, Ordering::SeqCst);
-                Ok(*p)
-            }
+            Slot::Ready(p) => Ok(*p),
             Slot::Busy => Err(ftpart::Error::Invalid(
                 "the worker pool is computing another matrix (one call at a time)".into(),
             )),

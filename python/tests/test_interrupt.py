@@ -163,3 +163,64 @@ def test_ctrl_c_stops_the_in_process_computation():
     assert threads == 0, "the compute thread is still running"
     assert cpu < 0.3, f"{cpu} s of CPU in the second after the interrupt"
     assert stopped_in < 10
+
+
+WITH_POOL = CHILD.replace(
+    'ftpart.calculate_feature_matrix(features, es, n_jobs=2, parts=400)\nprint("finished", flush=True)\n',
+    r'''
+import os
+pool = ftpart.Pool(2)
+pids = pool.pids
+try:
+    pool.calculate_feature_matrix(features, es, parts=400)
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    alive = []
+    for p in pids:
+        try:
+            os.kill(p, 0)
+            alive.append(p)
+        except ProcessLookupError:
+            pass
+    try:
+        pool.calculate_feature_matrix(features, es)
+        again = "computed"
+    except ftpart.FtpartError as e:
+        again = "refused" if "closed" in str(e) else repr(e)
+    print("interrupted", pool.closed, len(alive), again, flush=True)
+''',
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_on_a_pool_stops_its_workers_and_closes_it(tmp_path):
+    import ftpart
+
+    assert "ftpart.Pool(2)" in WITH_POOL
+    source = os.environ.get("FTPART_BIN") or str(Path(ftpart.__file__).parent / "bin" / "ftpart")
+    binary = str(tmp_path / "ftpart")
+    shutil.copy(source, binary)
+    env = dict(os.environ, FTPART_BIN=binary)
+    child = subprocess.Popen(
+        [sys.executable, "-c", WITH_POOL],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "started"
+        # The pool's workers are up before the call: wait until the call is in Rust (its
+        # computation thread), then a little, into the split or the parts.
+        deadline = time.monotonic() + 60
+        while _threads_named(child.pid, "ftpart-compute") == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _running(binary), "no worker started"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert "finished" not in out, out
+    assert out.split()[-4:] == ["interrupted", "True", "0", "refused"], out + err
