@@ -11,6 +11,9 @@ inside it, builds `target/release/ftpart`, then for each size generates mock-cus
   * featuretools calculate_feature_matrix, n_jobs=1 and n_jobs=2 (read + calculate + write, and the
     calculate call alone, as the child reports it),
   * ftpart split (8 parts) + compute --jobs 1 and --jobs 2,
+  * the in-memory path: ftpart.calculate_feature_matrix(..., n_jobs=2) on the EntitySet that
+    ft.read_entityset returns, in the same child as featuretools' runs (read + calculate + write;
+    the Python package from python/, installed into --ftpart-venv, made if needed),
 
 without cutoff times and with one distinct cutoff per customer, checks that ftpart's matrices equal
 featuretools' (columns, rows, values to 1e-6), prints a table and writes benches/RESULTS.md.
@@ -18,7 +21,9 @@ featuretools' (columns, rows, values to 1e-6), prints a table and writes benches
 Options: --skip ft-cutoff-above:1M (skip featuretools per-instance-cutoff runs above that size: it
 recomputes everything once per distinct cutoff), --skip ft-above:SIZE (skip every featuretools run
 above that size, e.g. where its memory would exceed the machine's), --skip ft-jobs2-cutoff-above:SIZE,
---ft-timeout SECONDS (default 1800), --data DIR (default /work/bench-compare), --venv DIR.
+--ft-timeout SECONDS (default 1800), --data DIR (default /work/bench-compare), --venv DIR,
+--ftpart-venv DIR (default DATA/venv-ftpart: python/requirements-test.txt and the package),
+--no-inmemory.
 """
 import argparse
 import datetime as dt
@@ -54,6 +59,23 @@ def ensure_venv(venv, argv):
         print(f"installing {HERE}/requirements.txt into {venv}", flush=True)
         subprocess.check_call([py, "-m", "pip", "install", "-q", "-r", os.path.join(HERE, "requirements.txt")])
     os.execv(py, [py, os.path.abspath(__file__)] + argv)
+
+
+def ensure_ftpart_venv(venv):
+    """An interpreter with the ftpart package (python/, built by its build backend) and the
+    pinned featuretools it is tested with; made once."""
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(py):
+        print(f"creating virtualenv {venv}", flush=True)
+        subprocess.check_call([sys.executable, "-m", "venv", venv])
+    if subprocess.call([py, "-c", "import ftpart, featuretools"], stderr=subprocess.DEVNULL) != 0:
+        print(f"installing python/requirements-test.txt and ./python into {venv}", flush=True)
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "-r",
+                               os.path.join(REPO, "python", "requirements-test.txt")])
+        env = dict(os.environ, PATH=os.path.join(venv, "bin") + os.pathsep + os.environ["PATH"])
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "--no-build-isolation",
+                               os.path.join(REPO, "python")], env=env)
+    return py
 
 
 # ----------------------------------------------------------------------------------------------
@@ -141,15 +163,20 @@ import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 def main():
     es_dir, feats_path, cutoff, n_jobs, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    engine = sys.argv[6] if len(sys.argv) > 6 else "featuretools"
     t0 = time.perf_counter()
     import featuretools as ft, pandas as pd
+    calculate = ft.calculate_feature_matrix
+    if engine == "ftpart":
+        import ftpart
+        calculate = ftpart.calculate_feature_matrix
     es = ft.read_entityset(es_dir)
     feats = ft.load_features(feats_path)
     ct = None
     if cutoff != "-":
         ct = pd.read_csv(cutoff, parse_dates=["time"])
     t1 = time.perf_counter()
-    fm = ft.calculate_feature_matrix(feats, es, cutoff_time=ct, n_jobs=n_jobs)
+    fm = calculate(feats, es, cutoff_time=ct, n_jobs=n_jobs)
     t2 = time.perf_counter()
     fm.to_csv(out)
     t3 = time.perf_counter()
@@ -249,6 +276,9 @@ def main():
                     help="ft-above:SIZE | ft-cutoff-above:SIZE | ft-jobs2-cutoff-above:SIZE | ft-jobs2-above:SIZE (repeatable)")
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/ftpart")
     ap.add_argument("--results", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--ftpart-venv", default=None,
+                    help="virtualenv with the ftpart package (default DATA/venv-ftpart, made if needed)")
+    ap.add_argument("--no-inmemory", action="store_true", help="skip ftpart.calculate_feature_matrix")
     args = ap.parse_args(argv)
     ensure_venv(args.venv, argv)
 
@@ -266,6 +296,10 @@ def main():
         run(["cargo", "build", "--release", "-p", "ftpart"], cwd=REPO)
     cmpmod = load_compare()
     import pandas as pd
+
+    ftpart_py = None
+    if not args.no_inmemory:
+        ftpart_py = ensure_ftpart_venv(args.ftpart_venv or os.path.join(args.data, "venv-ftpart"))
 
     os.makedirs(args.data, exist_ok=True)
     child = os.path.join(args.data, "ft_child.py")
@@ -350,15 +384,33 @@ def main():
                       f"(calculate {r.get('calculate', float('nan')):.2f} s), peak {r['peak_mb']:.0f} MB "
                       f"{r.get('skipped', '')}", flush=True)
                 res[f"ft_j{jobs}"] = r
+            if ftpart_py is not None:
+                # In memory: the same child, ftpart.calculate_feature_matrix on the EntitySet.
+                out = os.path.join(base, f"inmem_{tag}_j2.csv")
+                cmd = [ftpart_py, child, es_dir, feats, ct_path if cutoff else "-", "2", out, "ftpart"]
+                r = measure(cmd, None, os.path.join(base, f"inmem_{tag}_j2.log"))
+                r["out"] = out
+                if r["rc"] == 0:
+                    r.update(json.loads(r["stdout"].strip().splitlines()[-1]))
+                else:
+                    r["error"] = open(os.path.join(base, f"inmem_{tag}_j2.log")).read()[-400:]
+                print(f"  ftpart.calculate_feature_matrix n_jobs=2 cutoff={cname}: {r['wall']:.2f} s "
+                      f"(calculate {r.get('calculate', float('nan')):.2f} s), peak {r['peak_mb']:.0f} MB, "
+                      f"rc {r['rc']}", flush=True)
+                res["inmem_j2"] = r
             # conformance: every ftpart matrix against every featuretools matrix of this configuration
             for fj in (1, 2):
                 f = res[f"ft_j{fj}"]
                 if "skipped" in f:
                     continue
                 expected = pd.read_csv(f["out"], low_memory=False)
-                for pj in (1, 2):
-                    p = res[f"ftpart_j{pj}"]
-                    name = f"{label} cutoff={cname}: ftpart --jobs {pj} vs featuretools n_jobs={fj}"
+                for pj in (1, 2, "inmem"):
+                    p = res.get("inmem_j2") if pj == "inmem" else res[f"ftpart_j{pj}"]
+                    if p is None:
+                        continue
+                    what = ("ftpart.calculate_feature_matrix n_jobs=2" if pj == "inmem"
+                            else f"ftpart --jobs {pj}")
+                    name = f"{label} cutoff={cname}: {what} vs featuretools n_jobs={fj}"
                     if p["rc"] != 0:
                         checks.append((name, False, "ftpart failed: " + p.get("error", "")))
                         continue
@@ -441,6 +493,27 @@ def render(rows, checks, skipped, command, args, skips):
         cells.append("n/a" if g(f1, 0) else f"{f1['peak_mb'] / p2['peak_mb']:.1f}x")
         cells.append("n/a" if g(f2, 0) else f"{f2['peak_mb'] / p2['peak_mb']:.1f}x")
         L.append("| " + " | ".join(cells) + " |")
+    inmem = [r for r in rows if "inmem_j2" in r]
+    if inmem:
+        L += ["", "## In memory: ftpart.calculate_feature_matrix(n_jobs=2) on a featuretools EntitySet", "",
+              "The same child process as featuretools' runs (ft.read_entityset, ft.load_features, the "
+              "call, fm.to_csv), with `ftpart.calculate_feature_matrix` (the Python package, "
+              "python/) instead of `ft.calculate_feature_matrix`; time and peak memory of the whole "
+              "process tree (the ftpart workers included).", "",
+              "| size | cutoff | ftpart n_jobs=2 calc | total | MB | ft n_jobs=1 calc / ftpart calc "
+              "| ft n_jobs=2 calc / ftpart calc | ft n_jobs=1 MB / ftpart MB | ft n_jobs=2 MB / ftpart MB |",
+              "|---|---|---|---|---|---|---|---|---|"]
+        for r in inmem:
+            p = r["inmem_j2"]
+            ok = p["rc"] == 0
+            cells = [r["size"], r["cutoff"]]
+            cells += [s(p["calculate"]), s(p["wall"]), f"{p['peak_mb']:.0f}"] if ok else ["failed", "", ""]
+            for key in ("calculate", "peak_mb"):
+                for j in (1, 2):
+                    f = r[f"ft_j{j}"]
+                    cells.append("n/a" if "skipped" in f or not ok else f"{f[key] / p[key]:.1f}x")
+            # calc ratios first, then memory ratios, as the header says
+            L.append("| " + " | ".join(cells) + " |")
     L += ["", "## Equality checks (ftpart matrix vs featuretools matrix: same columns, rows, values to rtol 1e-6)", ""]
     for name, ok, msg in checks:
         L.append(f"- {'PASS' if ok else 'FAIL'} {name}: {msg}")

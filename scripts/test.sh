@@ -8,9 +8,9 @@ cargo test --release --workspace
 # The dashboard and the report in headless Chromium (installs Debian's chromium when missing).
 bash scripts/browser/run.sh target/release/ftpart
 
-# The Python package (python/): the worker executable goes into the wheel, the extension is built
-# by maturin (pinned in python/requirements-test.txt, no build isolation), then its tests run.
-bash python/build-worker.sh
+# The Python package (python/): its build backend (python/build_backend/ftpart_backend.py) builds
+# the worker executable into the wheel and the extension with maturin (pinned in
+# python/requirements-test.txt, no build isolation), then its tests run.
 venv="$(mktemp -d)/venv"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-test.txt

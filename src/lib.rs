@@ -5,7 +5,8 @@
 //! let es = read_entityset("examples/mock_customer".as_ref())?;
 //! let features = FeatureGraph::read("examples/mock_customer_features.json".as_ref())?;
 //! let fm = matrix::calculate_feature_matrix(&es, &features, &Cutoff::Now, &Default::default())?;
-//! matrix::write_matrix(&fm, "fm.csv".as_ref())?;
+//! let types = ftpart::pandas::MatrixTypes::new(&es.schema, &features, &Cutoff::Now, &Default::default());
+//! matrix::write_matrix(&fm, "fm.parquet".as_ref(), &types)?;
 //! # Ok::<(), ftpart::Error>(())
 //! ```
 #![warn(missing_docs)]
@@ -21,6 +22,7 @@ pub mod events;
 pub mod features;
 pub mod matrix;
 pub mod outer;
+pub mod pandas;
 pub mod pool;
 pub mod primitives;
 pub mod run;

@@ -35,6 +35,18 @@ pub fn calculate_feature_matrix(
     cutoff: &Cutoff,
     opts: &MatrixOptions,
 ) -> Result<RecordBatch> {
+    calculate_feature_matrix_with(es, graph, cutoff, opts, calc::Control::default())
+}
+
+/// [`calculate_feature_matrix`], stopped by and reporting to `control` (Ctrl-C and the
+/// progress bar of the Python package's in-process calculation).
+pub fn calculate_feature_matrix_with(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    control: calc::Control<'_>,
+) -> Result<RecordBatch> {
     let target = es.df_position(graph.target()).map_err(|_| {
         Error::feature(
             &graph.features[graph.requested[0]].unique_name,
@@ -45,7 +57,14 @@ pub fn calculate_feature_matrix(
         )
     })?;
     let (queries, ids, extra) = queries_for(es, target, cutoff, &opts.time)?;
-    let values = calc::calculate(es, graph, &queries, &opts.time)?;
+    let values = calc::calculate_controlled(
+        es,
+        graph,
+        &queries,
+        &opts.time,
+        &Default::default(),
+        control,
+    )?;
     assemble(
         &es.schema,
         target,
@@ -155,7 +174,8 @@ pub fn queries_for(
     }
 }
 
-/// Puts the matrix together: index, optional time, feature outputs, label columns.
+/// Puts the matrix together: index, optional time, feature outputs, label columns (a label
+/// named like a feature replaces that feature's values).
 #[allow(clippy::too_many_arguments)]
 pub fn assemble(
     schema: &crate::schema::EntitySetSchema,
@@ -188,8 +208,16 @@ pub fn assemble(
         };
         cols.push(("time".into(), times));
     }
+    let first = cols.len();
     cols.extend(graph.output_names().into_iter().zip(values));
-    cols.extend(extra);
+    // A label column named like a feature takes that feature's place, as featuretools'
+    // `calculate_chunk` assigns it (`_feature_matrix[col] = pass_through[col]`).
+    for (name, label) in extra {
+        match cols[first..].iter().position(|(n, _)| *n == name) {
+            Some(p) => cols[first + p].1 = label,
+            None => cols.push((name, label)),
+        }
+    }
     named_batch(cols, "assembling the feature matrix")
 }
 
@@ -216,8 +244,14 @@ pub fn new_file_permissions() -> std::fs::Permissions {
 }
 
 /// Writes a matrix to `path` (CSV, Parquet or Arrow IPC by extension) through a temporary file
-/// renamed into place, so a failed run leaves no partial output.
-pub fn write_matrix(batch: &RecordBatch, path: &Path) -> Result<()> {
+/// renamed into place, so a failed run leaves no partial output. Parquet and Arrow files hold
+/// featuretools' column types and the `pandas` metadata ([`crate::pandas::MatrixTypes`]), so
+/// pandas reads them back as featuretools' matrix; CSV holds pandas' `to_csv` text.
+pub fn write_matrix(
+    batch: &RecordBatch,
+    path: &Path,
+    types: &crate::pandas::MatrixTypes,
+) -> Result<()> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -241,6 +275,13 @@ pub fn write_matrix(batch: &RecordBatch, path: &Path) -> Result<()> {
         .permissions(crate::matrix::new_file_permissions())
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
+    let typed;
+    let batch = if ext == "csv" {
+        batch
+    } else {
+        typed = types.apply(batch)?;
+        &typed
+    };
     {
         let file = tmp.as_file_mut();
         let io = |e: std::io::Error| Error::io(path, e);
@@ -460,32 +501,6 @@ pub fn write_csv(batch: &RecordBatch, out: &mut impl Write) -> std::io::Result<(
 #[cfg(test)]
 mod tests {
     use super::python_float;
-
-    /// An output file (and a report) is created as `File::create` would: not owner-only.
-    #[test]
-    fn an_output_file_gets_the_permissions_of_a_new_file() {
-        use std::os::unix::fs::PermissionsExt;
-        let umask = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("Umask:"))
-                    .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
-            })
-            .unwrap_or(0o022);
-        let dir = tempfile::tempdir().unwrap();
-        let batch = arrow_array::RecordBatch::try_from_iter([(
-            "x",
-            std::sync::Arc::new(arrow_array::Int64Array::from(vec![1, 2])) as arrow_array::ArrayRef,
-        )])
-        .unwrap();
-        for name in ["fm.csv", "fm.parquet", "fm.arrow"] {
-            let path = dir.path().join(name);
-            super::write_matrix(&batch, &path).unwrap();
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o666 & !umask, "{name}: {mode:o}");
-        }
-    }
 
     #[test]
     fn timedeltas_are_written_as_pandas_writes_them() {

@@ -75,20 +75,49 @@ impl ftpart_partitioner::Source for Memory<'_> {
 /// Splits an entity set into shards under `out`, for one computation: the files are not flushed
 /// to disk (shards that are kept come from [`crate::shards::split_entityset`], `ftpart split`).
 pub fn split_in_memory(es: &EntitySet, by: &str, parts: usize, out: &Path) -> Result<Shards> {
-    es.df_position(by)?;
-    let (tables, links) = crate::shards::tables_and_links(&es.schema);
-    let metadata = serde_json::to_value(&es.schema).map_err(|e| Error::Internal(e.to_string()))?;
-    let opts = SplitOptions {
-        root: by.to_string(),
+    let opts = crate::shards::SplitEntitySet {
+        by: by.to_string(),
         parts,
         out: out.to_path_buf(),
         force: false,
-        metadata,
-        // The shards of one computation, in a temporary directory.
-        durable: false,
     };
-    ftpart_partitioner::split(&tables, &links, &Memory(es), &opts, &mut |_| {})?;
+    // The shards of one computation, in a temporary directory.
+    split_memory(es, &opts, false)?;
     Shards::open(out)
+}
+
+/// Splits an entity set held in memory into shards that are kept (`ftpart split` of an
+/// entity set built from Arrow batches, as the Python package's `ftpart.split` does).
+pub fn split_entityset_in_memory(
+    es: &EntitySet,
+    opts: &crate::shards::SplitEntitySet,
+) -> Result<ftpart_partitioner::SplitSummary> {
+    split_memory(es, opts, true)
+}
+
+fn split_memory(
+    es: &EntitySet,
+    opts: &crate::shards::SplitEntitySet,
+    durable: bool,
+) -> Result<ftpart_partitioner::SplitSummary> {
+    es.df_position(&opts.by)?;
+    let (tables, links) = crate::shards::tables_and_links(&es.schema);
+    let metadata = serde_json::to_value(&es.schema).map_err(|e| Error::Internal(e.to_string()))?;
+    let sopts = SplitOptions {
+        root: opts.by.clone(),
+        parts: opts.parts,
+        out: opts.out.clone(),
+        force: opts.force,
+        metadata,
+        durable,
+    };
+    Ok(ftpart_partitioner::split(
+        &tables,
+        &links,
+        &Memory(es),
+        &sopts,
+        &mut |_| {},
+    )?)
 }
 
 /// Partitions `es` into `n_parts` shards in a temporary directory and computes the feature matrix

@@ -2,7 +2,9 @@
 
 Replace ``ft.calculate_feature_matrix(...)`` by ``ftpart.calculate_feature_matrix(...)`` (same
 arguments, same DataFrame), ``ft.dfs(...)`` by ``ftpart.dfs(...)``, or call
-``ftpart.patch_featuretools()`` to make featuretools' own functions compute with ftpart.
+``ftpart.patch_featuretools()`` to make featuretools' own functions compute with ftpart. The
+command line's steps are here too: ``ftpart.split`` (shards on disk), ``ftpart.compute`` (a matrix
+from shards) and ``ftpart.Pool`` (worker processes reused across calls).
 """
 
 from ._ftpart import FtpartError, __version__, find_worker_binary
@@ -13,6 +15,8 @@ from ._calculate import (
     calculate_feature_matrix,
 )
 from ._dfs import dfs
+from ._pool import Pool
+from ._shards import compute, split
 from ._patch import patch_featuretools, unpatch_featuretools
 
 __all__ = [
@@ -20,10 +24,13 @@ __all__ = [
     "FallbackWarning",
     "FtpartError",
     "NotSupportedError",
+    "Pool",
     "__version__",
     "calculate_feature_matrix",
+    "compute",
     "dfs",
     "find_worker_binary",
     "patch_featuretools",
+    "split",
     "unpatch_featuretools",
 ]

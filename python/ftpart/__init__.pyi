@@ -1,3 +1,4 @@
+from os import PathLike
 from typing import Any, Callable, List, Optional, Tuple, Union
 
 import pandas as pd
@@ -68,5 +69,52 @@ def dfs(
     fallback: Optional[str] = None,
     parts: Optional[int] = None,
 ) -> Union[Tuple[pd.DataFrame, List[Any]], List[Any]]: ...
+def split(
+    entityset_or_path: Any,
+    by: str,
+    parts: int,
+    out: Union[str, PathLike[str]],
+    *,
+    force: bool = False,
+) -> str: ...
+def compute(
+    shards: Union[str, PathLike[str]],
+    features: List[Any],
+    cutoff_time: Any = None,
+    *,
+    n_jobs: int = 1,
+    out: Optional[Union[str, PathLike[str]]] = None,
+    training_window: Any = None,
+    include_cutoff_time: bool = True,
+    cutoff_time_in_index: bool = False,
+    verbose: bool = False,
+    progress_callback: Optional[Callable[[float, float, float], Any]] = None,
+    pool: Optional[Pool] = None,
+) -> pd.DataFrame: ...
+
+class Pool:
+    def __init__(
+        self, n_workers: int = 2, *, worker: Optional[str] = None, retries: int = 2
+    ) -> None: ...
+    @property
+    def n_workers(self) -> int: ...
+    @property
+    def pids(self) -> List[int]: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Pool: ...
+    def __exit__(self, *exc: Any) -> None: ...
+    def calculate_feature_matrix(
+        self, features: List[Any], entityset: Any = None, cutoff_time: Any = None, **kwargs: Any
+    ) -> pd.DataFrame: ...
+    def compute(
+        self,
+        shards: Union[str, PathLike[str]],
+        features: List[Any],
+        cutoff_time: Any = None,
+        **kwargs: Any,
+    ) -> pd.DataFrame: ...
+
 def patch_featuretools() -> None: ...
 def unpatch_featuretools() -> None: ...

@@ -4,7 +4,8 @@ The featuretools objects stay in memory: the features cross as ``ft.save_feature
 entity set as its description (``entityset_to_description``) and one ``pyarrow.RecordBatch`` per
 dataframe (Arrow C data interface: numeric columns are not copied). The matrix comes back as Arrow
 and gets the index, column order, dtypes and woodwork schema that featuretools'
-``calculate_feature_matrix`` gives it, with featuretools' own helpers
+``calculate_feature_matrix`` gives it: the dtypes from Rust (``ftpart::pandas``, the same types
+the Parquet and Arrow files hold), the woodwork schema from featuretools' own helpers
 (``computational_backends/utils.py::get_ww_types_from_features``, and the nullable types of
 ``calculate_feature_matrix.py::init_ww_and_concat_fm``).
 """
@@ -81,7 +82,10 @@ def calculate_feature_matrix(
     computes in this process; ``n_jobs > 1`` (``-1``: every core) splits the entity set into
     ``parts`` shards (default ``4 * n_jobs``) and computes them on ftpart worker processes.
 
-    What ftpart does not compute (``approximate``, ``save_progress``, ``chunk_size``,
+    ``dask_kwargs={"cluster": pool}`` with an :class:`ftpart.Pool` computes on that pool's
+    workers (started once, reused across calls).
+
+    What ftpart does not compute (``approximate``, ``save_progress``, ``chunk_size``, other
     ``dask_kwargs``, a primitive ftpart does not implement) raises :class:`NotSupportedError`
     naming it, unless ``fallback="featuretools"``: then a :class:`FallbackWarning` says why and
     featuretools computes the matrix. The default is :data:`DEFAULT_FALLBACK` (``"error"``), or
@@ -126,16 +130,25 @@ def _unsupported(what: str) -> NotSupportedError:
 
 
 def _check_supported(approximate, save_progress, chunk_size, dask_kwargs):
+    """Refuses what ftpart does not do; returns the ftpart :class:`~ftpart.Pool` given as
+    ``dask_kwargs={"cluster": pool}``, if any."""
     if approximate is not None:
         raise _unsupported("approximate")
     if save_progress is not None:
         raise _unsupported("save_progress")
     if chunk_size is not None:
         raise _unsupported("chunk_size (ftpart chooses its parts, see the `parts` argument)")
-    if dask_kwargs is not None:
-        raise NotSupportedError(
-            "dask_kwargs: the Dask executor is not there yet; use n_jobs for ftpart's own workers"
-        )
+    if dask_kwargs is None:
+        return None
+    from ._pool import Pool
+
+    cluster = dask_kwargs.get("cluster") if isinstance(dask_kwargs, dict) else None
+    if isinstance(cluster, Pool) and set(dask_kwargs) == {"cluster"}:
+        return cluster
+    raise NotSupportedError(
+        "dask_kwargs: the Dask executor is not there yet; use n_jobs for ftpart's own workers, "
+        "or dask_kwargs={'cluster': pool} with an ftpart.Pool"
+    )
 
 
 def _check_primitives(features):
@@ -244,8 +257,9 @@ class _Progress:
             self.callback(update, percent, self.bar.format_dict["elapsed"])
 
     def parts(self, what: str, done: int, total: int):
-        """A part of the matrix round finished (rounds across parts do not move the bar)."""
-        if what == "parts" and self.bar is not None and total:
+        """A part of the matrix round finished, or (in process) a feature was computed; rounds
+        across parts do not move the bar."""
+        if what in ("parts", "features") and self.bar is not None and total:
             target = self.rows * done / total
             self._update(max(0.0, target - self.bar.n))
 
@@ -289,7 +303,7 @@ def _calculate(
         and features != []
         and all([isinstance(feature, FeatureBase) for feature in features])
     ), "features must be a non-empty list of features"
-    _check_supported(approximate, save_progress, chunk_size, dask_kwargs)
+    pool = _check_supported(approximate, save_progress, chunk_size, dask_kwargs)
     if not isinstance(entityset, EntitySet):
         if dataframes is not None:
             entityset = EntitySet("entityset", dataframes, relationships)
@@ -355,7 +369,7 @@ def _calculate(
 
     jobs = _jobs(n_jobs)
     progress = _Progress(n_rows, verbose, progress_callback)
-    worker = _worker_binary() if jobs > 1 else None
+    worker = _worker_binary() if jobs > 1 and pool is None else None
     features_json = ft.save_features(features)
     description = _description(entityset)
     window = _window_text(training_window)
@@ -380,6 +394,7 @@ def _calculate(
         n_jobs=jobs,
         parts=parts,
         worker=worker,
+        pool=pool._checked() if pool is not None else None,
         progress=progress.parts if progress.bar is not None else None,
         **rust_kwargs,
     )
@@ -417,16 +432,13 @@ def _to_pandas(
     batch, features, entityset, target_df, cutoff_time, pass_columns, single_time, single_ids
 ):
     from featuretools.computational_backends.utils import get_ww_types_from_features
-    from featuretools.feature_base import FeatureBase  # noqa: F401
-    from woodwork.logical_types import AgeNullable, BooleanNullable, IntegerNullable
 
     index_name = target_df.ww.index
-    names = batch.schema.names
-    # The Rust matrix: index, features' columns in order (pass columns are taken from the cutoff
-    # table here, with their own dtypes).
-    # By position: a feature may be named like the index (the target's IdentityFeature).
+    # The Rust matrix: index, features' columns in order, in featuretools' dtypes (categories
+    # of the source column, masked integers and booleans) as its `pandas` metadata says (pass
+    # columns are taken from the cutoff table here, with their own dtypes).
     ids = batch.column(0).to_pandas()
-    table = pa.Table.from_arrays(batch.columns[1:], names=names[1:])
+    table = pa.Table.from_batches([batch])
     del batch
     fm = table.to_pandas(split_blocks=True, self_destruct=True)
     n = len(fm)
@@ -454,8 +466,17 @@ def _to_pandas(
     for col in pass_columns:
         fm[col] = cutoff_time[col].to_numpy()
 
-    _restore_category_values(fm, features, entityset)
     ww_init = get_ww_types_from_features(features, entityset, pass_columns, cutoff_time)
+    _ww_nullable(fm, ww_init)
+    fm.ww.init(**ww_init)
+    return fm
+
+
+def _ww_nullable(fm, ww_init):
+    """featuretools' ``init_ww_and_concat_fm``: Age, Boolean and Integer columns holding a
+    missing value are typed AgeNullable, BooleanNullable, IntegerNullable."""
+    from woodwork.logical_types import AgeNullable, BooleanNullable, IntegerNullable
+
     replacement = {
         "age": AgeNullable(),
         "boolean": BooleanNullable(),
@@ -465,53 +486,3 @@ def _to_pandas(
         type_string = getattr(ltype, "type_string", None)
         if type_string in replacement and col in fm and fm[col].isnull().any():
             ww_init["logical_types"][col] = replacement[type_string]
-    fm.ww.init(**ww_init)
-    return fm
-
-
-def _source_categories(feature, entityset) -> Optional[pd.CategoricalDtype]:
-    """The dtype of the categorical column a categorical feature takes its values from."""
-    from featuretools.feature_base import IdentityFeature
-
-    for dep in [feature] + feature.get_dependencies(deep=True):
-        if isinstance(dep, IdentityFeature):
-            col = entityset[dep.dataframe_name][dep.get_name()]
-            if isinstance(col.dtype, pd.CategoricalDtype):
-                return col.dtype
-            return None
-    return None
-
-
-def _restore_category_values(fm, features, entityset):
-    """A categorical feature holds the categories of the column it takes its values from, in that
-    column's order and type, as featuretools' matrix does (``MODE(sessions.device)`` keeps
-    ``tablet`` when no customer's mode is a tablet; ``product_id`` categories stay integers).
-    ftpart's categories are text, and across parts only those the parts' rows hold."""
-    from featuretools.feature_base import AggregationFeature
-
-    for feature in features:
-        names = [
-            n
-            for n in feature.get_feature_names()
-            if n in fm and isinstance(fm[n].dtype, pd.CategoricalDtype)
-        ]
-        if not names:
-            continue
-        if isinstance(feature, AggregationFeature):
-            # No child rows visible for any instance: featuretools fills the primitive's default
-            # (NaN), and woodwork makes an empty float category of it.
-            for n in [n for n in names if fm[n].isna().all()]:
-                fm[n] = pd.Series(np.nan, index=fm.index, dtype="float64")
-            names = [n for n in names if isinstance(fm[n].dtype, pd.CategoricalDtype)]
-        source = _source_categories(feature, entityset)
-        if source is None:
-            continue
-        lookup = {str(c): i for i, c in enumerate(source.categories)}
-        for n in names:
-            current = fm[n].cat.categories
-            remap = [lookup.get(str(c), -2) for c in current]
-            if -2 in remap:
-                continue
-            codes = fm[n].cat.codes.to_numpy()
-            new_codes = np.where(codes < 0, -1, np.asarray(remap + [-1], dtype=np.int64)[codes])
-            fm[n] = pd.Categorical.from_codes(new_codes, dtype=source)

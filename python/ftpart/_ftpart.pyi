@@ -24,15 +24,18 @@ def calculate_feature_matrix(
     n_jobs: int = 1,
     parts: Optional[int] = None,
     worker: Optional[Union[str, PathLike[str]]] = None,
+    pool: Optional[WorkerPool] = None,
     progress: Optional[Callable[[str, int, int], None]] = None,
 ) -> pyarrow.RecordBatch:
-    """The feature matrix as Arrow: the target index, the features' columns, then label columns.
+    """The feature matrix as Arrow: the target index, the features' columns, then label columns,
+    in featuretools' dtypes with pyarrow's ``pandas`` metadata.
 
     ``features_json``: ``ft.save_features(features)``; ``description_json``: the entity set's
     ``entityset_to_description``; ``data``: (dataframe name, batch) for every dataframe.
     Cutoff: ``cutoff_table`` (``instance_id``, ``time``), or one time (``cutoff_at_ns`` for
     datetimes, ``cutoff_at`` for numeric time indexes), or none (now). ``n_jobs`` > 1 splits into
-    ``parts`` shards computed by that many ``worker`` processes (the ``ftpart`` executable).
+    ``parts`` shards computed by that many ``worker`` processes (the ``ftpart`` executable), or
+    by ``pool``'s workers.
     ``progress(round, parts_done, parts)`` is called as parts finish. The GIL is released while
     Rust computes; Ctrl-C stops the workers and raises KeyboardInterrupt.
     """
@@ -45,3 +48,53 @@ def matrix_warnings(
 ) -> list[str]:
     """featuretools' warnings for these options ("Using training_window but last_time_index is
     not set for dataframe X")."""
+
+class WorkerPool:
+    """ftpart worker processes started once and reused by every call given this pool."""
+
+    def __init__(
+        self,
+        workers: int,
+        worker: Optional[Union[str, PathLike[str]]] = None,
+        retries: int = 2,
+    ) -> None: ...
+    @property
+    def workers(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    def pids(self) -> list[int]:
+        """Process ids of the workers; FtpartError once closed."""
+    def close(self) -> None:
+        """Stops the workers; closing twice is fine."""
+
+def compute(
+    shards: Union[str, PathLike[str]],
+    features_json: str,
+    *,
+    cutoff_table: Optional[pyarrow.RecordBatch] = None,
+    cutoff_at: Optional[float] = None,
+    cutoff_at_ns: Optional[int] = None,
+    training_window: Optional[str] = None,
+    include_cutoff_time: bool = True,
+    cutoff_time_in_index: bool = False,
+    n_jobs: int = 1,
+    worker: Optional[Union[str, PathLike[str]]] = None,
+    pool: Optional[WorkerPool] = None,
+    out: Optional[Union[str, PathLike[str]]] = None,
+    progress: Optional[Callable[[str, int, int], None]] = None,
+) -> pyarrow.RecordBatch:
+    """The feature matrix of a shard directory (``ftpart compute``), typed as
+    :func:`calculate_feature_matrix`'s; ``out`` also writes it (.csv, .parquet, .arrow)."""
+
+def split(
+    by: str,
+    parts: int,
+    out: Union[str, PathLike[str]],
+    *,
+    es_dir: Optional[Union[str, PathLike[str]]] = None,
+    description_json: Optional[str] = None,
+    data: Optional[Sequence[Tuple[str, pyarrow.RecordBatch]]] = None,
+    force: bool = False,
+) -> int:
+    """Splits an entity set directory (``es_dir``) or one in memory (``description_json`` and
+    ``data``) into ``parts`` shards under ``out``; returns the number of parts written."""

@@ -3,8 +3,9 @@
 //! The Python layer (`python/ftpart/`) turns featuretools objects into what this module takes:
 //! the features as `ft.save_features` JSON, the entity set's description
 //! (`entityset_to_description`) as JSON, and each dataframe as a `pyarrow.RecordBatch`, which
-//! crosses through the Arrow C data interface without a copy. The matrix comes back the same way;
-//! the Python layer gives it featuretools' index, dtypes and woodwork schema.
+//! crosses through the Arrow C data interface without a copy. The matrix comes back the same way,
+//! in featuretools' column types with pyarrow's `pandas` metadata (`ftpart::pandas`); the Python
+//! layer gives it featuretools' index and woodwork schema.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,14 +17,16 @@ use arrow_pyarrow::PyArrowType;
 use ftpart::calc::TimeOptions;
 use ftpart::compute::Executor;
 use ftpart::cutoff::{Cutoff, CutoffTable};
-use ftpart::events::RunEvent;
 use ftpart::features::FeatureGraph;
 use ftpart::matrix::MatrixOptions;
+use ftpart::pandas::MatrixTypes;
 use ftpart::pool::{WorkerPool, WorkerPoolOptions};
 use ftpart::schema::EntitySetSchema;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
 use pyo3::prelude::*;
+
+mod pool;
 
 create_exception!(
     _ftpart,
@@ -43,37 +46,30 @@ fn invalid(m: impl Into<String>) -> PyErr {
     FtpartError::new_err(m.into())
 }
 
-/// One `calculate_feature_matrix` request, owned so that it can run on a thread of its own while
-/// the calling thread waits for Ctrl-C.
-struct Request {
-    features: FeatureGraph,
-    schema: EntitySetSchema,
-    data: Vec<(String, RecordBatch)>,
-    cutoff_table: Option<RecordBatch>,
-    cutoff_at: Option<f64>,
-    cutoff_at_ns: Option<i64>,
-    opts: MatrixOptions,
-    n_jobs: usize,
-    parts: Option<usize>,
-    worker: Option<PathBuf>,
+/// The cutoff of a call: a table (`instance_id`, `time`), one time, or none (now).
+struct CutoffArgs {
+    table: Option<RecordBatch>,
+    at: Option<f64>,
+    at_ns: Option<i64>,
 }
 
-/// Progress reported to Python: (round, parts done, parts in all).
-type ProgressFn = Box<dyn FnMut(&str, usize, usize) + Send>;
-
-impl Request {
-    fn cutoff(&self, es: &ftpart::entityset::EntitySet) -> ftpart::Result<Cutoff> {
-        let numeric = es.schema.numeric_time();
-        if let Some(t) = &self.cutoff_table {
-            let target = es.df_position(self.features.target())?;
+impl CutoffArgs {
+    fn cutoff(&self, schema: &EntitySetSchema, target: &str) -> ftpart::Result<Cutoff> {
+        let numeric = schema.numeric_time();
+        if let Some(t) = &self.table {
+            let df = schema.dataframe(target).ok_or_else(|| {
+                ftpart::Error::Invalid(format!(
+                    "the features are for '{target}', which the entity set does not have"
+                ))
+            })?;
             return Ok(Cutoff::Table(CutoffTable::from_batch(
                 t,
-                &es.schema.dataframes[target],
+                df,
                 numeric,
                 "DataFrame",
             )?));
         }
-        Ok(match (self.cutoff_at_ns, self.cutoff_at) {
+        Ok(match (self.at_ns, self.at) {
             (Some(ns), _) => Cutoff::At(ns),
             (None, Some(x)) if numeric => Cutoff::At(ftpart::time::numeric_time_key(x)),
             (None, Some(_)) => {
@@ -85,7 +81,83 @@ impl Request {
             (None, None) => Cutoff::Now,
         })
     }
+}
 
+/// Who computes the parts: ftpart's in-process executor, `n_jobs` workers started for this call,
+/// or a persistent pool.
+struct Workers {
+    n_jobs: usize,
+    worker: Option<PathBuf>,
+    pool: Option<pool::Shared>,
+}
+
+impl Workers {
+    /// Computes the matrix of `shards`.
+    fn compute(
+        &self,
+        shards: &ftpart::shards::Shards,
+        features: &FeatureGraph,
+        cutoff: &Cutoff,
+        opts: &MatrixOptions,
+        interrupt: Arc<AtomicBool>,
+        progress: Option<ProgressFn>,
+    ) -> ftpart::Result<RecordBatch> {
+        let n_parts = shards.parts();
+        let events = pool::progress_events(n_parts, progress);
+        let compute = |exec: &mut dyn Executor| {
+            ftpart::compute::compute_observed(shards, features, cutoff, opts, exec, &events)
+        };
+        if let Some(shared) = &self.pool {
+            let mut pool = shared.borrow()?;
+            let fm = compute(&mut pool);
+            let interrupted = matches!(fm, Err(ftpart::Error::Interrupted));
+            shared.give_back(pool, interrupted);
+            return fm;
+        }
+        if self.n_jobs <= 1 {
+            let fm = compute(&mut ftpart::compute::InProcess);
+            return fm;
+        }
+        let mut pool = WorkerPool::start(WorkerPoolOptions {
+            workers: self.n_jobs.min(n_parts.max(1)),
+            retries: 2,
+            memory_limit: None,
+            program: self.worker.clone(),
+            interrupt: Some(interrupt),
+        })?;
+        let fm = compute(&mut pool);
+        let down = pool.shutdown();
+        let fm = fm?;
+        down?;
+        Ok(fm)
+    }
+
+    /// The parts to split into when the caller names none: 4 per worker.
+    fn default_parts(&self) -> usize {
+        4 * self.pool.as_ref().map_or(self.n_jobs, |p| p.workers)
+    }
+
+    fn in_process(&self) -> bool {
+        self.pool.is_none() && self.n_jobs <= 1
+    }
+}
+
+/// One `calculate_feature_matrix` request, owned so that it can run on a thread of its own while
+/// the calling thread waits for Ctrl-C.
+struct Request {
+    features: FeatureGraph,
+    schema: EntitySetSchema,
+    data: Vec<(String, RecordBatch)>,
+    cutoff: CutoffArgs,
+    opts: MatrixOptions,
+    parts: Option<usize>,
+    workers: Workers,
+}
+
+/// Progress reported to Python: (round, parts done, parts in all).
+type ProgressFn = Box<dyn FnMut(&str, usize, usize) + Send>;
+
+impl Request {
     fn run(
         self,
         interrupt: Arc<AtomicBool>,
@@ -96,23 +168,30 @@ impl Request {
             d.shrink_to_fit();
             d
         })?;
-        let cutoff = self.cutoff(&es)?;
-        if self.n_jobs <= 1 {
-            let fm =
-                ftpart::matrix::calculate_feature_matrix(&es, &self.features, &cutoff, &self.opts)?;
-            if let Some(p) = progress.as_mut() {
-                p("parts", 1, 1);
-            }
-            return Ok(fm);
+        let cutoff = self.cutoff.cutoff(&self.schema, self.features.target())?;
+        let types = MatrixTypes::new(&self.schema, &self.features, &cutoff, &self.opts);
+        if self.workers.in_process() {
+            // Stopped by Ctrl-C before the next feature; the bar moves feature by feature.
+            let mut report = |done: usize, total: usize| {
+                if let Some(p) = progress.as_mut() {
+                    p("features", done, total);
+                }
+            };
+            let control = ftpart::calc::Control {
+                interrupt: Some(interrupt.as_ref()),
+                progress: Some(&mut report),
+            };
+            let fm = ftpart::matrix::calculate_feature_matrix_with(
+                &es,
+                &self.features,
+                &cutoff,
+                &self.opts,
+                control,
+            )?;
+            return types.apply(&fm);
         }
-        let parts = self.parts.unwrap_or(4 * self.n_jobs).max(1);
-        let dir = tempfile::Builder::new()
-            .prefix("ftpart-shards-")
-            .tempdir()
-            .map_err(|source| ftpart::Error::Io {
-                path: std::env::temp_dir(),
-                source,
-            })?;
+        let parts = self.parts.unwrap_or(self.workers.default_parts()).max(1);
+        let dir = temp_dir("ftpart-shards-")?;
         let shards = ftpart::run::split_in_memory(
             &es,
             self.features.target(),
@@ -120,41 +199,26 @@ impl Request {
             &dir.path().join("shards"),
         )?;
         drop(es);
-        let n_parts = shards.parts();
-        let mut pool = WorkerPool::start(WorkerPoolOptions {
-            workers: self.n_jobs.min(n_parts.max(1)),
-            retries: 2,
-            memory_limit: None,
-            program: self.worker.clone(),
-            interrupt: Some(interrupt),
-        })?;
-        // The progress bar reads the run's events: each round visits every part once.
-        let events = ftpart::events::Events::new();
-        if let Some(mut p) = progress {
-            let mut round = ("parts", 0usize);
-            events.subscribe(move |e| match &e.event {
-                RunEvent::RoundStarted { round: r, .. } => round = (r.label(), 0),
-                RunEvent::JobFinished { .. } => {
-                    round.1 += 1;
-                    p(round.0, round.1, n_parts);
-                }
-                _ => {}
-            });
-        }
-        let exec: &mut dyn Executor = &mut pool;
-        let fm = ftpart::compute::compute_observed(
+        let fm = self.workers.compute(
             &shards,
             &self.features,
             &cutoff,
             &self.opts,
-            exec,
-            &events,
-        );
-        let down = pool.shutdown();
-        let fm = fm?;
-        down?;
-        Ok(fm)
+            interrupt,
+            progress,
+        )?;
+        types.apply(&fm)
     }
+}
+
+fn temp_dir(prefix: &str) -> ftpart::Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .map_err(|source| ftpart::Error::Io {
+            path: std::env::temp_dir(),
+            source,
+        })
 }
 
 /// The feature list (`ft.save_features` JSON), the entity set description and the training
@@ -181,13 +245,11 @@ fn parse_inputs(
 }
 
 /// Runs `f` on a thread of its own with the GIL released; a KeyboardInterrupt in the meantime sets
-/// `interrupt` (which stops the worker processes) and is raised once the computation has ended.
-/// In one process the computation cannot be stopped half-way: the interrupt is raised at once and
-/// the thread finishes in the background.
+/// `interrupt` (which stops the worker processes, or the in-process calculation before its next
+/// feature) and is raised once the computation has ended.
 fn run_interruptible<T: Send + 'static>(
     py: Python<'_>,
     interrupt: Arc<AtomicBool>,
-    in_process: bool,
     f: impl FnOnce() -> ftpart::Result<T> + Send + 'static,
 ) -> PyResult<T> {
     let (tx, rx) = mpsc::channel();
@@ -213,12 +275,60 @@ fn run_interruptible<T: Send + 'static>(
         }
         if let Err(e) = py.check_signals() {
             interrupt.store(true, Ordering::SeqCst);
-            if !in_process {
-                // The pool sees the flag, stops its workers and returns.
-                let _ = py.detach(|| recv(Duration::from_secs(30)));
-            }
+            // The pool sees the flag and stops its workers; the in-process calculation stops
+            // before its next feature. Either returns.
+            let _ = py.detach(|| recv(Duration::from_secs(30)));
             return Err(e);
         }
+    }
+}
+
+fn progress_fn(progress: Option<Py<PyAny>>) -> Option<ProgressFn> {
+    progress.map(|cb| {
+        Box::new(move |what: &str, done: usize, total: usize| {
+            Python::attach(|py| {
+                if let Err(e) = cb.call1(py, (what, done, total)) {
+                    e.write_unraisable(py, None);
+                }
+            })
+        }) as ProgressFn
+    })
+}
+
+fn workers(
+    n_jobs: usize,
+    worker: Option<PathBuf>,
+    pool: Option<PyRef<'_, pool::PyWorkerPool>>,
+) -> (Workers, Arc<AtomicBool>) {
+    let pool = pool.map(|p| p.shared.clone());
+    if let Some(p) = &pool {
+        p.begin();
+    }
+    // A persistent pool's workers watch the flag they were started with.
+    let interrupt = pool
+        .as_ref()
+        .map_or_else(|| Arc::new(AtomicBool::new(false)), |p| p.interrupt.clone());
+    (
+        Workers {
+            n_jobs,
+            worker,
+            pool,
+        },
+        interrupt,
+    )
+}
+
+fn matrix_options(
+    include_cutoff_time: bool,
+    cutoff_time_in_index: bool,
+    training_window: Option<ftpart::time::Span>,
+) -> MatrixOptions {
+    MatrixOptions {
+        time: TimeOptions {
+            include_cutoff_time,
+            training_window,
+        },
+        cutoff_time_in_index,
     }
 }
 
@@ -238,6 +348,7 @@ fn run_interruptible<T: Send + 'static>(
     n_jobs = 1,
     parts = None,
     worker = None,
+    pool = None,
     progress = None,
 ))]
 #[allow(clippy::too_many_arguments)]
@@ -255,42 +366,145 @@ fn calculate_feature_matrix(
     n_jobs: usize,
     parts: Option<usize>,
     worker: Option<PathBuf>,
+    pool: Option<PyRef<'_, pool::PyWorkerPool>>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyArrowType<RecordBatch>> {
     let (features, schema, training_window) =
         parse_inputs(features_json, description_json, training_window)?;
+    let (workers, interrupt) = workers(n_jobs, worker, pool);
     let req = Request {
         features,
         schema,
         data: data.into_iter().map(|(n, b)| (n, b.0)).collect(),
-        cutoff_table: cutoff_table.map(|b| b.0),
-        cutoff_at,
-        cutoff_at_ns,
-        opts: MatrixOptions {
-            time: TimeOptions {
-                include_cutoff_time,
-                training_window,
-            },
-            cutoff_time_in_index,
+        cutoff: CutoffArgs {
+            table: cutoff_table.map(|b| b.0),
+            at: cutoff_at,
+            at_ns: cutoff_at_ns,
         },
-        n_jobs,
+        opts: matrix_options(include_cutoff_time, cutoff_time_in_index, training_window),
         parts,
-        worker,
+        workers,
     };
-    let progress: Option<ProgressFn> = progress.map(|cb| {
-        Box::new(move |what: &str, done: usize, total: usize| {
-            Python::attach(|py| {
-                if let Err(e) = cb.call1(py, (what, done, total)) {
-                    e.write_unraisable(py, None);
-                }
-            })
-        }) as ProgressFn
-    });
-    let interrupt = Arc::new(AtomicBool::new(false));
+    let progress = progress_fn(progress);
     let flag = interrupt.clone();
-    let in_process = n_jobs <= 1;
-    let fm = run_interruptible(py, interrupt, in_process, move || req.run(flag, progress))?;
+    let fm = run_interruptible(py, interrupt, move || req.run(flag, progress))?;
     Ok(PyArrowType(fm))
+}
+
+/// Computes a feature matrix from a shard directory (`ftpart compute`). See `ftpart/_ftpart.pyi`.
+#[pyfunction]
+#[pyo3(signature = (
+    shards,
+    features_json,
+    *,
+    cutoff_table = None,
+    cutoff_at = None,
+    cutoff_at_ns = None,
+    training_window = None,
+    include_cutoff_time = true,
+    cutoff_time_in_index = false,
+    n_jobs = 1,
+    worker = None,
+    pool = None,
+    out = None,
+    progress = None,
+))]
+#[allow(clippy::too_many_arguments)]
+fn compute(
+    py: Python<'_>,
+    shards: PathBuf,
+    features_json: &str,
+    cutoff_table: Option<PyArrowType<RecordBatch>>,
+    cutoff_at: Option<f64>,
+    cutoff_at_ns: Option<i64>,
+    training_window: Option<&str>,
+    include_cutoff_time: bool,
+    cutoff_time_in_index: bool,
+    n_jobs: usize,
+    worker: Option<PathBuf>,
+    pool: Option<PyRef<'_, pool::PyWorkerPool>>,
+    out: Option<PathBuf>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<PyArrowType<RecordBatch>> {
+    let fv: serde_json::Value = serde_json::from_str(features_json)
+        .map_err(|e| invalid(format!("features: not valid JSON: {e}")))?;
+    let features = FeatureGraph::from_json(&fv).map_err(err)?;
+    let training_window = match training_window {
+        Some(s) => Some(
+            ftpart::time::parse_span(s).map_err(|m| invalid(format!("training_window: {m}")))?,
+        ),
+        None => None,
+    };
+    let opts = matrix_options(include_cutoff_time, cutoff_time_in_index, training_window);
+    let cutoff = CutoffArgs {
+        table: cutoff_table.map(|b| b.0),
+        at: cutoff_at,
+        at_ns: cutoff_at_ns,
+    };
+    let (workers, interrupt) = workers(n_jobs, worker, pool);
+    let progress = progress_fn(progress);
+    let flag = interrupt.clone();
+    let fm = run_interruptible(py, interrupt, move || {
+        let shards = ftpart::shards::Shards::open(&shards)?;
+        let cutoff = cutoff.cutoff(&shards.schema, features.target())?;
+        let types = MatrixTypes::new(&shards.schema, &features, &cutoff, &opts);
+        let fm = workers.compute(&shards, &features, &cutoff, &opts, flag, progress)?;
+        if let Some(out) = &out {
+            ftpart::matrix::write_matrix(&fm, out, &types)?;
+        }
+        types.apply(&fm)
+    })?;
+    Ok(PyArrowType(fm))
+}
+
+/// Splits an entity set into shards (`ftpart split`): a featuretools entity set directory
+/// (`es_dir`), or the description and batches of one in memory. See `ftpart/_ftpart.pyi`.
+#[pyfunction]
+#[pyo3(signature = (by, parts, out, *, es_dir = None, description_json = None, data = None, force = false))]
+#[allow(clippy::too_many_arguments)]
+fn split(
+    py: Python<'_>,
+    by: String,
+    parts: usize,
+    out: PathBuf,
+    es_dir: Option<PathBuf>,
+    description_json: Option<&str>,
+    data: Option<Vec<(String, PyArrowType<RecordBatch>)>>,
+    force: bool,
+) -> PyResult<usize> {
+    if parts == 0 {
+        return Err(invalid("split: parts must be at least 1"));
+    }
+    let opts = ftpart::shards::SplitEntitySet {
+        by,
+        parts,
+        out,
+        force,
+    };
+    let summary = match (es_dir, description_json, data) {
+        (Some(dir), None, None) => py
+            .detach(|| ftpart::shards::split_entityset(&dir, &opts, &mut |_| {}))
+            .map_err(err)?,
+        (None, Some(description), Some(data)) => {
+            let dv: serde_json::Value = serde_json::from_str(description)
+                .map_err(|e| invalid(format!("entity set description: not valid JSON: {e}")))?;
+            let (schema, _) = EntitySetSchema::from_description(&dv)
+                .map_err(|m| invalid(format!("entity set description: {m}")))?;
+            let data: Vec<(String, RecordBatch)> =
+                data.into_iter().map(|(n, b)| (n, b.0)).collect();
+            py.detach(|| {
+                let es = ftpart::entityset::entityset_from_batches(schema, data)?;
+                ftpart::run::split_entityset_in_memory(&es, &opts)
+            })
+            .map_err(err)?
+        }
+        _ => {
+            return Err(invalid(
+                "split: give es_dir, or description_json and data (not both)",
+            ))
+        }
+    };
+    Ok(summary.manifest.parts.len())
 }
 
 /// featuretools' warnings for these features and options ("Using training_window but
@@ -326,6 +540,9 @@ fn _ftpart(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FtpartError", m.py().get_type::<FtpartError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(calculate_feature_matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(compute, m)?)?;
+    m.add_function(wrap_pyfunction!(split, m)?)?;
+    m.add_class::<pool::PyWorkerPool>()?;
     m.add_function(wrap_pyfunction!(find_worker_binary, m)?)?;
     m.add_function(wrap_pyfunction!(matrix_warnings, m)?)?;
     Ok(())

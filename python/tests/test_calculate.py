@@ -215,3 +215,16 @@ def test_the_extension_takes_and_returns_arrow(es, features):
             json.dumps(entityset_to_description(es), default=str),
             [d for d in data if d[0] != "sessions"],
         )
+
+
+def test_in_process_progress_advances_feature_by_feature(es, features):
+    """n_jobs=1: progress_callback (and the verbose bar) moves as features are computed, not
+    from 0 to 100% at the end."""
+    calls = []
+    ftpart.calculate_feature_matrix(
+        features, es, n_jobs=1, progress_callback=lambda u, p, t: calls.append(p)
+    )
+    assert len(calls) > 10
+    assert calls == sorted(calls)
+    assert calls[-1] == pytest.approx(100.0)
+    assert any(0 < p < 90 for p in calls)

@@ -35,6 +35,8 @@ print("    /// `uses_calc_time`.")
 print("    pub calc_time: bool,")
 print("    /// `return_type`.")
 print("    pub returns: super::Returns,")
+print("    /// The order of an `Ordinal` return type, a range of integers: (first, last).")
+print("    pub ordinal: Option<(i64, i64)>,")
 print("}")
 print()
 print("/// The featuretools 1.31 primitives, aggregations first, each kind by name.")
@@ -62,5 +64,11 @@ for agg, d in ((True, get_aggregation_primitives()), (False, get_transform_primi
         else:
             (tag,) = sorted(rt.semantic_tags)
             returns = f'Tag("{tag}")'
-        print(f'    Known {{ aggregation: {str(agg).lower()}, class: "{cls.__name__}", name: "{cls.name}", module: "{cls.__module__}", args: &[{a}], default: super::Default::{default}, full_dataframe: {full}, calc_time: {calc_time}, returns: super::Returns::{returns} }},')
+        ordinal = "None"
+        if rt is not None and type(rt.logical_type).__name__ == "Ordinal":
+            order = list(rt.logical_type.order)
+            if order != list(range(order[0], order[-1] + 1)):
+                raise SystemExit(f"{cls.__name__}: ordinal order {order!r} is not a range")
+            ordinal = f"Some(({order[0]}, {order[-1]}))"
+        print(f'    Known {{ aggregation: {str(agg).lower()}, class: "{cls.__name__}", name: "{cls.name}", module: "{cls.__module__}", args: &[{a}], default: super::Default::{default}, full_dataframe: {full}, calc_time: {calc_time}, returns: super::Returns::{returns}, ordinal: {ordinal} }},')
 print("];")

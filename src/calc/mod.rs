@@ -10,6 +10,7 @@
 mod plan;
 
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -187,6 +188,17 @@ impl Given {
     }
 }
 
+/// Stops and follows an in-process calculation (`ftpart.calculate_feature_matrix(n_jobs=1)`:
+/// Ctrl-C, the progress bar).
+#[derive(Default)]
+pub struct Control<'a> {
+    /// Once set, the calculation ends with [`Error::Interrupted`] before the next feature it
+    /// computes (at any depth: a requested feature's dependencies are features too).
+    pub interrupt: Option<&'a AtomicBool>,
+    /// Called with (requested features computed, requested features) after each one.
+    pub progress: Option<&'a mut dyn FnMut(usize, usize)>,
+}
+
 /// [`calculate`] with some features' values given ([`Given`]).
 pub fn calculate_with(
     es: &EntitySet,
@@ -195,8 +207,21 @@ pub fn calculate_with(
     opts: &TimeOptions,
     given: &Given,
 ) -> Result<Vec<ArrayRef>> {
+    calculate_controlled(es, graph, queries, opts, given, Control::default())
+}
+
+/// [`calculate_with`], stopped by and reporting to `control`.
+pub fn calculate_controlled(
+    es: &EntitySet,
+    graph: &FeatureGraph,
+    queries: &[Query],
+    opts: &TimeOptions,
+    given: &Given,
+    mut control: Control<'_>,
+) -> Result<Vec<ArrayRef>> {
     let plan = Plan::build_except(es, graph, &given.features())?;
     let mut calc = Calc::new(es, graph, plan, opts, Some(given));
+    calc.interrupt = control.interrupt;
     calc.build_frames(queries);
     let entry_of_query = match &calc.frames[0].link {
         Link::Root { entry_of_query } => entry_of_query.clone(),
@@ -218,7 +243,10 @@ pub fn calculate_with(
             .map(|&e| e == NO_ROW)
             .collect::<Vec<_>>(),
     );
-    for &f in &graph.requested {
+    for (done, &f) in graph.requested.iter().enumerate() {
+        if let Some(p) = control.progress.as_mut() {
+            p(done, graph.requested.len());
+        }
         let values = calc.value(0, f)?;
         let default = calc.default_of(f);
         let everywhere = !matches!(
@@ -243,6 +271,9 @@ pub fn calculate_with(
                 );
             }
         }
+    }
+    if let Some(p) = control.progress.as_mut() {
+        p(graph.requested.len(), graph.requested.len());
     }
     Ok(out)
 }
@@ -328,6 +359,8 @@ struct Calc<'a> {
     given: Option<&'a Given>,
     /// How pandas holds each feature's outputs ([`FeatureGraph::dtypes`]).
     dtypes: Vec<Vec<Dtype>>,
+    /// [`Control::interrupt`].
+    interrupt: Option<&'a AtomicBool>,
 }
 
 impl<'a> Calc<'a> {
@@ -349,6 +382,7 @@ impl<'a> Calc<'a> {
             numeric: HashMap::default(),
             given,
             dtypes: graph.dtypes(&es.schema),
+            interrupt: None,
         }
     }
 
@@ -656,6 +690,9 @@ impl<'a> Calc<'a> {
     fn value(&mut self, node: usize, f: usize) -> Result<Arc<Vec<ArrayRef>>> {
         if let Some(v) = self.memo[node].get(&f) {
             return Ok(v.clone());
+        }
+        if self.interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
+            return Err(Error::Interrupted);
         }
         let feat = &self.graph.features[f];
         let err = |m: String| Error::feature(&feat.unique_name, m);

@@ -44,6 +44,7 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
         eprintln!("ftpart: warning: {w}");
     }
     let fm = matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)?;
-    matrix::write_matrix(&fm, &a.out)?;
+    let types = ftpart::pandas::MatrixTypes::new(&es.schema, &graph, &cutoff, &opts);
+    matrix::write_matrix(&fm, &a.out, &types)?;
     Ok(ExitCode::SUCCESS)
 }

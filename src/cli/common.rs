@@ -395,7 +395,10 @@ pub fn compute_and_write(
         ftpart::compute::compute_observed(shards, graph, &cutoff, &opts, exec.as_mut(), events)?;
     drop(exec);
     let seconds = start.elapsed().as_secs_f64();
-    events.stage(Stage::Write, || ftpart::matrix::write_matrix(&fm, out))?;
+    let types = ftpart::pandas::MatrixTypes::new(&shards.schema, graph, &cutoff, &opts);
+    events.stage(Stage::Write, || {
+        ftpart::matrix::write_matrix(&fm, out, &types)
+    })?;
     if let Ok(st) = watch.state().lock() {
         jobs.summary(&st, seconds);
     }

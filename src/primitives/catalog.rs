@@ -22,6 +22,8 @@ pub struct Known {
     pub calc_time: bool,
     /// `return_type`.
     pub returns: super::Returns,
+    /// The order of an `Ordinal` return type, a range of integers: (first, last).
+    pub ordinal: Option<(i64, i64)>,
 }
 
 /// The featuretools 1.31 primitives, aggregations first, each kind by name.
@@ -36,6 +38,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Boolean"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -47,6 +50,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Boolean"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -58,6 +62,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -69,6 +74,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -80,6 +86,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -91,6 +98,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -102,6 +110,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -113,6 +122,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -124,6 +134,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -135,6 +146,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -146,6 +158,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -157,6 +170,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -168,6 +182,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -179,6 +194,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Datetime"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -190,6 +206,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -201,6 +218,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -212,6 +230,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -223,6 +242,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -234,6 +254,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -245,6 +266,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -256,6 +278,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -267,6 +290,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -278,6 +302,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -289,6 +314,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -300,6 +326,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -311,6 +338,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -322,6 +350,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -333,6 +362,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -344,6 +374,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -355,6 +386,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -366,6 +398,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -377,6 +410,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -388,6 +422,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -399,6 +434,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -410,6 +446,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -421,6 +458,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -432,6 +470,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -443,6 +482,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -454,6 +494,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -465,6 +506,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -476,6 +518,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -487,6 +530,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -498,6 +542,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -509,6 +554,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -520,6 +566,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -531,6 +578,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -542,6 +590,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -553,6 +602,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -564,6 +614,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -575,6 +626,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -586,6 +638,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -597,6 +650,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Integer"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -608,6 +662,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -619,6 +674,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -630,6 +686,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -641,6 +698,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -652,6 +710,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -663,6 +722,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: true,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -674,6 +734,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: true,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -685,6 +746,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: true,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -696,6 +758,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: true,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -707,6 +770,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: true,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -718,6 +782,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: true,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -729,6 +794,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: true,
@@ -740,6 +806,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -751,6 +818,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -762,6 +830,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -773,6 +842,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -784,6 +854,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -795,6 +866,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: true,
         returns: super::Returns::Logical("AgeFractional"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -806,6 +878,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -817,6 +890,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -828,6 +902,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -845,6 +920,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -856,6 +932,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -867,6 +944,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -878,6 +956,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -889,6 +968,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -900,6 +980,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -912,6 +993,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -924,6 +1006,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -935,6 +1018,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -946,6 +1030,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -957,6 +1042,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 31)),
     },
     Known {
         aggregation: false,
@@ -968,6 +1054,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 366)),
     },
     Known {
         aggregation: false,
@@ -979,6 +1066,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 31)),
     },
     Known {
         aggregation: false,
@@ -990,6 +1078,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1001,6 +1090,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Timedelta"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1012,6 +1102,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1023,6 +1114,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1034,6 +1126,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1045,6 +1138,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1056,6 +1150,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1067,6 +1162,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1078,6 +1174,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1089,6 +1186,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1100,6 +1198,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1111,6 +1210,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1122,6 +1222,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1133,6 +1234,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1144,6 +1246,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1156,6 +1259,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1167,6 +1271,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1179,6 +1284,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1190,6 +1296,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("category"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1201,6 +1308,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1212,6 +1320,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1223,6 +1332,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1234,6 +1344,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("LatLong"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1245,6 +1356,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1256,6 +1368,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1267,6 +1380,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1278,6 +1392,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1289,6 +1404,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1300,6 +1416,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((0, 23)),
     },
     Known {
         aggregation: false,
@@ -1311,6 +1428,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1322,6 +1440,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1333,6 +1452,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1344,6 +1464,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1355,6 +1476,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1366,6 +1488,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1377,6 +1500,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1388,6 +1512,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1399,6 +1524,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Boolean"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1410,6 +1536,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1421,6 +1548,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1432,6 +1560,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1443,6 +1572,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1454,6 +1584,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1465,6 +1596,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1476,6 +1608,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Boolean"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1487,6 +1620,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Input,
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1498,6 +1632,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1509,6 +1644,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1520,6 +1656,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1531,6 +1668,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1542,6 +1680,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1553,6 +1692,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1565,6 +1705,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1576,6 +1717,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1587,6 +1729,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((0, 59)),
     },
     Known {
         aggregation: false,
@@ -1598,6 +1741,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1609,6 +1753,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1620,6 +1765,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1631,6 +1777,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 12)),
     },
     Known {
         aggregation: false,
@@ -1642,6 +1789,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1653,6 +1801,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1664,6 +1813,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1675,6 +1825,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1686,6 +1837,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1697,6 +1849,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1708,6 +1861,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1719,6 +1873,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1730,6 +1885,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1741,6 +1897,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1752,6 +1909,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1763,6 +1921,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1774,6 +1933,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1786,6 +1946,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1797,6 +1958,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1808,6 +1970,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1820,6 +1983,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1832,6 +1996,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1843,6 +2008,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1854,6 +2020,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1865,6 +2032,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1876,6 +2044,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1887,6 +2056,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1898,6 +2068,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1909,6 +2080,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1920,6 +2092,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 4)),
     },
     Known {
         aggregation: false,
@@ -1931,6 +2104,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1942,6 +2116,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1953,6 +2128,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1964,6 +2140,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1975,6 +2152,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1986,6 +2164,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -1997,6 +2176,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2008,6 +2188,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: true,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2019,6 +2200,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("BooleanNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2037,6 +2219,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2048,6 +2231,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2059,6 +2243,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2070,6 +2255,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((0, 59)),
     },
     Known {
         aggregation: false,
@@ -2081,6 +2267,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2092,6 +2279,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2103,6 +2291,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2114,6 +2303,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2125,6 +2315,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Double"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2136,6 +2327,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: true,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2147,6 +2339,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Tag("numeric"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2158,6 +2351,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2169,6 +2363,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2180,6 +2375,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2191,6 +2387,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2202,6 +2399,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2213,6 +2411,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2224,6 +2423,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2235,6 +2435,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Categorical"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2246,6 +2447,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 53)),
     },
     Known {
         aggregation: false,
@@ -2257,6 +2459,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((0, 6)),
     },
     Known {
         aggregation: false,
@@ -2268,6 +2471,7 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("IntegerNullable"),
+        ordinal: None,
     },
     Known {
         aggregation: false,
@@ -2279,5 +2483,6 @@ pub const KNOWN: &[Known] = &[
         full_dataframe: false,
         calc_time: false,
         returns: super::Returns::Logical("Ordinal"),
+        ordinal: Some((1, 2999)),
     },
 ];

@@ -142,6 +142,12 @@ impl Primitive {
         self.known.returns
     }
 
+    /// The order of an `Ordinal` return type, when it is a range of integers
+    /// (`Day`: `Ordinal(order=range(1, 32))` is `(1, 31)`).
+    pub fn ordinal_range(&self) -> Option<(i64, i64)> {
+        self.known.ordinal
+    }
+
     /// Whether a transform reads the other rows of its frame (see [`trans::Transform::reads_frame`]).
     pub fn reads_frame(&self) -> bool {
         self.transform().is_some_and(|t| t.reads_frame())

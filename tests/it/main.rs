@@ -2,6 +2,7 @@
 
 mod cli;
 mod conformance;
+mod control;
 mod dashboard;
 mod errors;
 mod partitioned;

@@ -1,0 +1,71 @@
+//! The in-process calculation stopped by an interrupt flag and followed by a progress callback
+//! (`calc::Control`, what the Python package's `n_jobs=1` uses for Ctrl-C and `verbose=True`).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ftpart::calc::Control;
+use ftpart::cutoff::Cutoff;
+use ftpart::entityset::read_entityset;
+use ftpart::features::FeatureGraph;
+use ftpart::matrix::{calculate_feature_matrix, calculate_feature_matrix_with};
+
+use crate::util::fixtures;
+
+fn case() -> (ftpart::entityset::EntitySet, FeatureGraph) {
+    let dir = fixtures().join("conformance");
+    let es = read_entityset(&dir.join("entitysets/mock_customer_s0")).unwrap();
+    let features =
+        FeatureGraph::read(&dir.join("cases/mc0_customers_nocutoff/features.json")).unwrap();
+    (es, features)
+}
+
+#[test]
+fn progress_is_reported_feature_by_feature_and_the_matrix_is_unchanged() {
+    let (es, features) = case();
+    let cutoff = Cutoff::At(1_400_000_000_000_000_000);
+    let plain = calculate_feature_matrix(&es, &features, &cutoff, &Default::default()).unwrap();
+    let mut seen = Vec::new();
+    let mut progress = |done: usize, total: usize| seen.push((done, total));
+    let control = Control {
+        interrupt: None,
+        progress: Some(&mut progress),
+    };
+    let fm = calculate_feature_matrix_with(&es, &features, &cutoff, &Default::default(), control)
+        .unwrap();
+    assert_eq!(fm, plain);
+    let n = features.requested.len();
+    assert!(n > 10);
+    let want: Vec<(usize, usize)> = (0..=n).map(|d| (d, n)).collect();
+    assert_eq!(seen, want);
+}
+
+#[test]
+fn a_set_interrupt_flag_stops_the_calculation() {
+    let (es, features) = case();
+    let flag = AtomicBool::new(true);
+    let control = Control {
+        interrupt: Some(&flag),
+        progress: None,
+    };
+    let r =
+        calculate_feature_matrix_with(&es, &features, &Cutoff::Now, &Default::default(), control);
+    assert!(matches!(r, Err(ftpart::Error::Interrupted)), "{r:?}");
+
+    // Set half-way, by the progress callback: it stops before the next feature.
+    let flag = AtomicBool::new(false);
+    let mut calls = 0;
+    let mut progress = |done: usize, _total: usize| {
+        calls += 1;
+        if done == 3 {
+            flag.store(true, Ordering::SeqCst);
+        }
+    };
+    let control = Control {
+        interrupt: Some(&flag),
+        progress: Some(&mut progress),
+    };
+    let r =
+        calculate_feature_matrix_with(&es, &features, &Cutoff::Now, &Default::default(), control);
+    assert!(matches!(r, Err(ftpart::Error::Interrupted)), "{r:?}");
+    assert_eq!(calls, 4);
+}
