@@ -69,7 +69,11 @@ fn read_data(
     let mut data = Vec::new();
     for df in &schema.dataframes {
         let mut chunks: Vec<Vec<ArrayRef>> = Vec::new();
-        scan_dataframe(dir, format, df, chunk_rows, &mut |c| {
+        let opts = ScanOptions {
+            chunk_rows,
+            parallel: true,
+        };
+        scan_dataframe_with(dir, format, df, opts, &mut |c| {
             chunks.push(c);
             Ok(())
         })?;
@@ -175,12 +179,39 @@ fn concat_chunks(df: &DataFrameSchema, chunks: Vec<Vec<ArrayRef>>) -> Result<Vec
     Ok(out)
 }
 
-/// Streams a dataframe's data file in chunks of typed columns (schema order).
+/// How a data file is read.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// Rows per chunk.
+    pub chunk_rows: usize,
+    /// Decode on several threads, holding a few chunks (CSV) or row groups (Parquet) at a time:
+    /// for reading a whole entity set into memory. Streaming (the split, under a memory limit)
+    /// holds one chunk.
+    pub parallel: bool,
+}
+
+/// Streams a dataframe's data file in chunks of typed columns (schema order), one chunk in
+/// memory at a time.
 pub fn scan_dataframe(
     dir: &Path,
     format: &str,
     df: &DataFrameSchema,
     chunk_rows: usize,
+    f: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>,
+) -> Result<()> {
+    let opts = ScanOptions {
+        chunk_rows,
+        parallel: false,
+    };
+    scan_dataframe_with(dir, format, df, opts, f)
+}
+
+/// Like [`scan_dataframe`], with options.
+pub fn scan_dataframe_with(
+    dir: &Path,
+    format: &str,
+    df: &DataFrameSchema,
+    opts: ScanOptions,
     f: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>,
 ) -> Result<()> {
     let path = dir
@@ -197,9 +228,9 @@ pub fn scan_dataframe(
         });
     }
     if format == "csv" {
-        scan_csv(&path, df, chunk_rows, f)
+        scan_csv(&path, df, opts, f)
     } else {
-        scan_parquet(&path, df, chunk_rows, f)
+        scan_parquet(&path, df, opts, f)
     }
 }
 
@@ -215,7 +246,7 @@ fn data_err(path: &Path, df: &DataFrameSchema, column: &str, message: impl Into<
 fn scan_csv(
     path: &Path,
     df: &DataFrameSchema,
-    chunk_rows: usize,
+    opts: ScanOptions,
     f: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>,
 ) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new()
@@ -238,10 +269,11 @@ fn scan_csv(
         })?;
         positions.push(pos);
     }
-    // A chunk's cells are typed on another thread while this one reads the next chunk. Two
-    // buffers of records take turns: one buffer per row, no allocation per cell; rows are made
-    // as they arrive, so that a small file does not pay for a whole chunk of them.
-    let chunk = chunk_rows.clamp(1, 1 << 16);
+    // Records are reused chunk after chunk: one buffer per row, no allocation per cell; rows
+    // are made as they arrive, so that a small file does not pay for a whole chunk of them.
+    // In parallel, a chunk's cells are typed on another thread while this one reads the next
+    // chunk, and two buffers of records take turns.
+    let chunk = opts.chunk_rows.clamp(1, 1 << 16);
     let convert = |recs: Vec<csv::StringRecord>, n: usize, first_row: usize| {
         let arrays = df
             .columns
@@ -261,15 +293,9 @@ fn scan_csv(
         let mut pending: Option<std::thread::ScopedJoinHandle<'_, Typed>> = None;
         let mut first_row = 1usize;
         let mut spawned = false;
-        // The typed chunk before the one being read, given to `f` in order.
-        let mut finish = |h: std::thread::ScopedJoinHandle<'_, Typed>,
-                          spare: &mut Vec<csv::StringRecord>|
-         -> Result<()> {
-            let (recs, arrays) = h
-                .join()
-                .map_err(|_| data_err(path, df, "*", "a CSV typing thread panicked"))?;
-            *spare = recs;
-            f(arrays?)
+        let join = |h: std::thread::ScopedJoinHandle<'_, Typed>| {
+            h.join()
+                .map_err(|_| data_err(path, df, "*", "a CSV typing thread panicked"))
         };
         loop {
             let mut recs = std::mem::take(&mut spare);
@@ -293,9 +319,11 @@ fn scan_csv(
                     }
                 }
             }
-            // An error in the rows before comes first.
+            // The typed chunk before, given to `f` in order: an error in its rows comes first.
             if let Some(h) = pending.take() {
-                finish(h, &mut spare)?;
+                let (recs, arrays) = join(h)?;
+                spare = recs;
+                f(arrays?)?;
             }
             if let Some(e) = failed {
                 return Err(e);
@@ -305,7 +333,13 @@ fn scan_csv(
                 break;
             }
             let at = first_row;
-            pending = Some(scope.spawn(move || convert(recs, n, at)));
+            if opts.parallel {
+                pending = Some(scope.spawn(move || convert(recs, n, at)));
+            } else {
+                let (recs, arrays) = convert(recs, n, at);
+                spare = recs;
+                f(arrays?)?;
+            }
             spawned = true;
             first_row += n;
             if n < chunk {
@@ -313,7 +347,7 @@ fn scan_csv(
             }
         }
         if let Some(h) = pending.take() {
-            finish(h, &mut spare)?;
+            f(join(h)?.1?)?;
         }
         Ok(())
     })
@@ -333,7 +367,7 @@ fn renumber(message: &str, offset: usize) -> String {
 fn scan_parquet(
     path: &Path,
     df: &DataFrameSchema,
-    chunk_rows: usize,
+    opts: ScanOptions,
     f: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>,
 ) -> Result<()> {
     use parquet::arrow::arrow_reader::{
@@ -367,18 +401,19 @@ fn scan_parquet(
         .map(|p| roots.binary_search(p).expect("a root"))
         .collect();
     let mask = ProjectionMask::roots(meta.parquet_schema(), roots.iter().copied());
-    let read_group = |group: usize| -> Result<Vec<Vec<ArrayRef>>> {
+    let read_groups = |groups: Vec<usize>,
+                       sink: &mut dyn FnMut(Vec<ArrayRef>) -> Result<()>|
+     -> Result<()> {
         let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
-            .with_batch_size(chunk_rows)
+            .with_batch_size(opts.chunk_rows)
             .with_projection(mask.clone())
-            .with_row_groups(vec![group])
+            .with_row_groups(groups)
             .build()
             .map_err(unreadable)?;
-        let mut chunks = Vec::new();
         for batch in reader {
             let batch = batch
                 .map_err(|e| data_err(path, df, "*", format!("cannot read Parquet data: {e}")))?;
-            chunks.push(
+            sink(
                 df.columns
                     .iter()
                     .zip(&in_batch)
@@ -386,16 +421,34 @@ fn scan_parquet(
                         conform(c, batch.column(p)).map_err(|m| data_err(path, df, &c.name, m))
                     })
                     .collect::<Result<Vec<_>>>()?,
-            );
+            )?;
         }
+        Ok(())
+    };
+    let read_group = |group: usize| -> Result<Vec<Vec<ArrayRef>>> {
+        let mut chunks = Vec::new();
+        read_groups(vec![group], &mut |c| {
+            chunks.push(c);
+            Ok(())
+        })?;
         Ok(chunks)
     };
-    // Row groups are decoded (and decompressed) on every core, as many at a time as there are
-    // cores, and given in file order: memory holds a few row groups, not the file.
     let groups = meta.metadata().num_row_groups();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut emitted = false;
-    let all: Vec<usize> = (0..groups).collect();
+    if !opts.parallel {
+        read_groups((0..groups).collect(), &mut |c| {
+            emitted = true;
+            f(c)
+        })?;
+    }
+    // In parallel, row groups are decoded (and decompressed) on every core, as many at a time as
+    // there are cores, and given in file order: memory holds a few row groups, not the file.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let all: Vec<usize> = if opts.parallel {
+        (0..groups).collect()
+    } else {
+        Vec::new()
+    };
     for window in all.chunks(threads.max(1)) {
         let decoded: Vec<Result<Vec<Vec<ArrayRef>>>> = if window.len() == 1 {
             vec![read_group(window[0])]
@@ -727,9 +780,9 @@ mod tests {
         }
     }
 
-    /// Chunks are typed on another thread while the next is read: a bad cell or a malformed
-    /// row far into the file is reported at its own row, the first one first, and a file
-    /// without rows gives one empty chunk.
+    /// Streaming or typed on another thread while the next chunk is read, a bad cell or a
+    /// malformed row far into the file is reported at its own row, the first one first, and a
+    /// file without rows gives one empty chunk.
     #[test]
     fn csv_errors_name_their_row_whatever_the_chunk() {
         let dir = tempfile::tempdir().unwrap();
@@ -746,33 +799,39 @@ mod tests {
             ],
         };
         df.columns[0].semantic_tags = vec!["index".into()];
-        let scan = |text: &str| {
-            std::fs::write(&path, text).unwrap();
-            let mut rows = Vec::new();
-            scan_csv(&path, &df, 3, &mut |c| {
-                rows.push(c[0].len());
-                Ok(())
-            })
-            .map(|()| rows)
-        };
-        let mut text = String::from("id,x\n");
-        for i in 0..10 {
-            text.push_str(&format!("{i},{i}.5\n"));
+        for parallel in [false, true] {
+            let opts = ScanOptions {
+                chunk_rows: 3,
+                parallel,
+            };
+            let scan = |text: &str| {
+                std::fs::write(&path, text).unwrap();
+                let mut rows = Vec::new();
+                scan_csv(&path, &df, opts, &mut |c| {
+                    rows.push(c[0].len());
+                    Ok(())
+                })
+                .map(|()| rows)
+            };
+            let mut text = String::from("id,x\n");
+            for i in 0..10 {
+                text.push_str(&format!("{i},{i}.5\n"));
+            }
+            assert_eq!(scan(&text).unwrap(), vec![3, 3, 3, 1]);
+            assert_eq!(scan("id,x\n").unwrap(), vec![0]);
+            let bad = text.replace("8,8.5", "8,eight");
+            let e = scan(&bad).unwrap_err().to_string();
+            assert!(e.contains("row 9") && e.contains("'x'"), "{e}");
+            // A bad cell (row 5) before a malformed row (row 9): the bad cell is reported.
+            let both = text
+                .replace("4,4.5", "4,four")
+                .replace("8,8.5", "8,8.5,extra");
+            let e = scan(&both).unwrap_err().to_string();
+            assert!(e.contains("row 5"), "{e}");
+            let malformed = text.replace("8,8.5", "8,8.5,extra");
+            let e = scan(&malformed).unwrap_err().to_string();
+            assert!(e.contains("row 9"), "{e}");
         }
-        assert_eq!(scan(&text).unwrap(), vec![3, 3, 3, 1]);
-        assert_eq!(scan("id,x\n").unwrap(), vec![0]);
-        let bad = text.replace("8,8.5", "8,eight");
-        let e = scan(&bad).unwrap_err().to_string();
-        assert!(e.contains("row 9") && e.contains("'x'"), "{e}");
-        // A bad cell (row 5) before a malformed row (row 9): the bad cell is reported.
-        let both = text
-            .replace("4,4.5", "4,four")
-            .replace("8,8.5", "8,8.5,extra");
-        let e = scan(&both).unwrap_err().to_string();
-        assert!(e.contains("row 5"), "{e}");
-        let malformed = text.replace("8,8.5", "8,8.5,extra");
-        let e = scan(&malformed).unwrap_err().to_string();
-        assert!(e.contains("row 9"), "{e}");
     }
 
     #[test]
