@@ -144,7 +144,7 @@ pub fn partition_and_compute(
     let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let out = dir.path().join("shards");
     let shards = split_in_memory(es, &by, n_parts, &out)?;
-    let mut local = InProcess;
+    let mut local = InProcess::default();
     let exec: &mut dyn Executor = match opts.executor {
         Some(e) => e,
         None => &mut local,

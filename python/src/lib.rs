@@ -115,7 +115,7 @@ impl Workers {
             return fm;
         }
         if self.n_jobs <= 1 {
-            let fm = compute(&mut ftpart::compute::InProcess);
+            let fm = compute(&mut ftpart::compute::InProcess::interruptible(interrupt));
             return fm;
         }
         let mut pool = WorkerPool::start(WorkerPoolOptions {

@@ -165,6 +165,45 @@ def test_ctrl_c_stops_the_in_process_computation():
     assert stopped_in < 10
 
 
+# ftpart.compute on shards with n_jobs=1 runs the parts in this process: Ctrl-C stops it too.
+COMPUTE_IN_PROCESS = IN_PROCESS.replace(
+    "    ftpart.calculate_feature_matrix(many, es, n_jobs=1)\n",
+    "    import tempfile\n"
+    "    shards = ftpart.split(es, by='customers', parts=4, out=tempfile.mkdtemp() + '/shards')\n"
+    "    print('computing', flush=True)\n"
+    "    ftpart.compute(shards, many, n_jobs=1)\n",
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_compute_on_shards_in_process():
+    """ftpart.compute(shards, n_jobs=1): Ctrl-C stops the part being computed (before its next
+    feature) and no later part starts; no compute thread is left."""
+    assert "ftpart.compute(shards, many, n_jobs=1)" in COMPUTE_IN_PROCESS
+    child = subprocess.Popen(
+        [sys.executable, "-c", COMPUTE_IN_PROCESS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "started"
+        assert child.stdout.readline().strip() == "computing"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        out, err = child.communicate(timeout=60)
+        stopped_in = time.monotonic() - start
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert "finished" not in out, "the computation ended before the interrupt: make it longer"
+    words = out.split()
+    assert words[0] == "interrupted", out + err
+    assert int(words[1]) == 0, "the compute thread is still running"
+    assert stopped_in < 10, f"stopped in {stopped_in:.1f} s"
+
+
 WITH_POOL = CHILD.replace(
     'ftpart.calculate_feature_matrix(features, es, n_jobs=2, parts=400)\nprint("finished", flush=True)\n',
     r'''

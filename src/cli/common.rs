@@ -137,7 +137,7 @@ impl JobArgs {
     /// The executor for these arguments.
     pub fn executor(&self, parts: usize) -> anyhow::Result<Box<dyn ftpart::compute::Executor>> {
         if self.jobs == Some(0) {
-            return Ok(Box::new(ftpart::compute::InProcess));
+            return Ok(Box::new(ftpart::compute::InProcess::default()));
         }
         let interrupt =
             ftpart_worker::install_interrupt_handler().map_err(|e| anyhow::anyhow!("{e}"))?;

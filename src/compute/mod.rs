@@ -8,9 +8,10 @@ mod worker;
 
 pub use job::{encode_job, Job, PartCutoff, Phase};
 pub(crate) use merge::common_numbers;
-pub use worker::handle_job;
+pub use worker::{handle_job, handle_job_controlled};
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -50,7 +51,19 @@ pub trait Executor {
 /// Computes jobs in this process, one after another, through the same bytes a worker receives.
 /// It reports itself as worker 0, with this process's pid, at the start of each round.
 #[derive(Debug, Default)]
-pub struct InProcess;
+pub struct InProcess {
+    interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl InProcess {
+    /// An executor that stops with [`Error::Interrupted`] once `interrupt` is set: before the
+    /// next part, or before the next feature a part computes.
+    pub fn interruptible(interrupt: Arc<AtomicBool>) -> InProcess {
+        InProcess {
+            interrupt: Some(interrupt),
+        }
+    }
+}
 
 impl Executor for InProcess {
     fn run(
@@ -70,7 +83,11 @@ impl Executor for InProcess {
                     worker: 0,
                 });
                 let start = std::time::Instant::now();
-                match handle_job(&p, &crate::shards::read_ipc_file) {
+                let interrupt = self.interrupt.as_deref();
+                if interrupt.is_some_and(|i| i.load(Ordering::SeqCst)) {
+                    return Err(Error::Interrupted);
+                }
+                match handle_job_controlled(&p, &crate::shards::read_ipc_file, interrupt) {
                     Ok(r) => {
                         events.emit(RunEvent::JobFinished {
                             round,

@@ -21,6 +21,16 @@ pub fn handle_job(
     payload: &[u8],
     read: &dyn Fn(&std::path::Path) -> std::result::Result<Vec<RecordBatch>, String>,
 ) -> Result<Vec<u8>> {
+    handle_job_controlled(payload, read, None)
+}
+
+/// [`handle_job`], stopped with [`Error::Interrupted`] before the next feature of the part's
+/// matrix once `interrupt` is set.
+pub fn handle_job_controlled(
+    payload: &[u8],
+    read: &dyn Fn(&std::path::Path) -> std::result::Result<Vec<RecordBatch>, String>,
+    interrupt: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Vec<u8>> {
     let (job, _): (Job, usize) = bincode::serde::decode_from_slice(payload, config())
         .map_err(|e| Error::Internal(format!("decoding a job: {e}")))?;
     test_delay();
@@ -73,7 +83,11 @@ pub fn handle_job(
             .ok_or_else(|| Error::Invalid("malformed answers".into()))?;
         given.insert(*f, b.column(0), times.values(), b.columns()[2..].to_vec());
     }
-    let values = calc::calculate_with(&es, &job.graph, &queries, &job.time, &given)?;
+    let control = calc::Control {
+        interrupt,
+        progress: None,
+    };
+    let values = calc::calculate_controlled(&es, &job.graph, &queries, &job.time, &given, control)?;
     // Index value and time index of each row's instance, so the coordinator can restore
     // featuretools' order without reading the part again.
     let rows = UInt32Array::from(queries.iter().map(|q| q.row).collect::<Vec<_>>());

@@ -69,3 +69,38 @@ fn a_set_interrupt_flag_stops_the_calculation() {
     assert!(matches!(r, Err(ftpart::Error::Interrupted)), "{r:?}");
     assert_eq!(calls, 4);
 }
+
+/// `compute` on shards in this process (what `ftpart.compute(n_jobs=1)` runs): an interruptible
+/// executor whose flag is set gives `Interrupted`, and an unset flag the plain matrix.
+#[test]
+fn the_in_process_executor_stops_on_its_interrupt_flag() {
+    use ftpart::compute::{compute, InProcess};
+    use std::sync::Arc;
+    let dir = fixtures().join("conformance");
+    let tmp = crate::util::tmp();
+    let shards = ftpart::run::split_in_memory(
+        &read_entityset(&dir.join("entitysets/mock_customer_s0")).unwrap(),
+        "customers",
+        3,
+        &tmp.path().join("shards"),
+    )
+    .unwrap();
+    let features =
+        FeatureGraph::read(&dir.join("cases/mc0_customers_nocutoff/features.json")).unwrap();
+    let opts = Default::default();
+    let plain = compute(
+        &shards,
+        &features,
+        &Cutoff::Now,
+        &opts,
+        &mut InProcess::default(),
+    )
+    .unwrap();
+    let flag = Arc::new(AtomicBool::new(false));
+    let mut exec = InProcess::interruptible(flag.clone());
+    let fm = compute(&shards, &features, &Cutoff::Now, &opts, &mut exec).unwrap();
+    assert_eq!(fm, plain);
+    flag.store(true, Ordering::SeqCst);
+    let e = compute(&shards, &features, &Cutoff::Now, &opts, &mut exec).unwrap_err();
+    assert!(matches!(e, ftpart::Error::Interrupted), "{e}");
+}

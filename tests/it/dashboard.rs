@@ -206,7 +206,7 @@ fn a_killed_worker_shows_in_the_event_stream_as_a_crash_then_a_retry() {
         &graph,
         &cutoff,
         &Default::default(),
-        &mut ftpart::compute::InProcess,
+        &mut ftpart::compute::InProcess::default(),
     )
     .unwrap();
     let mut pool = WorkerPool::start(WorkerPoolOptions {

@@ -283,7 +283,7 @@ impl Runner {
                     continue;
                 }
                 loop {
-                    let mut local = InProcess;
+                    let mut local = InProcess::default();
                     let exec: &mut dyn Executor = match jobs {
                         0 => &mut local,
                         j => &mut self.pools[j - 1],
