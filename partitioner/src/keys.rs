@@ -181,6 +181,37 @@ impl KeyMap {
         })
     }
 
+    /// Checks what [`KeyMap::build`] checks (no missing and no repeated value), with the same
+    /// error, without keeping a map: for an index nothing looks up. Integers in a range not much
+    /// wider than the column are checked with a bitmap; any other index builds the map.
+    pub fn check(col: &ArrayRef) -> Result<(), String> {
+        let Some(a) = col.as_primitive_opt::<Int64Type>() else {
+            return KeyMap::build(col).map(|_| ());
+        };
+        if a.null_count() > 0 || a.is_empty() {
+            return KeyMap::build(col).map(|_| ());
+        }
+        let v = a.values();
+        let (lo, hi) = v
+            .iter()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let span = (hi as i128 - lo as i128) as u128 + 1;
+        if span > 8 * v.len() as u128 + 64 {
+            return KeyMap::build(col).map(|_| ());
+        }
+        let mut seen = vec![0u64; (span as usize).div_ceil(64)];
+        for &x in v.iter() {
+            let d = (x as i128 - lo as i128) as usize;
+            let (w, b) = (d / 64, 1u64 << (d % 64));
+            if seen[w] & b != 0 {
+                // The map names both rows of the repeated value.
+                return KeyMap::build(col).map(|_| ());
+            }
+            seen[w] |= b;
+        }
+        Ok(())
+    }
+
     /// Whether the index holds integers.
     pub fn is_int(&self) -> bool {
         matches!(self, KeyMap::Int(_))
@@ -222,5 +253,47 @@ pub fn show(k: &Key) -> String {
     match k {
         Key::Int(i) => i.to_string(),
         Key::Str(s) => format!("'{s}'"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn ints(v: Vec<Option<i64>>) -> ArrayRef {
+        Arc::new(arrow_array::Int64Array::from(v))
+    }
+
+    #[test]
+    fn check_gives_what_build_gives() {
+        let cases: Vec<ArrayRef> = vec![
+            ints((0..1000).rev().map(Some).collect()),
+            ints(vec![5, 3, 9, 3, 1].into_iter().map(Some).collect()),
+            ints(vec![Some(1), None, Some(2)]),
+            ints(vec![i64::MIN, 0, i64::MAX].into_iter().map(Some).collect()),
+            ints(
+                vec![i64::MIN, i64::MAX, i64::MIN]
+                    .into_iter()
+                    .map(Some)
+                    .collect(),
+            ),
+            ints(vec![]),
+            Arc::new(arrow_array::StringArray::from(vec!["a", "b", "a"])),
+            Arc::new(arrow_array::StringArray::from(vec!["a", "b", "c"])),
+        ];
+        for c in &cases {
+            assert_eq!(
+                KeyMap::check(c),
+                KeyMap::build(c).map(|_| ()),
+                "{:?}",
+                c.to_data()
+            );
+        }
+        let e = KeyMap::check(&cases[1]).unwrap_err();
+        assert!(
+            e.contains("index value 3 is not unique (rows 1 and 3)"),
+            "{e}"
+        );
     }
 }

@@ -184,9 +184,12 @@ impl EntitySet {
                 .relationships
                 .iter()
                 .any(|r| r.parent_dataframe_name == df.name);
-            if validate_all_keys || is_parent {
+            if is_parent {
                 let _ =
                     cell.set(KeyMap::build(col(&df.index)).map_err(|m| Error::df(&df.name, m))?);
+            } else if validate_all_keys {
+                // Checked as woodwork checks it; the map is built if something looks a key up.
+                KeyMap::check(col(&df.index)).map_err(|m| Error::df(&df.name, m))?;
             }
             index.keys.push(cell);
             index
