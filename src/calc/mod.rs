@@ -359,6 +359,9 @@ struct Calc<'a> {
     given: Option<&'a Given>,
     /// How pandas holds each feature's outputs ([`FeatureGraph::dtypes`]).
     dtypes: Vec<Vec<Dtype>>,
+    /// Per feature, whether it reads the frame of a cutoff ([`FeatureGraph::reads_frame`]):
+    /// judged once from the graph, not at every evaluation.
+    reads_frame: Vec<bool>,
     /// [`Control::interrupt`].
     interrupt: Option<&'a AtomicBool>,
 }
@@ -382,6 +385,9 @@ impl<'a> Calc<'a> {
             numeric: HashMap::default(),
             given,
             dtypes: graph.dtypes(&es.schema),
+            reads_frame: (0..graph.features.len())
+                .map(|f| graph.reads_frame(f, &es.schema))
+                .collect(),
             interrupt: None,
         }
     }
@@ -710,7 +716,7 @@ impl<'a> Calc<'a> {
                 self.through_link(c, f, Default::Null)?
             }
             Kind::Transform { primitive, .. } | Kind::GroupByTransform { primitive, .. }
-                if self.graph.reads_frame(f, &self.es.schema)
+                if self.reads_frame[f]
                     && !self.plan.is_full(node)
                     && !self.plan.is_fetched(node) =>
             {
@@ -726,7 +732,7 @@ impl<'a> Calc<'a> {
                     inputs.push(self.value(node, b)?[0].clone());
                 }
                 let mut dtypes = self.input_dtypes(bases);
-                let reads_frame = self.graph.reads_frame(f, &self.es.schema);
+                let reads_frame = self.reads_frame[f];
                 if primitive.reads_index() {
                     let df = self.plan.nodes[node].df;
                     let index = self.es.schema.dataframes[df].index.clone();
