@@ -29,6 +29,28 @@ pub enum Cutoff {
     Table(CutoffTable),
 }
 
+impl Cutoff {
+    /// A single cutoff as `--cutoff-time` takes it: a date/time, or a number when the entity
+    /// set's time indexes are numeric.
+    pub fn parse_single(c: &str, numeric: bool) -> Result<Cutoff> {
+        let single = if numeric {
+            c.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| !x.is_nan())
+                .map(crate::time::numeric_time_key)
+        } else {
+            crate::time::parse_datetime(c)
+        };
+        single.map(Cutoff::At).ok_or_else(|| {
+            Error::Invalid(format!(
+                "--cutoff-time '{c}' is neither an existing file nor a {}",
+                if numeric { "number" } else { "date/time" }
+            ))
+        })
+    }
+}
+
 /// A cutoff time table.
 #[derive(Debug, Clone)]
 pub struct CutoffTable {
@@ -50,7 +72,18 @@ fn cerr(source: &str, message: impl Into<String>) -> Error {
 impl CutoffTable {
     /// Reads a cutoff table from CSV or Parquet (chosen by extension).
     pub fn read(path: &Path, target: &DataFrameSchema, numeric_time: bool) -> Result<Self> {
-        let source = path.display().to_string();
+        Self::read_as(path, &path.display().to_string(), target, numeric_time)
+    }
+
+    /// [`CutoffTable::read`], naming the file `source` in errors (a client's file the pool
+    /// received under a temporary name).
+    pub fn read_as(
+        path: &Path,
+        source: &str,
+        target: &DataFrameSchema,
+        numeric_time: bool,
+    ) -> Result<Self> {
+        let source = source.to_string();
         let batch = if path.extension().and_then(|e| e.to_str()) == Some("parquet") {
             read_parquet(path, &source)?
         } else {

@@ -27,6 +27,7 @@ pub mod pool;
 pub mod primitives;
 pub mod run;
 pub mod schema;
+pub mod serve;
 pub mod shards;
 pub mod time;
 

@@ -243,15 +243,9 @@ pub fn new_file_permissions() -> std::fs::Permissions {
     std::fs::Permissions::from_mode(0o666)
 }
 
-/// Writes a matrix to `path` (CSV, Parquet or Arrow IPC by extension) through a temporary file
-/// renamed into place, so a failed run leaves no partial output. Parquet and Arrow files hold
-/// featuretools' column types and the `pandas` metadata ([`crate::pandas::MatrixTypes`]), so
-/// pandas reads them back as featuretools' matrix; CSV holds pandas' `to_csv` text.
-pub fn write_matrix(
-    batch: &RecordBatch,
-    path: &Path,
-    types: &crate::pandas::MatrixTypes,
-) -> Result<()> {
+/// The output format of `path` by its extension (`csv`, `parquet`, `arrow`, `ipc`, `feather`),
+/// or an error naming it.
+pub fn check_output_path(path: &Path) -> Result<String> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -266,6 +260,19 @@ pub fn write_matrix(
             path.display()
         )));
     }
+    Ok(ext)
+}
+
+/// Writes a matrix to `path` (CSV, Parquet or Arrow IPC by extension) through a temporary file
+/// renamed into place, so a failed run leaves no partial output. Parquet and Arrow files hold
+/// featuretools' column types and the `pandas` metadata ([`crate::pandas::MatrixTypes`]), so
+/// pandas reads them back as featuretools' matrix; CSV holds pandas' `to_csv` text.
+pub fn write_matrix(
+    batch: &RecordBatch,
+    path: &Path,
+    types: &crate::pandas::MatrixTypes,
+) -> Result<()> {
+    let ext = check_output_path(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

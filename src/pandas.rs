@@ -119,11 +119,22 @@ impl<'a> MatrixTypes<'a> {
             Cutoff::Table(t) => t.extra.iter().map(|(n, _)| n.clone()).collect(),
             _ => Vec::new(),
         };
+        MatrixTypes::with_labels(schema, graph, labels, opts.cutoff_time_in_index)
+    }
+
+    /// The types of a matrix whose cutoff table had these label columns, `in_index` when the
+    /// cutoff time is kept in the index (a pool's matrix, typed by its client).
+    pub fn with_labels(
+        schema: &'a EntitySetSchema,
+        graph: &'a FeatureGraph,
+        labels: Vec<String>,
+        in_index: bool,
+    ) -> Self {
         MatrixTypes {
             schema,
             graph,
             labels,
-            in_index: opts.cutoff_time_in_index,
+            in_index,
         }
     }
 

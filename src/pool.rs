@@ -73,6 +73,9 @@ pub struct WorkerPoolOptions {
     pub program: Option<PathBuf>,
     /// Stop all workers when this flag is set (e.g. by [`ftpart_worker::install_interrupt_handler`]).
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// Bytes of shard files each worker keeps loaded between jobs (0: only its last part, dropped
+    /// before it loads another, so that a worker holds one part at a time).
+    pub part_cache_bytes: u64,
 }
 
 impl Default for WorkerPoolOptions {
@@ -85,6 +88,7 @@ impl Default for WorkerPoolOptions {
             memory_limit: None,
             program: None,
             interrupt: None,
+            part_cache_bytes: 0,
         }
     }
 }
@@ -117,6 +121,10 @@ impl WorkerPool {
         p.memory_limit = opts.memory_limit;
         p.handshake_timeout = Duration::from_secs(20);
         p.interrupt = opts.interrupt;
+        p.env.push((
+            crate::compute::cache::FTPART_PART_CACHE_BYTES.to_string(),
+            opts.part_cache_bytes.to_string(),
+        ));
         let workers = p.workers;
         let pool = Pool::start(p).map_err(|e| Error::Worker(e.to_string()))?;
         Ok(WorkerPool { pool, workers })
@@ -165,6 +173,20 @@ fn run_event(round: Round, e: &Event) -> Option<RunEvent> {
             part: *job as usize,
             attempt: *attempt,
         },
+        Event::Progress {
+            worker,
+            job,
+            message,
+        } if message.starts_with(LOADED) || message.starts_with(REUSED) => {
+            let bytes = message.strip_prefix(LOADED).and_then(|b| b.parse().ok());
+            RunEvent::PartLoaded {
+                round,
+                part: *job as usize,
+                worker: *worker,
+                reused: bytes.is_none(),
+                bytes: bytes.unwrap_or(0),
+            }
+        }
         Event::Progress {
             worker,
             job,
@@ -225,18 +247,29 @@ impl Executor for WorkerPool {
     }
 }
 
+/// A worker's progress message: the job's part was loaded, this many bytes.
+const LOADED: &str = "ftpart:part-loaded:";
+/// A worker's progress message: the job's part was held from an earlier job.
+const REUSED: &str = "ftpart:part-reused";
+
 /// The worker side of `ftpart __worker`: answers jobs until the coordinator hangs up. Shards are
-/// memory-mapped and read without copying.
+/// memory-mapped and read without copying; a part stays loaded for the next job while it fits in
+/// [`crate::compute::cache::FTPART_PART_CACHE_BYTES`] (the pool sets it; 0 keeps only the last).
 pub fn serve_worker() -> Result<()> {
-    let read = |p: &Path| ftpart_worker::mmap::map_ipc_file(p).map_err(|e| e.to_string());
-    ftpart_worker::serve(&mut |payload, _progress| {
-        crate::compute::handle_job(payload, &read).map_err(|e| {
+    let cache = crate::compute::PartCache::global();
+    ftpart_worker::serve(&mut |payload, progress| {
+        let (out, load) = crate::compute::handle_job_cached(payload, cache, None).map_err(|e| {
             let kind = match e {
                 Error::Worker(_) | Error::Io { .. } => "failure",
                 _ => "input",
             };
             Failure::new(kind, e.to_string())
-        })
+        })?;
+        progress(match load {
+            crate::compute::Load::Loaded { bytes } => format!("{LOADED}{bytes}"),
+            crate::compute::Load::Reused => REUSED.to_string(),
+        });
+        Ok(out)
     })
     .map_err(|e| Error::Worker(e.to_string()))
 }

@@ -59,7 +59,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 pub use manifest::{Manifest, PartInfo, TableFile, MANIFEST, SHARD_FORMAT_VERSION};
-pub use split::{split, SplitEvent, SplitSummary, COPY, SOURCE_ROW};
+pub use split::{checksum, split, SplitEvent, SplitSummary, COPY, SOURCE_ROW};
 
 /// A table: its name, key (index) column and optional time column (rows are written in
 /// (time, key) order, missing times last).

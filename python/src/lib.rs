@@ -124,6 +124,7 @@ impl Workers {
             memory_limit: None,
             program: self.worker.clone(),
             interrupt: Some(interrupt),
+            part_cache_bytes: 0,
         })?;
         let fm = compute(&mut pool);
         let down = pool.shutdown();

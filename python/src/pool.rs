@@ -118,6 +118,7 @@ impl PyWorkerPool {
                     memory_limit: None,
                     program: worker,
                     interrupt: Some(flag),
+                    part_cache_bytes: 0,
                 })
             })
             .map_err(err)?;

@@ -70,23 +70,7 @@ impl TimeArgs {
                 numeric,
             )?));
         }
-        let single = if numeric {
-            c.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|x| !x.is_nan())
-                .map(ftpart::time::numeric_time_key)
-        } else {
-            ftpart::time::parse_datetime(c)
-        };
-        match single {
-            Some(t) => Ok(Cutoff::At(t)),
-            None => Err(ftpart::Error::Invalid(format!(
-                "--cutoff-time '{c}' is neither an existing file nor a {}",
-                if numeric { "number" } else { "date/time" }
-            ))
-            .into()),
-        }
+        Ok(Cutoff::parse_single(c, numeric)?)
     }
 }
 
@@ -110,7 +94,7 @@ pub struct JobArgs {
     pub verbose: bool,
 }
 
-fn parse_size(s: &str) -> Result<u64, String> {
+pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let (num, mult) = match t.chars().last() {
         Some('K' | 'k') => (&t[..t.len() - 1], 1u64 << 10),
@@ -147,6 +131,7 @@ impl JobArgs {
             memory_limit: self.worker_memory,
             program: None,
             interrupt: Some(interrupt),
+            part_cache_bytes: 0,
         };
         Ok(Box::new(ftpart::pool::WorkerPool::start(opts)?))
     }

@@ -5,6 +5,7 @@ mod common;
 mod compute;
 mod demo;
 mod run;
+mod serve;
 mod split;
 
 use std::process::ExitCode;
@@ -34,6 +35,10 @@ enum Command {
     Worker,
     /// Write a mock-customer entity set (featuretools' demo data) of any size.
     Demo(demo::Args),
+    /// Start a pool of workers that keeps shards loaded, reached by address (`compute --pool`).
+    Serve(serve::ServeArgs),
+    /// Ask a pool started by `serve`: its status, or to stop.
+    Pool(serve::PoolArgs),
 }
 
 /// An error and its causes, `: `-separated, leaving out a cause whose text the message already
@@ -60,6 +65,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compute(a) => compute::exec(a),
         Command::Demo(a) => demo::exec(a),
         Command::Run(a) => run::exec(a),
+        Command::Serve(a) => serve::exec_serve(a),
+        Command::Pool(a) => serve::exec_pool(a),
         Command::Worker => {
             ftpart::pool::serve_worker()?;
             Ok(ExitCode::SUCCESS)

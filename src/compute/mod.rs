@@ -2,13 +2,15 @@
 //! part (in worker processes or in this process), and merges the part matrices back into
 //! featuretools' row order.
 
+pub mod cache;
 mod job;
 mod merge;
 mod worker;
 
+pub use cache::{CacheStats, Load, PartCache};
 pub use job::{encode_job, Job, PartCutoff, Phase};
 pub(crate) use merge::common_numbers;
-pub use worker::{handle_job, handle_job_controlled};
+pub use worker::{handle_job, handle_job_cached, handle_job_controlled};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,6 +31,7 @@ use crate::shards::Shards;
 pub use crate::events::Round;
 use crate::events::{Events, RunEvent, Stage};
 use job::*;
+pub(crate) use job::{from_ipc_bytes, ipc_bytes};
 use merge::merge;
 
 /// Runs a round's jobs; the process pool and the in-process executor implement it. One job per

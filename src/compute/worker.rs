@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::matrix;
 use crate::shards::Shards;
 
+use super::cache::{Load, LoadedPart, PartCache};
 use super::job::*;
 
 /// The worker side: loads the part (with `read`, e.g. a memory map) and computes its matrix.
@@ -31,9 +32,7 @@ pub fn handle_job_controlled(
     read: &dyn Fn(&std::path::Path) -> std::result::Result<Vec<RecordBatch>, String>,
     interrupt: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Vec<u8>> {
-    let (job, _): (Job, usize) = bincode::serde::decode_from_slice(payload, config())
-        .map_err(|e| Error::Internal(format!("decoding a job: {e}")))?;
-    test_delay();
+    let job = decode(payload)?;
     let shards = Shards::open(&job.shards)?;
     if job.part >= shards.parts() {
         return Err(Error::Invalid(format!(
@@ -43,10 +42,45 @@ pub fn handle_job_controlled(
         )));
     }
     let (es, source_rows) = shards.load_part_with_rows(job.part, read)?;
+    let part = LoadedPart {
+        shards,
+        es,
+        source_rows,
+    };
+    answer(&job, &part, interrupt)
+}
+
+/// [`handle_job_controlled`] on a part held by `cache` (loaded and held if it is not), for
+/// workers that outlive a computation. Also says whether the part was loaded for this job.
+pub fn handle_job_cached(
+    payload: &[u8],
+    cache: &PartCache,
+    interrupt: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<(Vec<u8>, Load)> {
+    let job = decode(payload)?;
+    let (part, load) = cache.get(&job.shards, job.part)?;
+    Ok((answer(&job, &part, interrupt)?, load))
+}
+
+fn decode(payload: &[u8]) -> Result<Job> {
+    let (job, _): (Job, usize) = bincode::serde::decode_from_slice(payload, config())
+        .map_err(|e| Error::Internal(format!("decoding a job: {e}")))?;
+    test_delay();
+    Ok(job)
+}
+
+/// The job's answer on its loaded part.
+fn answer(
+    job: &Job,
+    part: &LoadedPart,
+    interrupt: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Vec<u8>> {
+    let es = &part.es;
+    let source_rows = &part.source_rows;
     let target = es.df_position(job.graph.target())?;
     let queries: Vec<Query> = match &job.cutoff {
         // The part's instances are the target rows it owns, not the copies it holds.
-        PartCutoff::At(t) => calc::visible_rows(&es, target, *t, &job.time)
+        PartCutoff::At(t) => calc::visible_rows(es, target, *t, &job.time)
             .into_iter()
             .filter(|&r| !es.is_copy(target, r))
             .map(|r| Query {
@@ -70,7 +104,7 @@ pub fn handle_job_controlled(
         }
     };
     let given_bytes = match &job.phase {
-        Phase::Outer { specs, at } => return outer_reply(&es, &job, &queries, specs, at),
+        Phase::Outer { specs, at } => return outer_reply(es, job, &queries, specs, at),
         Phase::Matrix { given } => given,
     };
     let mut given = calc::Given::default();
@@ -87,7 +121,7 @@ pub fn handle_job_controlled(
         interrupt,
         progress: None,
     };
-    let values = calc::calculate_controlled(&es, &job.graph, &queries, &job.time, &given, control)?;
+    let values = calc::calculate_controlled(es, &job.graph, &queries, &job.time, &given, control)?;
     // Index value and time index of each row's instance, so the coordinator can restore
     // featuretools' order without reading the part again.
     let rows = UInt32Array::from(queries.iter().map(|q| q.row).collect::<Vec<_>>());

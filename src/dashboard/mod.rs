@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::events::state::SharedState;
 use crate::events::Events;
 
-pub use report::write_report;
+pub use report::{report_html, write_report};
 
 /// Part jobs sent in one `/json/run` answer at most (the page asks again for the rest).
 const TASKS_PER_ANSWER: usize = 5000;
@@ -47,6 +47,26 @@ pub fn parse_address(s: &str) -> std::result::Result<SocketAddr, String> {
         .map_err(|_| format!("'{s}' is not [ADDR:]PORT, such as 8787 or 0.0.0.0:8787"))
 }
 
+/// What a dashboard shows: a run's live state (and the time of the run's clock), plus pages of
+/// its own (a pool's history of computations).
+pub trait Source: Send + Sync {
+    /// The state to show now and the seconds of its run so far.
+    fn current(&self) -> (SharedState, f64);
+    /// A page the dashboard does not serve itself: (status, content type, body).
+    fn extra(&self, _path: &str) -> Option<(u16, &'static str, String)> {
+        None
+    }
+}
+
+/// One run's state and events.
+struct OneRun(SharedState, Events);
+
+impl Source for OneRun {
+    fn current(&self) -> (SharedState, f64) {
+        (self.0.clone(), self.1.elapsed())
+    }
+}
+
 /// A running dashboard server; stops when dropped.
 pub struct Dashboard {
     server: Arc<tiny_http::Server>,
@@ -66,6 +86,11 @@ impl std::fmt::Debug for Dashboard {
 impl Dashboard {
     /// Binds `addr` (port 0 picks a free one) and serves `state` until stopped.
     pub fn start(addr: SocketAddr, state: SharedState, events: &Events) -> Result<Dashboard> {
+        Dashboard::start_source(addr, Arc::new(OneRun(state, events.clone())))
+    }
+
+    /// Binds `addr` (port 0 picks a free one) and serves what `source` shows until stopped.
+    pub fn start_source(addr: SocketAddr, source: Arc<dyn Source>) -> Result<Dashboard> {
         let server = tiny_http::Server::http(addr)
             .map_err(|e| Error::Invalid(format!("--dashboard {addr}: cannot listen: {e}")))?;
         let bound = server
@@ -74,14 +99,14 @@ impl Dashboard {
             .ok_or_else(|| Error::Internal("the dashboard is not on an IP address".into()))?;
         let server = Arc::new(server);
         let stop = Arc::new(AtomicBool::new(false));
-        let (srv, s, events) = (server.clone(), stop.clone(), events.clone());
+        let (srv, s) = (server.clone(), stop.clone());
         let handle = std::thread::Builder::new()
             .name("ftpart-dashboard".into())
             .spawn(move || {
                 let page = page("ftpart run", LIVE, "");
                 while !s.load(Ordering::SeqCst) {
                     match srv.recv_timeout(Duration::from_millis(100)) {
-                        Ok(Some(req)) => answer(req, &page, &state, &events),
+                        Ok(Some(req)) => answer(req, &page, source.as_ref()),
                         Ok(None) => {}
                         Err(_) => return,
                     }
@@ -135,11 +160,13 @@ fn query_number(url: &str, key: &str) -> Option<u64> {
         .and_then(|(_, v)| v.parse().ok())
 }
 
-fn answer(req: tiny_http::Request, page: &str, state: &SharedState, events: &Events) {
+fn answer(req: tiny_http::Request, page: &str, source: &dyn Source) {
     let url = req.url().to_string();
     let path = url.split('?').next().unwrap_or("");
-    let now = events.elapsed();
+    let (state, now) = source.current();
+    let extra = source.extra(path);
     let (status, kind, body) = match (path, state.lock()) {
+        (_, _) if extra.is_some() => extra.unwrap_or_default(),
         ("/" | "/index.html", _) => (200, "text/html; charset=utf-8", page.to_string()),
         ("/health", _) => (200, "application/json", r#"{"status":"ok"}"#.to_string()),
         ("/json/run", Ok(s)) => (

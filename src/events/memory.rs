@@ -46,6 +46,31 @@ pub fn sample(pid: i32, shards: Option<&Path>) -> Option<Sample> {
     Some(s)
 }
 
+/// The machine's memory from `/proc/meminfo`: (total, available) bytes.
+fn meminfo() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kb = |key: &str| -> Option<u64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(|k| k * 1024)
+    };
+    Some((kb("MemTotal:")?, kb("MemAvailable:")?))
+}
+
+/// The machine's memory, bytes.
+pub fn total_bytes() -> Option<u64> {
+    meminfo().map(|(t, _)| t)
+}
+
+/// The fraction of the machine's memory available (`MemAvailable` / `MemTotal`).
+pub fn available_fraction() -> Option<f64> {
+    meminfo()
+        .filter(|(t, _)| *t > 0)
+        .map(|(t, a)| a as f64 / t as f64)
+}
+
 /// Bytes of the mappings in a `/proc/PID/maps` text whose file lies under `dir`.
 fn mapped_under(maps: &str, dir: &Path) -> u64 {
     let dir = dir.to_string_lossy();

@@ -138,6 +138,20 @@ pub enum RunEvent {
         /// Size of the result, bytes.
         output_bytes: u64,
     },
+    /// A worker that keeps parts loaded between jobs
+    /// ([`crate::compute::PartCache`]) loaded a job's part, or reused it.
+    PartLoaded {
+        /// Round.
+        round: Round,
+        /// Part.
+        part: usize,
+        /// Worker slot.
+        worker: usize,
+        /// False when the part was loaded (mapped) for this job, true when it was held.
+        reused: bool,
+        /// Bytes of the part's files loaded (0 when reused).
+        bytes: u64,
+    },
     /// A part job failed; the run fails with it.
     JobFailed {
         /// Round.

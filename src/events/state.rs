@@ -132,6 +132,10 @@ pub struct Worker {
     pub peak_job_rss: u64,
     /// Pids it had (a replacement takes the slot of the worker it replaces).
     pub pids: Vec<i32>,
+    /// Parts it loaded from disk (workers that keep parts loaded between jobs).
+    pub loads: usize,
+    /// Jobs that found their part loaded already.
+    pub reuses: usize,
 }
 
 /// A round.
@@ -298,6 +302,14 @@ impl RunState {
                 }
             }
             RunEvent::JobQueued { .. } | RunEvent::JobProgress { .. } => {}
+            RunEvent::PartLoaded { worker, reused, .. } => {
+                let w = self.worker_mut(*worker);
+                if *reused {
+                    w.reuses += 1;
+                } else {
+                    w.loads += 1;
+                }
+            }
             RunEvent::JobStarted {
                 round,
                 part,

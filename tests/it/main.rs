@@ -8,6 +8,7 @@ mod errors;
 mod partitioned;
 mod pfuzz;
 mod primitives;
+mod serve;
 mod split;
 mod util;
 mod workers;

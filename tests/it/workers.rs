@@ -303,3 +303,54 @@ fn a_persistent_pool_computes_twice_with_the_same_workers() {
         assert!(!alive(p as u32));
     }
 }
+
+#[test]
+fn a_part_cache_reuses_unchanged_parts_and_reloads_or_refuses_changed_ones() {
+    use ftpart::compute::{Load, PartCache};
+    let dir = tmp();
+    let (shards_dir, _, _) = small_shards(dir.path());
+    let cache = PartCache::new(1 << 40);
+    let (a, load) = cache.get(&shards_dir, 1).unwrap();
+    assert!(matches!(load, Load::Loaded { bytes } if bytes > 0));
+    let (b, load) = cache.get(&shards_dir, 1).unwrap();
+    assert_eq!(load, Load::Reused);
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+    cache.get(&shards_dir, 2).unwrap();
+    let s = cache.stats();
+    assert_eq!((s.loads, s.hits, s.reloads), (2, 1, 0));
+    assert_eq!(s.parts.len(), 2);
+
+    // A file rewritten with the same bytes (a new inode, new times): loaded again, content checked.
+    let m = ftpart_partitioner::Manifest::read(&shards_dir).unwrap();
+    let file = m.table_path(&shards_dir, 1, "transactions").unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let tmp_file = file.with_extension("tmp");
+    std::fs::write(&tmp_file, &bytes).unwrap();
+    std::fs::rename(&tmp_file, &file).unwrap();
+    let (_, load) = cache.get(&shards_dir, 1).unwrap();
+    assert!(matches!(load, Load::Loaded { .. }), "{load:?}");
+    assert_eq!(cache.stats().reloads, 1);
+
+    // The same size, other content, no new manifest: refused by name, and not held.
+    let mut changed = bytes.clone();
+    let at = changed.len() / 2;
+    changed[at] ^= 0xff;
+    std::fs::write(&tmp_file, &changed).unwrap();
+    std::fs::rename(&tmp_file, &file).unwrap();
+    let err = cache.get(&shards_dir, 1).unwrap_err().to_string();
+    assert!(
+        err.contains("changed since the split") && err.contains("transactions"),
+        "{err}"
+    );
+    assert!(cache.stats().parts.iter().all(|(_, p, _)| *p != 1));
+
+    // Capacity: a cache of 0 bytes holds only the last part.
+    let small = PartCache::new(0);
+    small.get(&shards_dir, 0).unwrap();
+    small.get(&shards_dir, 2).unwrap();
+    let s = small.stats();
+    assert_eq!(s.parts.iter().map(|p| p.1).collect::<Vec<_>>(), vec![2]);
+    assert_eq!(s.evictions, 1);
+    small.clear();
+    assert!(small.stats().parts.is_empty());
+}

@@ -246,39 +246,56 @@ impl Pool {
         }
     }
 
-    /// Gives queued jobs to idle workers, starting replacements for slots that lost theirs.
+    /// Gives queued jobs to idle workers, starting replacements for slots that lost theirs. Job
+    /// `id` goes to slot `id % workers` when that worker is idle, so that across runs a worker
+    /// sees the same jobs (a part it keeps loaded); an idle worker with none of its own takes the
+    /// next job in the queue.
     fn dispatch(
         &mut self,
         run: &mut Run,
         on_event: &mut dyn FnMut(&Event),
     ) -> Result<(), RunError> {
-        for slot in 0..self.slots.len() {
-            if run.busy[slot].is_some() {
-                continue;
+        let n = self.slots.len() as u64;
+        for own in [true, false] {
+            for slot in 0..self.slots.len() {
+                if run.busy[slot].is_some() {
+                    continue;
+                }
+                let pick = if own {
+                    run.queue
+                        .iter()
+                        .position(|&j| run.jobs[j].0 % n == slot as u64)
+                } else if run.queue.is_empty() {
+                    return Ok(());
+                } else {
+                    Some(0)
+                };
+                let Some(at) = pick else {
+                    continue;
+                };
+                if self.slots[slot].is_none() {
+                    let pid = self.replace(slot, on_event)?;
+                    on_event(&Event::WorkerStarted { worker: slot, pid });
+                }
+                let Some(worker) = &self.slots[slot] else {
+                    continue;
+                };
+                let Some(job) = run.queue.remove(at) else {
+                    continue;
+                };
+                run.attempts[job] += 1;
+                run.busy[slot] = Some(Assignment { job });
+                let (id, payload) = &run.jobs[job];
+                on_event(&Event::JobStarted {
+                    worker: slot,
+                    job: *id,
+                });
+                // A failed send means the worker is gone; its forwarding thread reports the crash.
+                let _ = worker.send(Request::Job {
+                    id: *id,
+                    payload: Blob::copy_from(payload),
+                });
             }
-            let Some(&job) = run.queue.front() else {
-                return Ok(());
-            };
-            if self.slots[slot].is_none() {
-                let pid = self.replace(slot, on_event)?;
-                on_event(&Event::WorkerStarted { worker: slot, pid });
-            }
-            let Some(worker) = &self.slots[slot] else {
-                continue;
-            };
-            run.queue.pop_front();
-            run.attempts[job] += 1;
-            run.busy[slot] = Some(Assignment { job });
-            let (id, payload) = &run.jobs[job];
-            on_event(&Event::JobStarted {
-                worker: slot,
-                job: *id,
-            });
-            // A failed send means the worker is gone; its forwarding thread reports the crash.
-            let _ = worker.send(Request::Job {
-                id: *id,
-                payload: Blob::copy_from(payload),
-            });
         }
         Ok(())
     }

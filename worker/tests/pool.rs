@@ -154,8 +154,8 @@ fn a_job_that_always_crashes_fails_naming_the_job_and_the_signal() {
     let dead: Vec<i32> = pids.iter().copied().filter(|p| !live.contains(p)).collect();
     assert_eq!(dead.len(), 3, "three workers crashed: {events:?}");
     assert_gone(&dead);
-    // The worker that was idle is still there.
-    assert_eq!(live, vec![pids[1]]);
+    // The worker that was idle is still there (job 7 went to worker 1, 7 % 2).
+    assert_eq!(live, vec![pids[0]]);
     pool.shutdown().unwrap();
     assert_gone(&pids);
 }
@@ -410,9 +410,10 @@ fn a_failed_run_stops_busy_workers_and_the_next_run_replaces_them() {
         "{outcome:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(10));
-    // The worker busy with job 1 was stopped; the one that reported the failure stays.
-    assert_gone(&pids[..1]);
-    assert_eq!(pool.worker_pids(), vec![pids[1]]);
+    // The worker busy with job 1 (worker 1, 1 % 2) was stopped; the one that reported the
+    // failure stays.
+    assert_gone(&pids[1..]);
+    assert_eq!(pool.worker_pids(), vec![pids[0]]);
     let (outcome, events) = run(&mut pool, jobs(&[(3, "echo:a"), (4, "echo:b")]));
     assert_eq!(
         text(&outcome.unwrap()),
@@ -446,4 +447,44 @@ fn sigterm_stops_a_busy_worker_even_if_the_program_handles_sigterm() {
         started.elapsed()
     );
     assert_gone(&pids);
+}
+
+#[test]
+fn a_job_goes_to_the_worker_of_its_id_when_that_worker_is_idle() {
+    let mut pool = Pool::start(options(2)).unwrap();
+    let placement = |events: &[Event]| -> Vec<(u64, usize)> {
+        let mut v: Vec<(u64, usize)> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::JobStarted { worker, job } => Some((*job, *worker)),
+                _ => None,
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    // Equal jobs: each worker takes its own ids, in every run.
+    for _ in 0..3 {
+        let (outcome, events) = run(
+            &mut pool,
+            jobs(&[
+                (0, "sleep:50"),
+                (1, "sleep:50"),
+                (2, "sleep:50"),
+                (3, "sleep:50"),
+            ]),
+        );
+        outcome.unwrap();
+        assert_eq!(placement(&events), vec![(0, 0), (1, 1), (2, 0), (3, 1)]);
+    }
+    // A worker with none of its own left takes the other's: job 2 waits for no one.
+    let (outcome, events) = run(
+        &mut pool,
+        jobs(&[(0, "sleep:600"), (2, "sleep:10"), (4, "sleep:10")]),
+    );
+    outcome.unwrap();
+    let p = placement(&events);
+    assert_eq!(p[0], (0, 0));
+    assert!(p[1..].iter().any(|&(_, w)| w == 1), "{p:?}");
+    pool.shutdown().unwrap();
 }
