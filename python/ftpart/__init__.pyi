@@ -1,5 +1,5 @@
 from os import PathLike
-from typing import Any, Callable, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import pandas as pd
 
@@ -94,8 +94,12 @@ def compute(
 
 class Pool:
     def __init__(
-        self, n_workers: int = 2, *, worker: Optional[str] = None, retries: int = 2
+        self, n_workers: Union[int, str] = 2, *, worker: Optional[str] = None, retries: int = 2
     ) -> None: ...
+    @property
+    def address(self) -> Optional[str]: ...
+    def status(self) -> Dict[str, Any]: ...
+    def stop(self) -> None: ...
     @property
     def n_workers(self) -> int: ...
     @property
@@ -110,8 +114,8 @@ class Pool:
     ) -> pd.DataFrame: ...
     def compute(
         self,
-        shards: Union[str, PathLike[str]],
-        features: List[Any],
+        shards: Optional[Union[str, PathLike[str]]] = None,
+        features: Optional[List[Any]] = None,
         cutoff_time: Any = None,
         **kwargs: Any,
     ) -> pd.DataFrame: ...

@@ -143,6 +143,8 @@ def _check_supported(approximate, save_progress, chunk_size, dask_kwargs):
     from ._pool import Pool
 
     cluster = dask_kwargs.get("cluster") if isinstance(dask_kwargs, dict) else None
+    if isinstance(cluster, str) and cluster.startswith("ftpart://"):
+        cluster = Pool(cluster)
     if isinstance(cluster, Pool) and set(dask_kwargs) == {"cluster"}:
         return cluster
     raise NotSupportedError(
@@ -304,6 +306,21 @@ def _calculate(
         and all([isinstance(feature, FeatureBase) for feature in features])
     ), "features must be a non-empty list of features"
     pool = _check_supported(approximate, save_progress, chunk_size, dask_kwargs)
+    if pool is not None and pool._remote is not None:
+        # A pool by address computes on the shards it serves, not on this process's data.
+        if entityset is not None or dataframes is not None:
+            raise NotSupportedError(
+                f"dask_kwargs={{'cluster': '{pool.address}'}}: a pool by address computes on the "
+                "shards it serves, not on an EntitySet in this process; pass entityset=None (or "
+                "call pool.compute(features, cutoff_time))"
+            )
+        from ._shards import compute
+
+        return compute(
+            None, features, cutoff_time, pool=pool, training_window=training_window,
+            include_cutoff_time=include_cutoff_time, cutoff_time_in_index=cutoff_time_in_index,
+            verbose=verbose, progress_callback=progress_callback,
+        )
     if not isinstance(entityset, EntitySet):
         if dataframes is not None:
             entityset = EntitySet("entityset", dataframes, relationships)

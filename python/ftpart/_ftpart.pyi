@@ -98,3 +98,27 @@ def split(
 ) -> int:
     """Splits an entity set directory (``es_dir``) or one in memory (``description_json`` and
     ``data``) into ``parts`` shards under ``out``; returns the number of parts written."""
+
+class RemotePool:
+    """A client of a pool started by ``ftpart serve`` (``ftpart://[TOKEN@]HOST:PORT``; None:
+    ``$FTPART_POOL``, else the pool recorded on this machine)."""
+
+    def __init__(self, address: Optional[str] = None) -> None: ...
+    @property
+    def address(self) -> str: ...
+    def status(self) -> str: ...
+    def stop(self) -> None: ...
+    def compute(
+        self,
+        features_json: str,
+        *,
+        shards: Optional[str] = None,
+        cutoff_table: Any = None,
+        cutoff_at_ns: Optional[int] = None,
+        cutoff_at: Optional[float] = None,
+        training_window: Optional[str] = None,
+        include_cutoff_time: bool = True,
+        cutoff_time_in_index: bool = False,
+        out: Optional[str] = None,
+        progress: Optional[Callable[[str, int, int], None]] = None,
+    ) -> Any: ...

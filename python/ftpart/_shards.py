@@ -109,7 +109,48 @@ def compute(
         n_rows = 0
     jobs = _jobs(n_jobs)
     progress = _Progress(n_rows, verbose, progress_callback)
-    batch = _ftpart.compute(
+    remote = getattr(pool, "_remote", None)
+    if remote is not None:
+        batch = remote.compute(
+            ft.save_features(features),
+            shards=os.fspath(shards) if shards is not None else None,
+            training_window=_window_text(training_window),
+            include_cutoff_time=bool(include_cutoff_time),
+            cutoff_time_in_index=bool(cutoff_time_in_index),
+            out=os.fspath(out) if out is not None else None,
+            progress=progress.parts if progress.bar is not None else None,
+            **kwargs,
+        )
+    else:
+        batch = _local_compute(
+            shards, features, training_window, include_cutoff_time, cutoff_time_in_index, jobs,
+            pool, out, progress, kwargs,
+        )
+    # Index (the instance id, and time when asked) and columns in featuretools' dtypes, from the
+    # pandas metadata.
+    fm = pa.Table.from_batches([batch]).to_pandas()
+    del batch
+    for col in pass_columns:
+        fm[col] = ct[col].to_numpy()
+    ww_init = get_ww_types_from_features(features, None, pass_columns, ct if pass_columns else None)
+    _ww_nullable(fm, ww_init)
+    fm.ww.init(**ww_init)
+    progress.finish()
+    return fm
+
+
+def _local_compute(
+    shards, features, training_window, include_cutoff_time, cutoff_time_in_index, jobs, pool, out,
+    progress, kwargs,
+):
+    """``_ftpart.compute`` on this machine: in this process, ``jobs`` workers, or ``pool``'s."""
+    import featuretools as ft
+
+    from ._calculate import _window_text, _worker_binary
+
+    if shards is None:
+        raise TypeError("compute: name the shard directory (only a pool by address needs none)")
+    return _ftpart.compute(
         os.fspath(shards),
         ft.save_features(features),
         training_window=_window_text(training_window),
@@ -122,14 +163,3 @@ def compute(
         progress=progress.parts if progress.bar is not None else None,
         **kwargs,
     )
-    # Index (the instance id, and time when asked) and columns in featuretools' dtypes, from the
-    # pandas metadata.
-    fm = pa.Table.from_batches([batch]).to_pandas()
-    del batch
-    for col in pass_columns:
-        fm[col] = ct[col].to_numpy()
-    ww_init = get_ww_types_from_features(features, None, pass_columns, ct if pass_columns else None)
-    _ww_nullable(fm, ww_init)
-    fm.ww.init(**ww_init)
-    progress.finish()
-    return fm

@@ -27,6 +27,7 @@ use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
 use pyo3::prelude::*;
 
 mod pool;
+mod remote;
 
 create_exception!(
     _ftpart,
@@ -544,6 +545,7 @@ fn _ftpart(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compute, m)?)?;
     m.add_function(wrap_pyfunction!(split, m)?)?;
     m.add_class::<pool::PyWorkerPool>()?;
+    m.add_class::<remote::PyRemotePool>()?;
     m.add_function(wrap_pyfunction!(find_worker_binary, m)?)?;
     m.add_function(wrap_pyfunction!(matrix_warnings, m)?)?;
     Ok(())

@@ -75,7 +75,8 @@ pub fn encode_job(job: &Job) -> Result<Vec<u8>> {
         .map_err(|e| Error::Internal(format!("encoding a job: {e}")))
 }
 
-pub(crate) fn ipc_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
+/// A batch as Arrow IPC stream bytes.
+pub fn ipc_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut out, &batch.schema())
@@ -86,7 +87,8 @@ pub(crate) fn ipc_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-pub(crate) fn from_ipc_bytes(bytes: &[u8]) -> Result<RecordBatch> {
+/// The one batch of Arrow IPC stream bytes (an empty stream is a batch without rows).
+pub fn from_ipc_bytes(bytes: &[u8]) -> Result<RecordBatch> {
     let r = arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(bytes), None)
         .map_err(|e| Error::arrow("decoding", e))?;
     let schema = r.schema();

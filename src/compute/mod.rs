@@ -31,7 +31,7 @@ use crate::shards::Shards;
 pub use crate::events::Round;
 use crate::events::{Events, RunEvent, Stage};
 use job::*;
-pub(crate) use job::{from_ipc_bytes, ipc_bytes};
+pub use job::{from_ipc_bytes, ipc_bytes};
 use merge::merge;
 
 /// Runs a round's jobs; the process pool and the in-process executor implement it. One job per

@@ -438,6 +438,13 @@ fn prepare(s: &Shared, req: &ComputeRequest) -> Result<Prepared> {
     let cutoff = match &req.cutoff {
         CutoffSpec::Now => Cutoff::Now,
         CutoffSpec::Value(v) => Cutoff::parse_single(v, numeric)?,
+        CutoffSpec::At(k) => Cutoff::At(*k),
+        CutoffSpec::Table { ipc } => Cutoff::Table(CutoffTable::from_batch(
+            &crate::compute::from_ipc_bytes(ipc)?,
+            &shards.schema.dataframes[target],
+            numeric,
+            "the cutoff DataFrame",
+        )?),
         CutoffSpec::File { name, bytes } => {
             let ext = Path::new(name)
                 .extension()

@@ -61,6 +61,14 @@ pub enum CutoffSpec {
     Now,
     /// One date/time (or number, for numeric time indexes) for every instance.
     Value(String),
+    /// One time key (nanoseconds since the epoch, or [`crate::time::numeric_time_key`]).
+    At(i64),
+    /// A cutoff table as a batch (instance id, time, labels), an Arrow IPC stream.
+    Table {
+        /// The batch.
+        #[serde(with = "serde_bytes")]
+        ipc: Vec<u8>,
+    },
     /// A cutoff table's file: its name (for the format: `.csv` or `.parquet`) and bytes.
     File {
         /// File name.
