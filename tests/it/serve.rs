@@ -127,6 +127,27 @@ fn compute_args<'a>(
     ]
 }
 
+/// Computes the case on `pool` into `out` and checks the matrix.
+fn computes_right(pool: &Pool, out: &Path) {
+    let c = case();
+    let (f, ct) = (c.join("features.json"), c.join("cutoff.csv"));
+    let o = ftpart_at(
+        &pool.state,
+        &compute_args(
+            &pool.addr,
+            f.to_str().unwrap(),
+            ct.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    compare_csv(
+        &std::fs::read_to_string(out).unwrap(),
+        &c.join("expected.csv"),
+    )
+    .unwrap();
+}
+
 fn part_loads(s: &serde_json::Value) -> (u64, u64) {
     (
         s["part_loads"].as_u64().unwrap(),
@@ -305,21 +326,7 @@ fn a_client_killed_mid_run_cancels_it_and_queued_work_is_refused_at_stop() {
     assert!(!out1.exists());
     // The pool is healthy: the next computation is right.
     let out2 = dir.path().join("b.csv");
-    let o = ftpart_at(
-        &pool.state,
-        &compute_args(
-            &pool.addr,
-            f.to_str().unwrap(),
-            ct.to_str().unwrap(),
-            out2.to_str().unwrap(),
-        ),
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    compare_csv(
-        &std::fs::read_to_string(&out2).unwrap(),
-        &c.join("expected.csv"),
-    )
-    .unwrap();
+    computes_right(&pool, &out2);
     // Two at once: one runs, one queues; stop cancels the first and refuses the second.
     let (o3, o4) = (dir.path().join("c.csv"), dir.path().join("d.csv"));
     let mut third = spawn(o3.to_str().unwrap());
@@ -420,20 +427,6 @@ fn a_worker_killed_mid_run_is_replaced_and_a_changed_shard_is_refused() {
     // Split again into the same directory: the pool loads the new parts.
     std::fs::remove_dir_all(&sh).unwrap();
     shards(dir.path());
-    let o = ftpart_at(
-        &pool.state,
-        &compute_args(
-            &pool.addr,
-            f.to_str().unwrap(),
-            ct.to_str().unwrap(),
-            out.to_str().unwrap(),
-        ),
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    compare_csv(
-        &std::fs::read_to_string(&out).unwrap(),
-        &c.join("expected.csv"),
-    )
-    .unwrap();
+    computes_right(&pool, &out);
     pool.stop();
 }
