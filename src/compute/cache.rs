@@ -238,8 +238,9 @@ impl PartCache {
         };
         let mut changed = false;
         if let Some(e) = held {
-            // The manifest first: a new split may list other files.
-            let now = Shards::open(&dir).and_then(|s| part_stamps(&s, part));
+            // The held manifest names the files: a new split changes the manifest's own stamp,
+            // so nothing needs reading again to see whether the part is current.
+            let now = part_stamps(&e.loaded.shards, part);
             if now.as_ref().is_ok_and(|now| *now == e.stamps) {
                 let loaded = e.loaded.clone();
                 let mut inner = self.lock();

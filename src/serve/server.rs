@@ -1,7 +1,7 @@
 //! The pool process: accepts connections, queues computations, runs them on its workers.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::io::Write;
+use std::fmt::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -546,7 +546,7 @@ fn compute(s: &Arc<Shared>, conn: &TcpStream, peer: SocketAddr, req: ComputeRequ
         })
     };
     // Wait for the turn: first in the queue and nothing running.
-    let mut waited = {
+    let waited = {
         let mut q = lock(&s.queue);
         loop {
             let stop = s.stopping.load(Ordering::SeqCst);
@@ -572,14 +572,14 @@ fn compute(s: &Arc<Shared>, conn: &TcpStream, peer: SocketAddr, req: ComputeRequ
                 .0;
         }
     };
-    let reply = match &mut waited {
+    let reply = match &waited {
         Err(e) => {
             record(s, ticket.clone(), 0.0, 0, outcome(Some(e)), None, (0, 0));
             failed(e)
         }
         Ok(t) => {
             let t = t.clone();
-            let (reply, stats) = run(s, &t, prepared, out);
+            let reply = run(s, &t, prepared, out);
             // The next computation starts on a pool that is not cancelled.
             {
                 let mut q = lock(&s.queue);
@@ -589,7 +589,6 @@ fn compute(s: &Arc<Shared>, conn: &TcpStream, peer: SocketAddr, req: ComputeRequ
                 }
             }
             s.turn.notify_all();
-            let _ = stats;
             reply
         }
     };
@@ -598,8 +597,8 @@ fn compute(s: &Arc<Shared>, conn: &TcpStream, peer: SocketAddr, req: ComputeRequ
     reply
 }
 
-/// Runs a computation on the workers; returns the reply and (loads, reuses).
-fn run(s: &Arc<Shared>, t: &Ticket, p: Prepared, out: TcpStream) -> (Reply, (usize, usize)) {
+/// Runs a computation on the workers; returns the reply.
+fn run(s: &Arc<Shared>, t: &Ticket, p: Prepared, out: TcpStream) -> Reply {
     let events = Events::new();
     let state = crate::events::state::follow(&events);
     *lock(&s.current) = Some((events.clone(), state.clone()));
@@ -780,7 +779,7 @@ fn run(s: &Arc<Shared>, t: &Ticket, p: Prepared, out: TcpStream) -> (Reply, (usi
     };
     let _ = end.send(None);
     let _ = writer.join();
-    (reply, counts)
+    reply
 }
 
 /// How a computation ended, for the history.
@@ -945,7 +944,7 @@ impl crate::dashboard::Source for PoolView {
                     r.ticket.id.to_string()
                 };
                 let _ = write!(
-                    Html(&mut page),
+                    page,
                     "<tr><td>{link}<td>{}<td>{}<td>{}<td>{:.3}<td>{}<td>{}</tr>",
                     escape(&r.ticket.client),
                     escape(&r.outcome),
@@ -964,19 +963,6 @@ impl crate::dashboard::Source for PoolView {
         let state = r.state.as_ref()?;
         let html = crate::dashboard::report_html(&lock(state));
         Some((200, "text/html; charset=utf-8", html))
-    }
-}
-
-/// `write!` into a String.
-struct Html<'a>(&'a mut String);
-
-impl std::io::Write for Html<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.push_str(&String::from_utf8_lossy(buf));
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
