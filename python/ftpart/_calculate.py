@@ -149,7 +149,8 @@ def _check_supported(approximate, save_progress, chunk_size, dask_kwargs):
         return cluster
     raise NotSupportedError(
         "dask_kwargs: the Dask executor is not there yet; use n_jobs for ftpart's own workers, "
-        "or dask_kwargs={'cluster': pool} with an ftpart.Pool"
+        "dask_kwargs={'cluster': pool} with an ftpart.Pool, or {'cluster': 'ftpart://HOST:PORT'} "
+        "for a pool started by `ftpart serve`"
     )
 
 
