@@ -151,3 +151,113 @@ pub fn partition_and_compute(
     };
     compute::compute(&shards, opts.features, &opts.cutoff, &opts.matrix, exec)
 }
+
+/// A key of `es`'s content split by `by` into `parts`: a 64-bit SipHash and a CRC-32 over the
+/// schema and every buffer of every column, in hex. Equal entity sets (the same schema, the same
+/// values in the same Arrow layout) have equal keys; any other has another key (but for a chance
+/// of 2^-96), so a split kept under its key is the split of exactly this data.
+pub fn content_key(es: &EntitySet, by: &str, parts: usize) -> Result<String> {
+    use std::hash::Hasher;
+    struct Both(std::collections::hash_map::DefaultHasher, crc32fast::Hasher);
+    impl Both {
+        fn write(&mut self, b: &[u8]) {
+            self.0.write(b);
+            self.1.update(b);
+        }
+        fn number(&mut self, n: usize) {
+            self.write(&(n as u64).to_le_bytes());
+        }
+    }
+    fn data(h: &mut Both, d: &arrow_data::ArrayData) {
+        h.write(format!("{:?}", d.data_type()).as_bytes());
+        h.number(d.len());
+        h.number(d.offset());
+        match d.nulls() {
+            Some(n) => {
+                h.number(n.offset());
+                h.write(n.buffer().as_slice());
+            }
+            None => h.number(usize::MAX),
+        }
+        h.number(d.buffers().len());
+        for b in d.buffers() {
+            h.number(b.len());
+            h.write(b.as_slice());
+        }
+        h.number(d.child_data().len());
+        for c in d.child_data() {
+            data(h, c);
+        }
+    }
+    let mut h = Both(Default::default(), crc32fast::Hasher::new());
+    let schema = serde_json::to_vec(&es.schema).map_err(|e| Error::Internal(e.to_string()))?;
+    h.write(&schema);
+    h.write(by.as_bytes());
+    h.number(parts);
+    for b in &es.data {
+        h.number(b.num_columns());
+        for c in b.columns() {
+            data(&mut h, &c.to_data());
+        }
+    }
+    let Both(sip, crc) = h;
+    Ok(format!("{:016x}{:08x}", sip.finish(), crc.finalize()))
+}
+
+/// Splits kept in one directory by [`split_kept`]: the most recently used ones stay.
+const KEPT_SPLITS: usize = 4;
+
+/// The shards of `es` split by `by` into `parts`, kept in `base` under the entity set's
+/// [`content_key`]: a split of the same data made earlier is reused (so workers that hold its
+/// parts loaded keep them), else one is written to a temporary directory there and renamed into
+/// place, so that no reader sees half a split. Of the splits in `base`, the
+/// [`KEPT_SPLITS`] used last stay; older ones not used for ten minutes are removed.
+pub fn split_kept(es: &EntitySet, by: &str, parts: usize, base: &Path) -> Result<Shards> {
+    let key = content_key(es, by, parts)?;
+    std::fs::create_dir_all(base).map_err(|e| Error::io(base, e))?;
+    let dir = base.join(format!("es-{key}"));
+    if !dir.join("manifest.json").is_file() {
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".es-{key}-"))
+            .tempdir_in(base)
+            .map_err(|e| Error::io(base, e))?;
+        let out = tmp.path().join("shards");
+        let opts = crate::shards::SplitEntitySet {
+            by: by.to_string(),
+            parts,
+            out: out.clone(),
+            force: false,
+        };
+        split_memory(es, &opts, true)?;
+        // Another process may have put the same split in place meanwhile: either is this data.
+        if let Err(e) = std::fs::rename(&out, &dir) {
+            if !dir.join("manifest.json").is_file() {
+                return Err(Error::io(&dir, e));
+            }
+        }
+    } else if let Ok(f) = std::fs::File::open(&dir) {
+        // Most recently used: what the clean-up below keeps.
+        let _ = f.set_modified(std::time::SystemTime::now());
+    }
+    remove_old_splits(base, &dir);
+    Shards::open(&dir)
+}
+
+fn remove_old_splits(base: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    let mut splits: Vec<(std::time::SystemTime, std::path::PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("es-"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    splits.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let idle = std::time::Duration::from_secs(600);
+    for (modified, path) in splits.into_iter().skip(KEPT_SPLITS) {
+        let old = modified.elapsed().is_ok_and(|d| d > idle);
+        if old && path != keep {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}

@@ -90,6 +90,7 @@ def compute(
     verbose: bool = False,
     progress_callback: Optional[Callable[[float, float, float], Any]] = None,
     pool: Optional[Pool] = None,
+    dask: Optional[Any] = None,
 ) -> pd.DataFrame: ...
 
 class Pool:

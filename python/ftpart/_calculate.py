@@ -83,7 +83,11 @@ def calculate_feature_matrix(
     ``parts`` shards (default ``4 * n_jobs``) and computes them on ftpart worker processes.
 
     ``dask_kwargs={"cluster": pool}`` with an :class:`ftpart.Pool` computes on that pool's
-    workers (started once, reused across calls).
+    workers (started once, reused across calls); ``{"cluster": "ftpart://HOST:PORT"}`` on a pool
+    started by ``ftpart serve``. A Dask cluster (a ``distributed.Client``, a cluster object, or a
+    scheduler address such as ``"tcp://HOST:8786"``) runs each part as a Dask task
+    (:mod:`ftpart.dask`); ``dask_kwargs["shards_dir"]`` names a directory all its workers read,
+    where the entity set's shards are kept by content between calls.
 
     What ftpart does not compute (``approximate``, ``save_progress``, ``chunk_size``, other
     ``dask_kwargs``, a primitive ftpart does not implement) raises :class:`NotSupportedError`
@@ -130,8 +134,10 @@ def _unsupported(what: str) -> NotSupportedError:
 
 
 def _check_supported(approximate, save_progress, chunk_size, dask_kwargs):
-    """Refuses what ftpart does not do; returns the ftpart :class:`~ftpart.Pool` given as
-    ``dask_kwargs={"cluster": pool}``, if any."""
+    """Refuses what ftpart does not do; returns where ``dask_kwargs={"cluster": ...}`` computes:
+    an ftpart :class:`~ftpart.Pool` (or one by ``ftpart://`` address), a
+    :class:`ftpart.dask.DaskExecutor` (a Dask client, cluster object or scheduler address), or
+    None."""
     if approximate is not None:
         raise _unsupported("approximate")
     if save_progress is not None:
@@ -142,16 +148,33 @@ def _check_supported(approximate, save_progress, chunk_size, dask_kwargs):
         return None
     from ._pool import Pool
 
-    cluster = dask_kwargs.get("cluster") if isinstance(dask_kwargs, dict) else None
+    if not isinstance(dask_kwargs, dict) or "cluster" not in dask_kwargs:
+        raise NotSupportedError(
+            "dask_kwargs without a 'cluster': ftpart does not start a Dask cluster for one call; "
+            "use n_jobs for ftpart's own workers, or pass {'cluster': client_or_address} for an "
+            "existing Dask cluster, an ftpart.Pool or 'ftpart://HOST:PORT'"
+        )
+    cluster = dask_kwargs["cluster"]
+    others = set(dask_kwargs) - {"cluster", "shards_dir"}
     if isinstance(cluster, str) and cluster.startswith("ftpart://"):
         cluster = Pool(cluster)
-    if isinstance(cluster, Pool) and set(dask_kwargs) == {"cluster"}:
+    if isinstance(cluster, Pool):
+        if others or "shards_dir" in dask_kwargs:
+            raise NotSupportedError(
+                f"dask_kwargs {sorted(set(dask_kwargs) - {'cluster'})}: an ftpart.Pool takes "
+                "only 'cluster'"
+            )
         return cluster
-    raise NotSupportedError(
-        "dask_kwargs: the Dask executor is not there yet; use n_jobs for ftpart's own workers, "
-        "dask_kwargs={'cluster': pool} with an ftpart.Pool, or {'cluster': 'ftpart://HOST:PORT'} "
-        "for a pool started by `ftpart serve`"
-    )
+    if others:
+        # featuretools reads the other keys only to start a cluster of its own.
+        warnings.warn(
+            f"dask_kwargs {sorted(others)} are ignored with a 'cluster' (as featuretools does)"
+        )
+    from .dask import DaskExecutor
+
+    if isinstance(cluster, DaskExecutor):
+        return cluster
+    return DaskExecutor(cluster, dask_kwargs.get("shards_dir"))
 
 
 def _check_primitives(features):
@@ -307,6 +330,9 @@ def _calculate(
         and all([isinstance(feature, FeatureBase) for feature in features])
     ), "features must be a non-empty list of features"
     pool = _check_supported(approximate, save_progress, chunk_size, dask_kwargs)
+    dask = None
+    if pool is not None and not hasattr(pool, "_remote"):
+        dask, pool = pool, None
     if pool is not None and pool._remote is not None:
         # A pool by address computes on the shards it serves, not on this process's data.
         if entityset is not None or dataframes is not None:
@@ -402,20 +428,26 @@ def _calculate(
         for w in found:
             warnings.warn(w)
     data = [(df.ww.name, _batch(df)) for df in entityset.dataframes]
-    batch = _ftpart.calculate_feature_matrix(
-        features_json,
-        description,
-        data,
-        training_window=window,
-        include_cutoff_time=bool(include_cutoff_time),
-        cutoff_time_in_index=False,
-        n_jobs=jobs,
-        parts=parts,
-        worker=worker,
-        pool=pool._checked() if pool is not None else None,
-        progress=progress.parts if progress.bar is not None else None,
-        **rust_kwargs,
-    )
+    try:
+        batch = _ftpart.calculate_feature_matrix(
+            features_json,
+            description,
+            data,
+            training_window=window,
+            include_cutoff_time=bool(include_cutoff_time),
+            cutoff_time_in_index=False,
+            n_jobs=jobs,
+            parts=parts,
+            worker=worker,
+            pool=pool._checked() if pool is not None else None,
+            dask=dask,
+            shards_dir=dask.shards_dir if dask is not None else None,
+            progress=progress.parts if progress.bar is not None else None,
+            **rust_kwargs,
+        )
+    finally:
+        if dask is not None and dask is not dask_kwargs.get("cluster"):
+            dask.close()
     fm = _to_pandas(
         batch, features, entityset, target_df, cutoff_time, pass_columns, single_time, single_ids
     )

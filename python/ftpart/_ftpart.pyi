@@ -1,7 +1,7 @@
 """Type stubs of the extension module ``ftpart._ftpart`` (python/src/lib.rs)."""
 
 from os import PathLike
-from typing import Callable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 import pyarrow
 
@@ -25,6 +25,8 @@ def calculate_feature_matrix(
     parts: Optional[int] = None,
     worker: Optional[Union[str, PathLike[str]]] = None,
     pool: Optional[WorkerPool] = None,
+    dask: Optional[Any] = None,
+    shards_dir: Optional[Union[str, PathLike[str]]] = None,
     progress: Optional[Callable[[str, int, int], None]] = None,
 ) -> pyarrow.RecordBatch:
     """The feature matrix as Arrow: the target index, the features' columns, then label columns,
@@ -35,7 +37,8 @@ def calculate_feature_matrix(
     Cutoff: ``cutoff_table`` (``instance_id``, ``time``), or one time (``cutoff_at_ns`` for
     datetimes, ``cutoff_at`` for numeric time indexes), or none (now). ``n_jobs`` > 1 splits into
     ``parts`` shards computed by that many ``worker`` processes (the ``ftpart`` executable), or
-    by ``pool``'s workers.
+    by ``pool``'s workers, or as tasks of ``dask`` (an ``ftpart.dask.DaskExecutor``) on a split
+    kept in ``shards_dir`` by the data's content.
     ``progress(round, parts_done, parts)`` is called as parts finish. The GIL is released while
     Rust computes; Ctrl-C stops the workers and raises KeyboardInterrupt.
     """
@@ -80,6 +83,7 @@ def compute(
     n_jobs: int = 1,
     worker: Optional[Union[str, PathLike[str]]] = None,
     pool: Optional[WorkerPool] = None,
+    dask: Optional[Any] = None,
     out: Optional[Union[str, PathLike[str]]] = None,
     progress: Optional[Callable[[str, int, int], None]] = None,
 ) -> pyarrow.RecordBatch:
@@ -98,6 +102,16 @@ def split(
 ) -> int:
     """Splits an entity set directory (``es_dir``) or one in memory (``description_json`` and
     ``data``) into ``parts`` shards under ``out``; returns the number of parts written."""
+
+def run_part_job(payload: bytes) -> Tuple[str, Union[bytes, str], Optional[int]]:
+    """One part job in this process (a Dask worker), on the part this process keeps loaded:
+    ``("ok", result, loaded_bytes_or_None)`` or ``("input" | "failure", message, None)``."""
+
+def part_cache_stats() -> dict:
+    """This process's part cache: loads, hits, reloads, evictions, parts held."""
+
+def clear_part_cache() -> None:
+    """Drops every part this process's cache holds."""
 
 class RemotePool:
     """A client of a pool started by ``ftpart serve`` (``ftpart://[TOKEN@]HOST:PORT``; None:

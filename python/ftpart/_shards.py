@@ -46,6 +46,7 @@ def compute(
     verbose: bool = False,
     progress_callback=None,
     pool=None,
+    dask=None,
 ):
     """The feature matrix of ``features`` on the shards in directory ``shards`` (``ftpart
     compute``): the DataFrame ``calculate_feature_matrix`` returns on the entity set they were
@@ -122,10 +123,19 @@ def compute(
             **kwargs,
         )
     else:
-        batch = _local_compute(
-            shards, features, training_window, include_cutoff_time, cutoff_time_in_index, jobs,
-            pool, out, progress, kwargs,
-        )
+        executor = None
+        if dask is not None:
+            from .dask import DaskExecutor
+
+            executor = dask if isinstance(dask, DaskExecutor) else DaskExecutor(dask)
+        try:
+            batch = _local_compute(
+                shards, features, training_window, include_cutoff_time, cutoff_time_in_index,
+                jobs, pool, out, progress, dict(kwargs, dask=executor),
+            )
+        finally:
+            if executor is not None and executor is not dask:
+                executor.close()
     # Index (the instance id, and time when asked) and columns in featuretools' dtypes, from the
     # pandas metadata.
     fm = pa.Table.from_batches([batch]).to_pandas()
@@ -157,7 +167,7 @@ def _local_compute(
         include_cutoff_time=bool(include_cutoff_time),
         cutoff_time_in_index=bool(cutoff_time_in_index),
         n_jobs=jobs,
-        worker=_worker_binary() if jobs > 1 and pool is None else None,
+        worker=_worker_binary() if jobs > 1 and pool is None and kwargs.get("dask") is None else None,
         pool=pool._checked() if pool is not None else None,
         out=os.fspath(out) if out is not None else None,
         progress=progress.parts if progress.bar is not None else None,

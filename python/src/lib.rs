@@ -26,6 +26,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
 use pyo3::prelude::*;
 
+mod dask;
 mod pool;
 mod remote;
 
@@ -85,11 +86,20 @@ impl CutoffArgs {
 }
 
 /// Who computes the parts: ftpart's in-process executor, `n_jobs` workers started for this call,
-/// or a persistent pool.
+/// a persistent pool, or a Dask cluster.
 struct Workers {
     n_jobs: usize,
     worker: Option<PathBuf>,
     pool: Option<pool::Shared>,
+    dask: Option<DaskArgs>,
+}
+
+/// A Dask cluster's runner (`ftpart.dask.DaskExecutor`), and where splits of in-memory entity
+/// sets are kept for its workers to read.
+struct DaskArgs {
+    runner: Py<PyAny>,
+    shards_dir: Option<PathBuf>,
+    workers: usize,
 }
 
 impl Workers {
@@ -108,6 +118,14 @@ impl Workers {
         let compute = |exec: &mut dyn Executor| {
             ftpart::compute::compute_observed(shards, features, cutoff, opts, exec, &events)
         };
+        if let Some(d) = &self.dask {
+            let dir = std::fs::canonicalize(&shards.dir).map_err(|source| ftpart::Error::Io {
+                path: shards.dir.clone(),
+                source,
+            })?;
+            let runner = Python::attach(|py| d.runner.clone_ref(py));
+            return compute(&mut dask::DaskExecutor::new(runner, dir, interrupt));
+        }
         if let Some(shared) = &self.pool {
             let mut pool = shared.borrow()?;
             let fm = compute(&mut pool);
@@ -136,11 +154,16 @@ impl Workers {
 
     /// The parts to split into when the caller names none: 4 per worker.
     fn default_parts(&self) -> usize {
-        4 * self.pool.as_ref().map_or(self.n_jobs, |p| p.workers)
+        let workers = match (&self.dask, &self.pool) {
+            (Some(d), _) => d.workers,
+            (None, Some(p)) => p.workers,
+            (None, None) => self.n_jobs,
+        };
+        4 * workers.max(1)
     }
 
     fn in_process(&self) -> bool {
-        self.pool.is_none() && self.n_jobs <= 1
+        self.pool.is_none() && self.dask.is_none() && self.n_jobs <= 1
     }
 }
 
@@ -193,13 +216,25 @@ impl Request {
             return types.apply(&fm);
         }
         let parts = self.parts.unwrap_or(self.workers.default_parts()).max(1);
-        let dir = temp_dir("ftpart-shards-")?;
-        let shards = ftpart::run::split_in_memory(
-            &es,
-            self.features.target(),
-            parts,
-            &dir.path().join("shards"),
-        )?;
+        let target = self.features.target();
+        // A Dask cluster's workers read a split kept by content, so that they keep its parts
+        // loaded between calls on the same data; other workers read one for this call.
+        let (shards, _dir) = match self
+            .workers
+            .dask
+            .as_ref()
+            .and_then(|d| d.shards_dir.as_ref())
+        {
+            Some(base) => (ftpart::run::split_kept(&es, target, parts, base)?, None),
+            None => {
+                let dir = temp_dir("ftpart-shards-")?;
+                let out = dir.path().join("shards");
+                (
+                    ftpart::run::split_in_memory(&es, target, parts, &out)?,
+                    Some(dir),
+                )
+            }
+        };
         drop(es);
         let fm = self.workers.compute(
             &shards,
@@ -301,7 +336,17 @@ fn workers(
     n_jobs: usize,
     worker: Option<PathBuf>,
     pool: Option<PyRef<'_, pool::PyWorkerPool>>,
-) -> (Workers, Arc<AtomicBool>) {
+    dask: Option<Bound<'_, PyAny>>,
+    shards_dir: Option<PathBuf>,
+) -> PyResult<(Workers, Arc<AtomicBool>)> {
+    let dask = match dask {
+        Some(runner) => Some(DaskArgs {
+            workers: runner.call_method0("n_workers")?.extract()?,
+            runner: runner.unbind(),
+            shards_dir,
+        }),
+        None => None,
+    };
     let pool = pool.map(|p| p.shared.clone());
     if let Some(p) = &pool {
         p.begin();
@@ -310,14 +355,15 @@ fn workers(
     let interrupt = pool
         .as_ref()
         .map_or_else(|| Arc::new(AtomicBool::new(false)), |p| p.interrupt.clone());
-    (
+    Ok((
         Workers {
             n_jobs,
             worker,
             pool,
+            dask,
         },
         interrupt,
-    )
+    ))
 }
 
 fn matrix_options(
@@ -351,6 +397,8 @@ fn matrix_options(
     parts = None,
     worker = None,
     pool = None,
+    dask = None,
+    shards_dir = None,
     progress = None,
 ))]
 #[allow(clippy::too_many_arguments)]
@@ -369,11 +417,13 @@ fn calculate_feature_matrix(
     parts: Option<usize>,
     worker: Option<PathBuf>,
     pool: Option<PyRef<'_, pool::PyWorkerPool>>,
+    dask: Option<Bound<'_, PyAny>>,
+    shards_dir: Option<PathBuf>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyArrowType<RecordBatch>> {
     let (features, schema, training_window) =
         parse_inputs(features_json, description_json, training_window)?;
-    let (workers, interrupt) = workers(n_jobs, worker, pool);
+    let (workers, interrupt) = workers(n_jobs, worker, pool, dask, shards_dir)?;
     let req = Request {
         features,
         schema,
@@ -408,6 +458,7 @@ fn calculate_feature_matrix(
     n_jobs = 1,
     worker = None,
     pool = None,
+    dask = None,
     out = None,
     progress = None,
 ))]
@@ -425,6 +476,7 @@ fn compute(
     n_jobs: usize,
     worker: Option<PathBuf>,
     pool: Option<PyRef<'_, pool::PyWorkerPool>>,
+    dask: Option<Bound<'_, PyAny>>,
     out: Option<PathBuf>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyArrowType<RecordBatch>> {
@@ -443,7 +495,7 @@ fn compute(
         at: cutoff_at,
         at_ns: cutoff_at_ns,
     };
-    let (workers, interrupt) = workers(n_jobs, worker, pool);
+    let (workers, interrupt) = workers(n_jobs, worker, pool, dask, None)?;
     let progress = progress_fn(progress);
     let flag = interrupt.clone();
     let fm = run_interruptible(py, interrupt, move || {
@@ -548,5 +600,8 @@ fn _ftpart(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<remote::PyRemotePool>()?;
     m.add_function(wrap_pyfunction!(find_worker_binary, m)?)?;
     m.add_function(wrap_pyfunction!(matrix_warnings, m)?)?;
+    m.add_function(wrap_pyfunction!(dask::run_part_job, m)?)?;
+    m.add_function(wrap_pyfunction!(dask::part_cache_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(dask::clear_part_cache, m)?)?;
     Ok(())
 }

@@ -114,7 +114,7 @@ def test_a_label_named_like_a_feature_replaces_it_as_in_featuretools(es, feature
         ({"approximate": "1 day"}, "approximate"),
         ({"save_progress": "/tmp/ftpart-progress"}, "save_progress"),
         ({"chunk_size": 10}, "chunk_size"),
-        ({"dask_kwargs": {"cluster": "x"}}, "Dask executor"),
+        ({"dask_kwargs": {"n_workers": 2}}, "dask_kwargs without a 'cluster'"),
     ],
 )
 def test_what_ftpart_does_not_do_is_refused_by_name(es, features, kw, name):

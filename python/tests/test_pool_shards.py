@@ -83,8 +83,3 @@ def test_pool_workers_start_once_and_serve_every_call(es, features, tmp_path):
     with pytest.raises(ftpart.FtpartError, match="closed"):
         pool.pids
     pool.close()  # twice is fine
-
-
-def test_other_dask_kwargs_are_still_refused(es, features):
-    with pytest.raises(ftpart.NotSupportedError, match="dask_kwargs"):
-        ftpart.calculate_feature_matrix(features, es, dask_kwargs={"cluster": "tcp://x:8786"})

@@ -241,3 +241,46 @@ fn a_failed_split_leaves_nothing_compute_accepts() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no manifest.json"));
 }
+
+#[test]
+fn a_kept_split_is_reused_for_the_same_data_and_not_for_other_data() {
+    use arrow_array::{Array, Float64Array, RecordBatch};
+    let dir = tmp();
+    let es_dir = fixtures().join("conformance/entitysets/mock_customer_s0");
+    let es = ftpart::entityset::read_entityset(&es_dir).unwrap();
+    let base = dir.path().join("kept");
+    let a = ftpart::run::split_kept(&es, "customers", 3, &base).unwrap();
+    let again = ftpart::run::split_kept(&es, "customers", 3, &base).unwrap();
+    assert_eq!(a.dir, again.dir);
+    assert_eq!(a.manifest.parts.len(), 3);
+    // Other parts, another split.
+    let four = ftpart::run::split_kept(&es, "customers", 4, &base).unwrap();
+    assert_ne!(four.dir, a.dir);
+    // One value changed, another key and another split.
+    let key = ftpart::run::content_key(&es, "customers", 3).unwrap();
+    let mut changed = ftpart::entityset::read_entityset(&es_dir).unwrap();
+    let t = changed.schema.position("transactions").unwrap();
+    let b = changed.data[t].clone();
+    let i = b.schema().index_of("amount").unwrap();
+    let amount = b.column(i).as_any().downcast_ref::<Float64Array>().unwrap();
+    let mut v: Vec<Option<f64>> = amount.iter().collect();
+    v[0] = v[0].map(|x| x + 1.0);
+    let mut cols = b.columns().to_vec();
+    cols[i] = std::sync::Arc::new(Float64Array::from(v));
+    let rows = amount.len();
+    changed.data[t] = RecordBatch::try_new(b.schema(), cols).unwrap();
+    assert_eq!(rows, changed.data[t].num_rows());
+    assert_ne!(
+        ftpart::run::content_key(&changed, "customers", 3).unwrap(),
+        key
+    );
+    let other = ftpart::run::split_kept(&changed, "customers", 3, &base).unwrap();
+    assert_ne!(other.dir, a.dir);
+    // Only whole splits are in the directory: no temporary one is left.
+    let names: Vec<String> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("es-")), "{names:?}");
+}
