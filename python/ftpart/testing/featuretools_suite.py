@@ -125,6 +125,9 @@ def pytest_configure(config):
         FeatureSetCalculator,
     )
 
+    from . import _primitive_seam
+
+    _primitive_seam.install(lambda kind, why: _events.append((kind, why)), _in_featuretools)
     if not _original_run:
         _original_run.append(FeatureSetCalculator.run)
         FeatureSetCalculator.run = _routed_run
@@ -143,9 +146,15 @@ _paths: Dict[str, str] = {}
 def pytest_runtest_protocol(item, nextitem):
     # The test's module (report.location names where an inherited test method is defined).
     _paths[item.nodeid] = str(item.path)
+    from . import _primitive_seam
+
     _events.clear()
-    yield
-    _events.clear()
+    _primitive_seam.activate(True)
+    try:
+        yield
+    finally:
+        _primitive_seam.activate(False)
+        _events.clear()
 
 
 def _test_id(report) -> str:
