@@ -133,13 +133,17 @@ def _routed_function(primitive, fn):
 
     @functools.wraps(fn)
     def routed(*args, **kwargs):
+        # ftpart computes from the arguments as they were given; featuretools' function gets the
+        # arguments themselves (some change them in place, as they would without the seam).
+        given = [_copy(a) for a in args]
+        given_kwargs = {k: _copy(v) for k, v in kwargs.items()}
         try:
-            expected = fn(*[_copy(a) for a in args], **{k: _copy(v) for k, v in kwargs.items()})
+            expected = fn(*args, **kwargs)
         except Exception as e:
             _record("fallback", f"{name}: featuretools' function raises {type(e).__name__}")
             raise
         try:
-            value = _compute(primitive, args, kwargs, expected)
+            value = _compute(primitive, fn, given, given_kwargs, expected)
         except Inexpressible as e:
             _record("fallback", f"{name}: {e}")
             return expected
@@ -305,19 +309,42 @@ def _columns(primitive, series: list):
     raise Inexpressible("no logical type of input_types holds the values: " + "; ".join(problems))
 
 
-def _compute(primitive, args, kwargs, expected):
+def _positional(fn, args, kwargs):
+    """The arguments in the function's order, and ``time=`` apart."""
+    import inspect
+
+    time = kwargs.get("time")
+    rest = {k: v for k, v in kwargs.items() if k != "time"}
+    if not rest:
+        return list(args), time
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        raise Inexpressible(f"keyword arguments {sorted(rest)} of the function")
+    out = []
+    for name, value in bound.arguments.items():
+        if name == "time":
+            continue
+        kind = inspect.signature(fn).parameters[name].kind
+        if kind in (inspect.Parameter.VAR_POSITIONAL,):
+            out.extend(value)
+        elif kind == inspect.Parameter.VAR_KEYWORD:
+            raise Inexpressible(f"keyword arguments {sorted(value)} of the function")
+        else:
+            out.append(value)
+    return out, time
+
+
+def _compute(primitive, fn, args, kwargs, expected):
     import featuretools as ft
     from featuretools.primitives.base import AggregationPrimitive, TransformPrimitive
 
     is_agg = isinstance(primitive, AggregationPrimitive)
     if not is_agg and not isinstance(primitive, TransformPrimitive):
         raise Inexpressible(f"{type(primitive).__name__} is neither a transform nor an aggregation")
-    time = None
-    for k, v in kwargs.items():
-        if k == "time" and primitive.uses_calc_time:
-            time = v
-        else:
-            raise Inexpressible(f"keyword argument {k}= of the function")
+    if "time" in kwargs and not primitive.uses_calc_time:
+        raise Inexpressible("time= to a primitive that does not use the calculation time")
+    args, time = _positional(fn, args, kwargs)
     if primitive.uses_calc_time and time is None:
         raise Inexpressible("a calc-time primitive called without time=")
     if not args:
@@ -326,17 +353,6 @@ def _compute(primitive, args, kwargs, expected):
     n = len(series[0])
     if any(len(s) != n for s in series):
         raise Inexpressible("arguments of different lengths")
-    if is_agg and n == 0:
-        raise Inexpressible(
-            "an aggregation over no rows (a matrix gives the default value for a parent without "
-            "children)"
-        )
-    if is_agg and _missing(expected) and not _missing(primitive.default_value):
-        raise Inexpressible(
-            f"the function gives a missing value, which a matrix fills with default_value="
-            f"{primitive.default_value!r}"
-        )
-
     typed = _columns(primitive, series)
     data = {}
     logical_types = {}
@@ -351,8 +367,6 @@ def _compute(primitive, args, kwargs, expected):
                 raise Inexpressible("an index argument with missing or repeated values")
             index = col
         if "time_index" in tags:
-            if values.isna().any():
-                raise Inexpressible("a missing time in the time index (a matrix drops the row)")
             time_index = col
         data[col] = values.to_numpy() if not isinstance(values.dtype, pd.api.extensions.ExtensionDtype) else values.array
         logical_types[col] = ltype()
@@ -363,9 +377,6 @@ def _compute(primitive, args, kwargs, expected):
         index = "_row"
         data = {"_row": np.arange(n, dtype="int64"), **data}
     frame = pd.DataFrame(data)
-    if time_index is not None:
-        if not frame[time_index].is_monotonic_increasing:
-            raise Inexpressible("a time index out of order (a matrix sorts the rows by time)")
     if is_agg:
         frame["_parent"] = np.zeros(n, dtype="int64")
         logical_types["_parent"] = __import__("woodwork").logical_types.Integer()
@@ -381,7 +392,6 @@ def _compute(primitive, args, kwargs, expected):
                 time_index=time_index,
                 logical_types=logical_types,
                 semantic_tags=semantic_tags or None,
-                already_sorted=True,
             )
             if is_agg:
                 es.add_dataframe(
@@ -404,10 +414,7 @@ def _compute(primitive, args, kwargs, expected):
     cutoff = None
     if time is not None:
         cutoff = time
-        if time_index is not None and n and (frame[time_index] > pd.Timestamp(time) if not
-                                             _numeric(frame[time_index]) else frame[time_index] > time).any():
-            raise Inexpressible("rows after the cutoff time= (a matrix leaves them out)")
-    elif time_index is not None and n:
+    elif time_index is not None and frame[time_index].notna().any():
         cutoff = frame[time_index].max()
     ids = frame[index].to_numpy() if index == "_row" else frame[index].array
 
@@ -473,7 +480,7 @@ def _agree(a, b) -> bool:
         if not (isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame)) or a.shape != b.shape:
             return False
         return all(_agree(a.iloc[:, i], b.iloc[:, i]) for i in range(a.shape[1]))
-    seq = (pd.Series, pd.Index, np.ndarray, list, tuple)
+    seq = (pd.Series, pd.Index, np.ndarray, list, tuple, pd.api.extensions.ExtensionArray)
     if isinstance(a, seq) or isinstance(b, seq):
         if not (isinstance(a, seq) and isinstance(b, seq)):
             return False
@@ -552,14 +559,17 @@ def _shape_agg(values, expected, primitive):
     return type(expected)(shaped)
 
 
-def _cast(values: pd.Series, dtype) -> pd.Series:
-    """``values`` in ``dtype`` when the conversion keeps them, else as they are."""
+def _cast(values: pd.Series, dtype, missing=np.nan) -> pd.Series:
+    """``values`` in ``dtype`` when the conversion keeps them, else as they are; in an object
+    column, a missing value is ``missing`` (featuretools' marker)."""
     if values.dtype == dtype:
         return values
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cast = values.astype(dtype)
+            if dtype == object and cast.isna().any():
+                cast = cast.where(cast.notna(), missing)
     except (TypeError, ValueError, OverflowError):
         return values
     if _same_values(values, cast):
@@ -567,8 +577,16 @@ def _cast(values: pd.Series, dtype) -> pd.Series:
     return values
 
 
+def _missing_marker(like):
+    """The missing value featuretools' result uses (``np.nan`` if it has none)."""
+    for v in (like.tolist() if hasattr(like, "tolist") else list(like)):
+        if _missing(v):
+            return v
+    return np.nan
+
+
 def _array_like(values: pd.Series, like: np.ndarray) -> np.ndarray:
-    v = _cast(values, like.dtype)
+    v = _cast(values, like.dtype, _missing_marker(like))
     try:
         out = v.to_numpy(dtype=like.dtype) if v.dtype == like.dtype or not v.hasnans else v.to_numpy()
     except (TypeError, ValueError):
@@ -587,7 +605,7 @@ def _one_output(values: pd.Series, like):
     if isinstance(like, pd.Series):
         if len(like) != len(values):
             raise Inexpressible("featuretools' result has another length than the input")
-        out = _cast(values, like.dtype)
+        out = _cast(values, like.dtype, _missing_marker(like))
         out.index = like.index
         out.name = like.name
         return out
@@ -602,6 +620,10 @@ def _one_output(values: pd.Series, like):
         return type(like)(shaped)
     if isinstance(like, pd.Index):
         return pd.Index(_cast(values, like.dtype), name=like.name)
+    if isinstance(like, pd.api.extensions.ExtensionArray):
+        if len(like) != len(values):
+            raise Inexpressible("featuretools' result has another length than the input")
+        return _cast(values, like.dtype).array
     raise Inexpressible(f"featuretools' result is a {type(like).__name__}")
 
 
