@@ -263,11 +263,42 @@ def _same_values(a: pd.Series, b: pd.Series) -> bool:
     return True
 
 
-def _typed(series: pd.Series, template):
-    """(logical type, converted series, extra tags) for one argument, or None."""
+def _natural(series: pd.Series) -> list:
+    """The logical type a column of this dtype gets (woodwork's inference for text and objects)."""
+    from woodwork import logical_types as L
     import woodwork as ww
 
-    for ltype in _candidates(series, template):
+    dtype = series.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return [L.Datetime]
+    if isinstance(dtype, pd.CategoricalDtype):
+        return [L.Categorical]
+    if pd.api.types.is_bool_dtype(dtype):
+        return [L.BooleanNullable if isinstance(dtype, pd.BooleanDtype) else L.Boolean]
+    if pd.api.types.is_integer_dtype(dtype):
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            return [L.IntegerNullable]
+        return [L.Integer]
+    if pd.api.types.is_float_dtype(dtype):
+        return [L.Double]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return [type(ww.type_system.infer_logical_type(series.copy()))]
+    except Exception:
+        return []
+
+
+def _typed(series: pd.Series, template, natural_only: bool):
+    """(logical type, converted series, extra tags) for one argument, or None; with
+    ``natural_only``, only the logical type the column would have anyway."""
+    import woodwork as ww
+
+    candidates = _candidates(series, template)
+    if natural_only:
+        natural = _natural(series)
+        candidates = [c for c in candidates if c in natural]
+    for ltype in candidates:
         needed = set(template.semantic_tags) - set(ltype.standard_tags)
         if needed - _ADDABLE:
             continue
@@ -289,23 +320,29 @@ def _columns(primitive, series: list):
     if not signatures:
         raise Inexpressible("the primitive has no input_types")
     problems = []
-    for signature in signatures:
-        if len(signature) != len(series):
-            problems.append(f"{len(signature)} inputs")
-            continue
-        typed = []
-        for i, (s, template) in enumerate(zip(series, signature)):
-            t = _typed(s, template)
-            if t is None:
-                problems.append(f"argument {i} ({s.dtype}) is no {template}")
-                break
-            typed.append(t)
-        else:
-            special = [tag for _, _, tags in typed for tag in tags]
-            if special.count("time_index") > 1 or special.count("index") > 1:
-                problems.append("two time indexes")
+    # First the columns as they are typed anyway (a float column is Double, even for a primitive
+    # whose first signature takes a category), then any logical type that holds the values.
+    for natural_only in (True, False):
+        for signature in signatures:
+            if len(signature) != len(series):
+                if not natural_only:
+                    problems.append(f"{len(signature)} inputs")
                 continue
-            return typed
+            typed = []
+            for i, (s, template) in enumerate(zip(series, signature)):
+                t = _typed(s, template, natural_only)
+                if t is None:
+                    if not natural_only:
+                        problems.append(f"argument {i} ({s.dtype}) is no {template}")
+                    break
+                typed.append(t)
+            else:
+                special = [tag for _, _, tags in typed for tag in tags]
+                if special.count("time_index") > 1 or special.count("index") > 1:
+                    if not natural_only:
+                        problems.append("two time indexes")
+                    continue
+                return typed
     raise Inexpressible("no logical type of input_types holds the values: " + "; ".join(problems))
 
 
