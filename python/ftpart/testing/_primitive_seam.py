@@ -13,25 +13,31 @@ plugin is active, ``get_function`` of every featuretools primitive class returns
   the feature ``ft.Feature([columns], parent_dataframe_name="parent", primitive=instance)``
   aggregates all the rows, and the answer is the parent's value.
 
-An input typed ``time_index`` becomes the dataframe's time index; ``time=`` (a primitive that
-``uses_calc_time``) becomes the cutoff time, otherwise the cutoff is the last time, so that no row
-is left out. The matrix is computed with ``ftpart.calculate_feature_matrix(..., fallback="error")``.
+Each argument's column keeps the logical type its dtype gives (woodwork's inference for objects
+and text) where one of ``input_types`` takes it; otherwise the first logical type that holds the
+values unchanged. An input typed ``time_index`` becomes the dataframe's time index (woodwork sorts
+the rows by it, as in any entity set); ``time=`` (a primitive that ``uses_calc_time``) becomes the
+cutoff time, otherwise the cutoff is the last time, so that no row is left out. Keyword arguments
+are put in the function's order.
 
-featuretools' own function is called too (on copies of the arguments), first: an error it raises
-is the test's answer (re-raised, recorded as a fallback), and its result gives the shape of the
-answer: ftpart's values get the container (Series with its index and name, ndarray, list, tuple,
-scalar of its Python type) and, where the conversion loses nothing of ftpart's values, the dtype of
-featuretools' result. The values are always ftpart's: a difference from featuretools fails the
-test.
+featuretools' own function is called first, on the arguments themselves (some change them in
+place; ftpart gets copies taken before): an error it raises is the test's answer (re-raised,
+recorded as a fallback), and its result gives the shape of the answer: ftpart's values get the
+container (Series with its index and name, ndarray, ExtensionArray, list, tuple, scalar of its
+Python type) and, where the conversion loses nothing of ftpart's values, the dtype and missing
+marker of featuretools' result. The values are always ftpart's: a difference from featuretools
+fails the test.
 
-A call that cannot be expressed as such a feature (an argument that is no array, unequal lengths,
-no logical type of ``input_types`` holds the values unchanged, a missing time in a time index, rows
-after the cutoff ``time=``, ...), or that ftpart refuses (:class:`ftpart.FtpartError`), returns
-featuretools' result and is recorded as a fallback with the reason. Where a feature matrix
-differs from the function by featuretools' own definition, the call is not expressible either:
-an aggregation over no rows (the matrix gives the primitive's ``default_value`` for a parent
-without children) and a missing result of a primitive whose ``default_value`` is not missing
-(the matrix fills it in).
+featuretools' own ``calculate_feature_matrix`` computes the same feature first. Where its value
+differs from its function's, the test's expected value is no feature matrix's (an aggregation
+over no rows gives the primitive's ``default_value``, a missing result is filled with a
+``default_value``, ``np.var`` goes through ``pandas.groupby``'s ``var`` with ``ddof=1``, rows with
+a missing time are left out, ...): the call falls back, and the reason gives both values (and
+ftpart's, where it differs from featuretools' matrix). A call that cannot be expressed as a feature
+at all (an argument that is no array, unequal lengths, no logical type of ``input_types`` holds
+the values, a feature featuretools refuses), or that ftpart refuses (:class:`ftpart.FtpartError`),
+returns featuretools' result and is recorded as a fallback with the reason, which starts with the
+primitive's class name.
 
 ``FTPART_SEAM_BACKEND=featuretools`` computes the seam's matrices with featuretools' own
 ``calculate_feature_matrix`` instead (a check of the seam itself: a test that fails so is the
@@ -44,7 +50,7 @@ import functools
 import os
 import sys
 import warnings
-from typing import Callable, List, Optional
+from typing import Callable, List
 
 import numpy as np
 import pandas as pd
@@ -488,10 +494,6 @@ def _compute(primitive, fn, args, kwargs, expected):
     if os.environ.get("FTPART_SEAM_BACKEND") == "featuretools":
         return theirs
     return answer(_ftpart_matrix(feature, es, cutoff))
-
-
-def _numeric(s: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(s.dtype)
 
 
 def _featuretools_matrix(feature, es, cutoff):
