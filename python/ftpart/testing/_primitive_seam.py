@@ -40,8 +40,8 @@ returns featuretools' result and is recorded as a fallback with the reason, whic
 primitive's class name.
 
 ``FTPART_SEAM_BACKEND=featuretools`` computes the seam's matrices with featuretools' own
-``calculate_feature_matrix`` instead (a check of the seam itself: a test that fails so is the
-seam's doing, not ftpart's).
+``calculate_feature_matrix`` instead, recorded as a fallback (a check of the seam itself: a test
+that fails so is the seam's doing, not ftpart's).
 """
 
 from __future__ import annotations
@@ -163,7 +163,10 @@ def _routed_function(primitive, fn):
                 why = f"refused: {why}"
             _record("fallback", f"{name}: {why}")
             return expected
-        _record("ftpart", "")
+        if os.environ.get("FTPART_SEAM_BACKEND") == "featuretools":
+            _record("fallback", f"{name}: FTPART_SEAM_BACKEND=featuretools (featuretools' matrix)")
+        else:
+            _record("ftpart", "")
         return value
 
     return routed
