@@ -4,11 +4,26 @@ featuretools 1.31's wheel ships its tests (``featuretools/tests``). With this pl
 ``calculate_feature_matrix`` they call (directly, or through ``ft.dfs``) is computed by
 :func:`ftpart.calculate_feature_matrix`; a call ftpart does not support
 (:class:`ftpart.NotSupportedError`: ``approximate``, ``chunk_size``, a user's primitive, ...)
-falls back to featuretools and is recorded with its reason. Each test ends in one class:
+falls back to featuretools and is recorded with its reason.
 
-- ``ftpart``: passed, and every matrix it computed came from ftpart;
-- ``fallback``: passed, some matrix came from featuretools (the reasons are listed);
-- ``not-routed``: passed without computing a matrix through ``calculate_feature_matrix``;
+The primitive tests call a primitive's function directly (``Primitive(...).get_function()(series)``,
+or ``Primitive(...)(series)``). The primitive seam (``_primitive_seam``) routes those calls too: a
+call from a featuretools test gets a function that computes the value as a feature of a small
+entity set built from the arguments (one row per element; for an aggregation, the rows of one
+parent) with :func:`ftpart.calculate_feature_matrix`, shaped like featuretools' own result (a
+Series with its index, a scalar, a list of outputs). A call that is no feature of such an entity
+set (a keyword argument, an input no logical type of the primitive's ``input_types`` holds, a
+value where featuretools' own matrix differs from its function: an aggregation over no rows, a
+default value, a ``pandas.groupby`` variance), or that ftpart refuses, gets featuretools' result
+and is recorded as a fallback with its reason. Each test ends in one class:
+
+- ``ftpart``: passed, and every matrix it computed, and every primitive value it took from a
+  primitive's function, came from ftpart;
+- ``fallback``: passed, some matrix or primitive value came from featuretools (the reasons are
+  listed; a primitive call's reason starts with the primitive's class name);
+- ``not-routed``: passed without computing a matrix or calling a primitive's function (names,
+  arguments, errors raised when a primitive is made);
+- ``skipped``: skipped by featuretools' test itself;
 - ``failed``: failed (on ftpart's values or errors, or on fallback).
 
 Run (see ``python/featuretools_suite/run.sh``)::
@@ -125,6 +140,9 @@ def pytest_configure(config):
         FeatureSetCalculator,
     )
 
+    from . import _primitive_seam
+
+    _primitive_seam.install(lambda kind, why: _events.append((kind, why)), _in_featuretools)
     if not _original_run:
         _original_run.append(FeatureSetCalculator.run)
         FeatureSetCalculator.run = _routed_run
@@ -143,9 +161,15 @@ _paths: Dict[str, str] = {}
 def pytest_runtest_protocol(item, nextitem):
     # The test's module (report.location names where an inherited test method is defined).
     _paths[item.nodeid] = str(item.path)
+    from . import _primitive_seam
+
     _events.clear()
-    yield
-    _events.clear()
+    _primitive_seam.activate(True)
+    try:
+        yield
+    finally:
+        _primitive_seam.activate(False)
+        _events.clear()
 
 
 def _test_id(report) -> str:
