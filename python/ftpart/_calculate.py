@@ -424,7 +424,9 @@ def _calculate(
             if not str(e).startswith("training_window"):
                 raise
             # Observation windows ("2 observations") and spans ftpart does not read.
-            raise NotSupportedError(f"training_window {training_window!r} ({e})") from None
+            name = getattr(training_window, "get_name", None)
+            shown = repr(name()) if callable(name) else repr(training_window)
+            raise NotSupportedError(f"training_window {shown} ({e})") from None
         for w in found:
             warnings.warn(w)
     data = [(df.ww.name, _batch(df)) for df in entityset.dataframes]

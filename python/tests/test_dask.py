@@ -228,3 +228,72 @@ def test_dask_kwargs_without_a_cluster_are_refused(es, features):
 def test_a_scheduler_that_cannot_be_reached_is_named(es, features):
     with pytest.raises(ftpart.FtpartError, match="cannot connect to the Dask scheduler 'x'"):
         ftpart.calculate_feature_matrix(features, es, dask_kwargs={"cluster": "x"})
+
+
+def _ip(*args, check=True):
+    return subprocess.run(["ip", *args], check=check, capture_output=True, text=True)
+
+
+@pytest.fixture
+def two_hosts():
+    """A second "host": network namespace ``ftpart-h2`` joined to this one by a veth pair
+    (10.231.0.1 here, 10.231.0.2 there), sharing only the file system. Skips where network
+    namespaces cannot be made (no root, no ``ip``)."""
+    ns, here, there = "ftpart-h2", "10.231.0.1", "10.231.0.2"
+    try:
+        _ip("netns", "add", ns)
+    except (OSError, subprocess.CalledProcessError) as e:
+        pytest.skip(f"cannot make a network namespace: {getattr(e, 'stderr', e)}")
+    try:
+        _ip("link", "add", "ftpart-v1", "type", "veth", "peer", "name", "ftpart-v2")
+        _ip("link", "set", "ftpart-v2", "netns", ns)
+        _ip("addr", "add", f"{here}/24", "dev", "ftpart-v1")
+        _ip("link", "set", "ftpart-v1", "up")
+        _ip("netns", "exec", ns, "ip", "addr", "add", f"{there}/24", "dev", "ftpart-v2")
+        _ip("netns", "exec", ns, "ip", "link", "set", "ftpart-v2", "up")
+        _ip("netns", "exec", ns, "ip", "link", "set", "lo", "up")
+        yield ns, here, there
+    finally:
+        _ip("link", "del", "ftpart-v1", check=False)
+        _ip("netns", "del", ns, check=False)
+
+
+def test_workers_on_two_network_hosts_share_only_the_shard_directory(two_hosts, tmp_path, es, features):
+    """The scheduler and one worker on this host's veth address, the other worker in another
+    network namespace, reached only over the veth: nothing relies on loopback or one host's
+    sockets; the parts are read from the shared directory."""
+    ns, here, there = two_hosts
+    bin_dir = Path(sys.executable).parent
+    quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sched_file = tmp_path / "scheduler.json"
+    procs = [subprocess.Popen(
+        [bin_dir / "dask", "scheduler", "--host", here, "--port", "0", "--no-dashboard",
+         "--scheduler-file", sched_file], **quiet)]
+    try:
+        deadline = time.time() + 60
+        while not sched_file.exists():
+            assert time.time() < deadline, "the Dask scheduler did not start"
+            time.sleep(0.1)
+        address = json.loads(sched_file.read_text())["address"]
+        common = ["worker", address, "--nthreads", "1", "--nanny", "--no-dashboard"]
+        procs.append(subprocess.Popen([bin_dir / "dask", *common, "--host", here, "--name", "a"], **quiet))
+        procs.append(subprocess.Popen(
+            ["ip", "netns", "exec", ns, bin_dir / "dask", *common, "--host", there, "--name", "b"],
+            **quiet))
+        client = distributed.Client(address, set_as_default=False)
+        client.wait_for_workers(2, timeout=60)
+        hosts = {w.split("//")[1].split(":")[0] for w in client.scheduler_info()["workers"]}
+        assert hosts == {here, there}
+        shards = ftpart.split(es, by="customers", parts=4, out=tmp_path / "shards")
+        expected = ftpart.compute(shards, features, CUTOFF)
+        got = ftpart.compute(shards, features, CUTOFF, dask=client)
+        pd.testing.assert_frame_equal(got, expected)
+        held = {w.split("//")[1].split(":")[0]: len(s["parts"])
+                for w, s in DaskExecutor(client).cache_stats().items()}
+        assert held[here] > 0 and held[there] > 0, held
+        _stop_cluster(client, procs)
+        procs = []
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
