@@ -279,6 +279,9 @@ def main():
     ap.add_argument("--ftpart-venv", default=None,
                     help="virtualenv with the ftpart package (default DATA/venv-ftpart, made if needed)")
     ap.add_argument("--no-inmemory", action="store_true", help="skip ftpart.calculate_feature_matrix")
+    ap.add_argument("--dask", action="store_true",
+                    help="also featuretools and ftpart on one Dask LocalCluster (benches/on_dask.py, in the "
+                         "ftpart virtualenv), no cutoff")
     args = ap.parse_args(argv)
     ensure_venv(args.venv, argv)
 
@@ -307,6 +310,7 @@ def main():
         f.write(FT_CHILD)
     py = sys.executable
     rows, checks, skipped = [], [], []
+    dask_tables = []
 
     def ft_skip_reason(n, cutoff, jobs):
         if "ft-above" in skips and n > skips["ft-above"]:
@@ -419,8 +423,19 @@ def main():
                                    f"{len(expected)} rows x {expected.shape[1]} columns equal"))
                     print(f"  check {name}: {'ok' if not errs else 'MISMATCH ' + errs[0]}", flush=True)
             rows.append(res)
+        if args.dask and ftpart_py is not None:
+            # featuretools n_jobs=2, featuretools and ftpart on a persistent LocalCluster (first
+            # and second call), ftpart's own workers: one process tree each, matrices checked.
+            table = os.path.join(base, "dask.md")
+            r = subprocess.run([ftpart_py, os.path.join(HERE, "on_dask.py"), "--es", es_dir,
+                                "--features", feats, "--workers", "2", "--results", table])
+            dask_tables.append((label, open(table).read() if r.returncode == 0 else
+                                f"benches/on_dask.py failed (exit {r.returncode})\n"))
 
     report = render(rows, checks, skipped, command, args, skips)
+    for label, text in dask_tables:
+        report += f"\n## On one Dask cluster, {label} transactions (benches/on_dask.py)\n\n"
+        report += "\n".join(text.splitlines()[2:]) + "\n"
     print("\n" + report)
     with open(args.results, "w") as f:
         f.write(report)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """featuretools and ftpart on one Dask cluster: time and memory of the whole process tree.
 
-    python benches/dask.py --es ES_DIR --features F.json [--workers 2] [--runs 1]
+    python benches/on_dask.py --es ES_DIR --features F.json [--workers 2]
         [--results benches/RESULTS-dask.md]
 
 Run with an interpreter that has ftpart, featuretools 1.31 and distributed
