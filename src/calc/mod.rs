@@ -7,6 +7,7 @@
 //! are visited through a precomputed row index in time order, so "rows visible at t" is a prefix
 //! found by binary search; parents reached forward are deduplicated by (row, cutoff).
 
+mod parallel;
 mod plan;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -18,6 +19,7 @@ use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, UInt32Array};
 use arrow_schema::DataType;
 
+pub use parallel::Threads;
 pub use plan::{Plan, Step};
 
 use crate::entityset::keys::NO_ROW;
@@ -25,6 +27,7 @@ use crate::entityset::{EntitySet, NULL_TIME};
 use crate::error::{Error, Result};
 use crate::features::{FeatureGraph, Kind, UsePrevious};
 use crate::primitives::{self, Default, Dtype, Groups};
+use parallel::Memo;
 
 /// Time filtering options shared by all features (`calculate_feature_matrix` arguments).
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
@@ -188,15 +191,21 @@ impl Given {
     }
 }
 
-/// Stops and follows an in-process calculation (`ftpart.calculate_feature_matrix(n_jobs=1)`:
-/// Ctrl-C, the progress bar).
+/// Stops, follows and spreads over threads an in-process calculation
+/// (`ftpart.calculate_feature_matrix(n_jobs=1)`: Ctrl-C, the progress bar; `ftpart calculate
+/// --threads`).
 #[derive(Default)]
 pub struct Control<'a> {
     /// Once set, the calculation ends with [`Error::Interrupted`] before the next feature it
-    /// computes (at any depth: a requested feature's dependencies are features too).
+    /// computes (at any depth: a requested feature's dependencies are features too), on every
+    /// thread.
     pub interrupt: Option<&'a AtomicBool>,
-    /// Called with (requested features computed, requested features) after each one.
+    /// Called on the calling thread with (requested features computed, requested features):
+    /// first with none done, then after each one, the count going up by one each time.
     pub progress: Option<&'a mut dyn FnMut(usize, usize)>,
+    /// Threads computing the requested features (the default is the calling thread alone). The
+    /// matrix is the same bit for bit whatever the number.
+    pub threads: Threads,
 }
 
 /// [`calculate`] with some features' values given ([`Given`]).
@@ -217,7 +226,7 @@ pub fn calculate_controlled(
     queries: &[Query],
     opts: &TimeOptions,
     given: &Given,
-    mut control: Control<'_>,
+    control: Control<'_>,
 ) -> Result<Vec<ArrayRef>> {
     let plan = Plan::build_except(es, graph, &given.features())?;
     let mut calc = Calc::new(es, graph, plan, opts, Some(given));
@@ -233,7 +242,6 @@ pub fn calculate_controlled(
             .map(|&e| (e != NO_ROW).then_some(e))
             .collect::<Vec<_>>(),
     );
-    let mut out = Vec::new();
     // featuretools fills an aggregation's or a direct feature's every missing value with its
     // default (`fillna`), a transform's only on instances it has no row for
     // (`generate_default_df`).
@@ -243,39 +251,15 @@ pub fn calculate_controlled(
             .map(|&e| e == NO_ROW)
             .collect::<Vec<_>>(),
     );
-    for (done, &f) in graph.requested.iter().enumerate() {
-        if let Some(p) = control.progress.as_mut() {
-            p(done, graph.requested.len());
-        }
-        let values = calc.value(0, f)?;
-        let default = calc.default_of(f);
-        let everywhere = !matches!(
-            graph.features[f].kind,
-            Kind::Transform { .. } | Kind::GroupByTransform { .. } | Kind::Identity { .. }
-        );
-        for v in values.iter() {
-            let taken = arrow_select::take::take(v.as_ref(), &idx, None)
-                .map_err(|e| Error::arrow("gathering results", e))?;
-            if everywhere {
-                out.push(fill_default(&taken, default));
-            } else if default == Default::Null || unknown.true_count() == 0 {
-                // Every instance known (a part whose cutoff rows all name its rows): nothing
-                // to fill (the partition fuzzer's seed 234: WHITESPACE_COUNT of a missing text
-                // was 0 in a part without unknown instances).
-                out.push(taken);
-            } else {
-                let filled = fill_default(&taken, default);
-                out.push(
-                    arrow_select::zip::zip(&unknown, &filled, &taken)
-                        .map_err(|e| Error::arrow("gathering results", e))?,
-                );
-            }
-        }
-    }
-    if let Some(p) = control.progress.as_mut() {
-        p(graph.requested.len(), graph.requested.len());
-    }
-    Ok(out)
+    let run = parallel::Run {
+        threads: control.threads,
+        interrupt: control.interrupt,
+        progress: control.progress,
+    };
+    let columns = parallel::in_order(graph.requested.len(), run, |i| {
+        calc.requested_columns(graph.requested[i], &idx, &unknown)
+    })?;
+    Ok(columns.into_iter().flatten().collect())
 }
 
 /// `parent`'s rows once per cutoff, cutoffs in time order and each cutoff's rows in the
@@ -349,12 +333,13 @@ struct Calc<'a> {
     plan: Plan,
     opts: TimeOptions,
     frames: Vec<Frame>,
-    memo: Vec<HashMap<usize, Arc<Vec<ArrayRef>>>>,
+    /// Each feature's values at each node (node, feature), computed once whatever the threads.
+    memo: Memo<(usize, usize), Arc<Vec<ArrayRef>>>,
     /// Groups of an aggregation path without `where` or `use_previous`, shared by every
     /// aggregation over that path.
-    plain_groups: HashMap<(usize, usize), Arc<Groups>>,
+    plain_groups: Memo<(usize, usize), Arc<Groups>>,
     /// Numeric inputs as f64, shared by every aggregation of the same input.
-    numeric: HashMap<(usize, usize), arrow_buffer::ScalarBuffer<f64>>,
+    numeric: Memo<(usize, usize), arrow_buffer::ScalarBuffer<f64>>,
     /// Values computed elsewhere.
     given: Option<&'a Given>,
     /// How pandas holds each feature's outputs ([`FeatureGraph::dtypes`]).
@@ -380,9 +365,9 @@ impl<'a> Calc<'a> {
             plan,
             opts: *opts,
             frames: Vec::new(),
-            memo: Vec::new(),
-            plain_groups: HashMap::default(),
-            numeric: HashMap::default(),
+            memo: Memo::default(),
+            plain_groups: Memo::default(),
+            numeric: Memo::default(),
             given,
             dtypes: graph.dtypes(&es.schema),
             reads_frame: (0..graph.features.len())
@@ -436,7 +421,6 @@ impl<'a> Calc<'a> {
             times,
             link: Link::Root { entry_of_query },
         });
-        self.memo.push(HashMap::default());
         for n in 1..self.plan.nodes.len() {
             let (parent, step) = self.plan.nodes[n].parent.expect("non-root node");
             let df = self.plan.nodes[n].df;
@@ -447,7 +431,6 @@ impl<'a> Calc<'a> {
                 Step::Fetched => fetched(&self.frames[parent]),
             };
             self.frames.push(frame);
-            self.memo.push(HashMap::default());
         }
     }
 
@@ -595,7 +578,7 @@ impl<'a> Calc<'a> {
 
     /// Values of feature `f` at `node`'s child `c` (reached by a forward or full step), brought to
     /// `node`'s entries.
-    fn through_link(&mut self, c: usize, f: usize, default: Default) -> Result<Vec<ArrayRef>> {
+    fn through_link(&self, c: usize, f: usize, default: Default) -> Result<Vec<ArrayRef>> {
         let feat = &self.graph.features[f];
         let values = self.value(c, f)?;
         let Link::Forward { map } = &self.frames[c].link else {
@@ -693,19 +676,57 @@ impl<'a> Calc<'a> {
         }
     }
 
-    fn value(&mut self, node: usize, f: usize) -> Result<Arc<Vec<ArrayRef>>> {
-        if let Some(v) = self.memo[node].get(&f) {
-            return Ok(v.clone());
+    /// The columns of requested feature `f`: its values gathered for every query (`idx`, the
+    /// root entry of each) and filled with its default where featuretools fills them.
+    fn requested_columns(
+        &self,
+        f: usize,
+        idx: &UInt32Array,
+        unknown: &arrow_array::BooleanArray,
+    ) -> Result<Vec<ArrayRef>> {
+        let values = self.value(0, f)?;
+        let default = self.default_of(f);
+        let everywhere = !matches!(
+            self.graph.features[f].kind,
+            Kind::Transform { .. } | Kind::GroupByTransform { .. } | Kind::Identity { .. }
+        );
+        let mut out = Vec::with_capacity(values.len());
+        for v in values.iter() {
+            let taken = arrow_select::take::take(v.as_ref(), idx, None)
+                .map_err(|e| Error::arrow("gathering results", e))?;
+            if everywhere {
+                out.push(fill_default(&taken, default));
+            } else if default == Default::Null || unknown.true_count() == 0 {
+                // Every instance known (a part whose cutoff rows all name its rows): nothing
+                // to fill (the partition fuzzer's seed 234: WHITESPACE_COUNT of a missing text
+                // was 0 in a part without unknown instances).
+                out.push(taken);
+            } else {
+                let filled = fill_default(&taken, default);
+                out.push(
+                    arrow_select::zip::zip(unknown, &filled, &taken)
+                        .map_err(|e| Error::arrow("gathering results", e))?,
+                );
+            }
         }
-        if self.interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
-            return Err(Error::Interrupted);
-        }
+        Ok(out)
+    }
+
+    /// The values of feature `f` at `node`, computed once (by whichever thread asks first).
+    fn value(&self, node: usize, f: usize) -> Result<Arc<Vec<ArrayRef>>> {
+        self.memo.get_or_try((node, f), || {
+            if self.interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
+                return Err(Error::Interrupted);
+            }
+            self.compute(node, f).map(Arc::new)
+        })
+    }
+
+    fn compute(&self, node: usize, f: usize) -> Result<Vec<ArrayRef>> {
         let feat = &self.graph.features[f];
         let err = |m: String| Error::feature(&feat.unique_name, m);
         if let Some(g) = self.given.and_then(|g| g.features.get(&f)) {
-            let v = Arc::new(self.given_values(node, f, g).map_err(err)?);
-            self.memo[node].insert(f, v.clone());
-            return Ok(v);
+            return self.given_values(node, f, g).map_err(err);
         }
         let values: Vec<ArrayRef> = match &feat.kind {
             Kind::Identity { column } => vec![self.identity(node, column).map_err(err)?],
@@ -808,17 +829,12 @@ impl<'a> Calc<'a> {
                     None => None,
                 };
                 let groups = if where_.is_none() && use_previous.is_none() {
-                    match self.plain_groups.get(&(node, leaf)) {
-                        Some(g) => g.clone(),
-                        None => {
-                            let g = Arc::new(
-                                self.groups(node, leaf, &offsets, None, None, path.len() > 1)
-                                    .map_err(err)?,
-                            );
-                            self.plain_groups.insert((node, leaf), g.clone());
-                            g
-                        }
-                    }
+                    self.plain_groups
+                        .get_or_try((node, leaf), || {
+                            self.groups(node, leaf, &offsets, None, None, path.len() > 1)
+                                .map(Arc::new)
+                        })
+                        .map_err(err)?
                 } else {
                     Arc::new(
                         self.groups(
@@ -833,14 +849,11 @@ impl<'a> Calc<'a> {
                     )
                 };
                 let numeric = match (bases.first(), primitive.numeric_input()) {
-                    (Some(&b), true) => Some(match self.numeric.get(&(leaf, b)) {
-                        Some(v) => v.clone(),
-                        None => {
-                            let v = primitives::f64_values(&inputs[0]).map_err(err)?;
-                            self.numeric.insert((leaf, b), v.clone());
-                            v
-                        }
-                    }),
+                    (Some(&b), true) => Some(
+                        self.numeric
+                            .get_or_try((leaf, b), || primitives::f64_values(&inputs[0]))
+                            .map_err(err)?,
+                    ),
                     _ => None,
                 };
                 let times = if primitive.aggregation().is_some_and(|a| a.uses_time()) {
@@ -862,9 +875,7 @@ impl<'a> Calc<'a> {
             }
             Kind::Slice { base, n } => vec![self.value(node, *base)?[*n].clone()],
         };
-        let v = Arc::new(values);
-        self.memo[node].insert(f, v.clone());
-        Ok(v)
+        Ok(values)
     }
 
     /// How pandas holds each of these input features (their first output).
