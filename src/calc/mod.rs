@@ -12,7 +12,7 @@ mod plan;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
@@ -232,7 +232,7 @@ pub fn calculate_controlled(
     let mut calc = Calc::new(es, graph, plan, opts, Some(given));
     calc.interrupt = control.interrupt;
     calc.build_frames(queries);
-    let entry_of_query = match &calc.frames[0].link {
+    let entry_of_query = match &calc.frame(0).link {
         Link::Root { entry_of_query } => entry_of_query.clone(),
         _ => unreachable!("root frame"),
     };
@@ -332,7 +332,8 @@ struct Calc<'a> {
     graph: &'a FeatureGraph,
     plan: Plan,
     opts: TimeOptions,
-    frames: Vec<Frame>,
+    /// Each node's frame, built once ([`Calc::frame`]).
+    frames: Vec<OnceLock<Frame>>,
     /// Each feature's values at each node (node, feature), computed once whatever the threads.
     memo: Memo<(usize, usize), Arc<Vec<ArrayRef>>>,
     /// Groups of an aggregation path without `where` or `use_previous`, shared by every
@@ -396,6 +397,7 @@ impl<'a> Calc<'a> {
         true
     }
 
+    /// The root frame, from the queries, and an empty slot for every other node's.
     fn build_frames(&mut self, queries: &[Query]) {
         let root_df = self.plan.nodes[0].df;
         let mut rows = Vec::new();
@@ -416,22 +418,34 @@ impl<'a> Calc<'a> {
             (true, Some(&t)) => Times::Uniform(t),
             _ => Times::PerEntry(times),
         };
-        self.frames.push(Frame {
+        let root = Frame {
             rows,
             times,
             link: Link::Root { entry_of_query },
-        });
-        for n in 1..self.plan.nodes.len() {
-            let (parent, step) = self.plan.nodes[n].parent.expect("non-root node");
-            let df = self.plan.nodes[n].df;
-            let frame = match step {
-                Step::Backward(rel) => self.backward(&self.frames[parent], rel, df),
-                Step::Forward(rel) => self.forward(&self.frames[parent], rel, df),
-                Step::Full => self.full(&self.frames[parent], df),
-                Step::Fetched => fetched(&self.frames[parent]),
-            };
-            self.frames.push(frame);
+        };
+        self.frames = (0..self.plan.nodes.len())
+            .map(|_| OnceLock::new())
+            .collect();
+        if self.frames[0].set(root).is_err() {
+            unreachable!("a new root");
         }
+    }
+
+    /// The frame of `node`: the root's is built from the queries; every other one when a feature
+    /// first needs it, from its parent's, by whichever thread asks first (so frames that only some
+    /// features need are built while other threads compute other features).
+    fn frame(&self, node: usize) -> &Frame {
+        self.frames[node].get_or_init(|| {
+            let (parent, step) = self.plan.nodes[node].parent.expect("non-root node");
+            let df = self.plan.nodes[node].df;
+            let parent = self.frame(parent);
+            match step {
+                Step::Backward(rel) => self.backward(parent, rel, df),
+                Step::Forward(rel) => self.forward(parent, rel, df),
+                Step::Full => self.full(parent, df),
+                Step::Fetched => fetched(parent),
+            }
+        })
     }
 
     fn backward(&self, parent: &Frame, rel: usize, df: usize) -> Frame {
@@ -581,7 +595,7 @@ impl<'a> Calc<'a> {
     fn through_link(&self, c: usize, f: usize, default: Default) -> Result<Vec<ArrayRef>> {
         let feat = &self.graph.features[f];
         let values = self.value(c, f)?;
-        let Link::Forward { map } = &self.frames[c].link else {
+        let Link::Forward { map } = &self.frame(c).link else {
             unreachable!("forward or full node")
         };
         let idx = UInt32Array::from(
@@ -610,7 +624,7 @@ impl<'a> Calc<'a> {
         node: usize,
         keys: Option<&ArrayRef>,
     ) -> std::result::Result<ArrayRef, String> {
-        let frame = &self.frames[node];
+        let frame = self.frame(node);
         let len = frame.rows.len();
         let codes = match keys {
             Some(k) => Some(primitives::rank_codes(k)?),
@@ -857,7 +871,7 @@ impl<'a> Calc<'a> {
                     _ => None,
                 };
                 let times = if primitive.aggregation().is_some_and(|a| a.uses_time()) {
-                    let frame = &self.frames[node];
+                    let frame = self.frame(node);
                     frame.times.to_vec(frame.rows.len())
                 } else {
                     Vec::new()
@@ -888,7 +902,7 @@ impl<'a> Calc<'a> {
 
     /// The cutoff of each entry of `node`'s frame for a transform that reads it (AGE), else none.
     fn cutoffs_for(&self, primitive: &primitives::Primitive, node: usize) -> Vec<i64> {
-        let frame = &self.frames[node];
+        let frame = self.frame(node);
         if primitive.uses_cutoff() {
             frame.times.to_vec(frame.rows.len())
         } else {
@@ -902,7 +916,7 @@ impl<'a> Calc<'a> {
         f: usize,
         g: &GivenFeature,
     ) -> std::result::Result<Vec<ArrayRef>, String> {
-        let frame = &self.frames[node];
+        let frame = self.frame(node);
         let df = self.plan.nodes[node].df;
         let index = &self.es.schema.dataframes[df].index;
         let col = self.es.column(df, index).ok_or("index column is missing")?;
@@ -932,7 +946,7 @@ impl<'a> Calc<'a> {
     }
 
     fn identity(&self, node: usize, column: &str) -> std::result::Result<ArrayRef, String> {
-        let frame = &self.frames[node];
+        let frame = self.frame(node);
         let df = self.plan.nodes[node].df;
         let col = self
             .es
@@ -971,7 +985,7 @@ impl<'a> Calc<'a> {
         for r in path {
             let rel = self.es.relationship_position(r).expect("planned");
             n = self.plan.find_child(n, Step::Backward(rel));
-            let Link::Backward { offsets: off } = &self.frames[n].link else {
+            let Link::Backward { offsets: off } = &self.frame(n).link else {
                 unreachable!("backward node")
             };
             offsets = Some(match offsets {
@@ -991,8 +1005,8 @@ impl<'a> Calc<'a> {
         use_previous: Option<UsePrevious>,
         multi_hop: bool,
     ) -> std::result::Result<Groups, String> {
-        let parent = &self.frames[node];
-        let leaf_frame = &self.frames[leaf];
+        let parent = self.frame(node);
+        let leaf_frame = self.frame(leaf);
         let leaf_times = self.es.times(self.plan.nodes[leaf].df);
         let mask = match mask {
             Some(m) => Some(arrow_cast::cast(m, &DataType::Boolean).map_err(|e| e.to_string())?),
@@ -1084,7 +1098,7 @@ pub fn requests(
             continue;
         }
         let df = calc.plan.nodes[node].df;
-        let frame = &calc.frames[node];
+        let frame = calc.frame(node);
         let col = es
             .column(df, &es.schema.dataframes[df].index)
             .expect("validated index");
