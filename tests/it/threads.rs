@@ -212,3 +212,52 @@ fn an_interrupt_stops_every_thread() {
         assert_eq!(calls, 4, "{t} threads");
     }
 }
+
+/// `ftpart calculate --threads N` writes the same file for every N, and the default (every
+/// core, or `RAYON_NUM_THREADS`) too; `--threads 0` is refused.
+#[test]
+fn calculate_writes_the_same_file_whatever_the_threads() {
+    let dir = crate::util::tmp();
+    for case in cases("conformance") {
+        let run = |threads: Option<&str>| {
+            let out = dir
+                .path()
+                .join(format!("{}-{}.arrow", case.name, threads.unwrap_or("all")));
+            let mut args = vec![
+                "calculate".to_string(),
+                case.entityset.display().to_string(),
+                "--features".into(),
+                case.features.display().to_string(),
+            ];
+            args.extend(case.time_args());
+            args.extend(["--out".to_string(), out.display().to_string()]);
+            if let Some(t) = threads {
+                args.extend(["--threads".to_string(), t.to_string()]);
+            }
+            let o = crate::util::ftpart(&args.iter().map(String::as_str).collect::<Vec<_>>());
+            assert!(o.status.success(), "{}: {o:?}", case.name);
+            std::fs::read(&out).unwrap()
+        };
+        let one = run(Some("1"));
+        for t in [Some("2"), Some("4"), None] {
+            assert!(
+                run(t) == one,
+                "{}: --threads {t:?} wrote another file",
+                case.name
+            );
+        }
+    }
+    let o = crate::util::ftpart(&[
+        "calculate",
+        "es",
+        "--features",
+        "f.json",
+        "--out",
+        "fm.csv",
+        "--threads",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("--threads"), "{stderr}");
+}
