@@ -1,5 +1,6 @@
 //! Criterion benchmarks, named `group/case/variant`: aggregation kernels, cutoff handling (many
-//! distinct cutoffs vs one), zero-copy shard reads against a plain read, split throughput.
+//! distinct cutoffs vs one), one thread vs every core, zero-copy shard reads against a plain read,
+//! split throughput.
 //! Inputs are built once, outside `b.iter`. Run: `cargo bench --bench ftpart`.
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
@@ -8,11 +9,12 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Float64Array};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use ftpart::calc::{Control, Threads};
 use ftpart::cutoff::{Cutoff, CutoffTable};
 use ftpart::demo::{write_mock_customer, MockOptions};
 use ftpart::entityset::read_entityset;
 use ftpart::features::FeatureGraph;
-use ftpart::matrix::{calculate_feature_matrix, MatrixOptions};
+use ftpart::matrix::{calculate_feature_matrix_with, MatrixOptions};
 use ftpart::primitives::{aggregate, Groups, Primitive};
 
 const FEATURES: &str = "tests/fixtures/conformance/cases/mc0_customers_nocutoff/features.json";
@@ -89,6 +91,11 @@ fn cutoffs(c: &mut Criterion) {
             extra: Vec::new(),
         })
     };
+    // On one thread, as these were measured before the calculation had threads.
+    let one_thread = || Control {
+        threads: Threads::One,
+        ..Default::default()
+    };
     let mut g = c.benchmark_group("calculate");
     g.sample_size(10);
     for (name, distinct) in [
@@ -98,9 +105,45 @@ fn cutoffs(c: &mut Criterion) {
         let cutoff = table(distinct);
         g.bench_function(BenchmarkId::new("mock_200k_tx_75_features", name), |b| {
             b.iter(|| {
-                calculate_feature_matrix(&es, &graph, &cutoff, &MatrixOptions::default()).unwrap()
+                calculate_feature_matrix_with(
+                    &es,
+                    &graph,
+                    &cutoff,
+                    &MatrixOptions::default(),
+                    one_thread(),
+                )
+                .unwrap()
             })
         });
+    }
+    g.finish();
+    // The same on one thread and on every core (`calculate_feature_matrix`'s default).
+    let mut g = c.benchmark_group("calculate_threads");
+    g.sample_size(10);
+    for (name, distinct) in [
+        ("one_cutoff", false),
+        ("distinct_cutoff_per_instance", true),
+    ] {
+        let cutoff = table(distinct);
+        for (variant, threads) in [("1_thread", Threads::One), ("all_threads", Threads::All)] {
+            let case = format!("mock_200k_tx_75_features_{name}");
+            g.bench_function(BenchmarkId::new(case, variant), |b| {
+                b.iter(|| {
+                    let control = Control {
+                        threads,
+                        ..Default::default()
+                    };
+                    calculate_feature_matrix_with(
+                        &es,
+                        &graph,
+                        &cutoff,
+                        &MatrixOptions::default(),
+                        control,
+                    )
+                    .unwrap()
+                })
+            });
+        }
     }
     g.finish();
 }

@@ -29,13 +29,19 @@ pub struct MatrixOptions {
 ///
 /// Rows come in cutoff-table order (target dataframe order without a table); columns are the
 /// target index, `time` when asked, the features in order, then the table's label columns.
+/// The features are computed on every core ([`calc::Threads::All`]); the matrix is the one a
+/// single thread computes, bit for bit.
 pub fn calculate_feature_matrix(
     es: &EntitySet,
     graph: &FeatureGraph,
     cutoff: &Cutoff,
     opts: &MatrixOptions,
 ) -> Result<RecordBatch> {
-    calculate_feature_matrix_with(es, graph, cutoff, opts, calc::Control::default())
+    let control = calc::Control {
+        threads: calc::Threads::All,
+        ..Default::default()
+    };
+    calculate_feature_matrix_with(es, graph, cutoff, opts, control)
 }
 
 /// [`calculate_feature_matrix`], stopped by and reporting to `control` (Ctrl-C and the

@@ -202,9 +202,11 @@ impl Request {
                     p("features", done, total);
                 }
             };
+            // n_jobs=1: one thread, as featuretools computes it.
             let control = ftpart::calc::Control {
                 interrupt: Some(interrupt.as_ref()),
                 progress: Some(&mut report),
+                threads: ftpart::calc::Threads::One,
             };
             let fm = ftpart::matrix::calculate_feature_matrix_with(
                 &es,

@@ -7,17 +7,19 @@
 //! are visited through a precomputed row index in time order, so "rows visible at t" is a prefix
 //! found by binary search; parents reached forward are deduplicated by (row, cutoff).
 
+mod parallel;
 mod plan;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, UInt32Array};
 use arrow_schema::DataType;
 
+pub use parallel::Threads;
 pub use plan::{Plan, Step};
 
 use crate::entityset::keys::NO_ROW;
@@ -25,6 +27,7 @@ use crate::entityset::{EntitySet, NULL_TIME};
 use crate::error::{Error, Result};
 use crate::features::{FeatureGraph, Kind, UsePrevious};
 use crate::primitives::{self, Default, Dtype, Groups};
+use parallel::Memo;
 
 /// Time filtering options shared by all features (`calculate_feature_matrix` arguments).
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
@@ -188,15 +191,21 @@ impl Given {
     }
 }
 
-/// Stops and follows an in-process calculation (`ftpart.calculate_feature_matrix(n_jobs=1)`:
-/// Ctrl-C, the progress bar).
+/// Stops, follows and spreads over threads an in-process calculation
+/// (`ftpart.calculate_feature_matrix(n_jobs=1)`: Ctrl-C, the progress bar; `ftpart calculate
+/// --threads`).
 #[derive(Default)]
 pub struct Control<'a> {
     /// Once set, the calculation ends with [`Error::Interrupted`] before the next feature it
-    /// computes (at any depth: a requested feature's dependencies are features too).
+    /// computes (at any depth: a requested feature's dependencies are features too), on every
+    /// thread.
     pub interrupt: Option<&'a AtomicBool>,
-    /// Called with (requested features computed, requested features) after each one.
+    /// Called on the calling thread with (requested features computed, requested features):
+    /// first with none done, then after each one, the count going up by one each time.
     pub progress: Option<&'a mut dyn FnMut(usize, usize)>,
+    /// Threads computing the requested features (the default is the calling thread alone). The
+    /// matrix is the same bit for bit whatever the number.
+    pub threads: Threads,
 }
 
 /// [`calculate`] with some features' values given ([`Given`]).
@@ -217,13 +226,13 @@ pub fn calculate_controlled(
     queries: &[Query],
     opts: &TimeOptions,
     given: &Given,
-    mut control: Control<'_>,
+    control: Control<'_>,
 ) -> Result<Vec<ArrayRef>> {
     let plan = Plan::build_except(es, graph, &given.features())?;
     let mut calc = Calc::new(es, graph, plan, opts, Some(given));
     calc.interrupt = control.interrupt;
     calc.build_frames(queries);
-    let entry_of_query = match &calc.frames[0].link {
+    let entry_of_query = match &calc.frame(0).link {
         Link::Root { entry_of_query } => entry_of_query.clone(),
         _ => unreachable!("root frame"),
     };
@@ -233,7 +242,6 @@ pub fn calculate_controlled(
             .map(|&e| (e != NO_ROW).then_some(e))
             .collect::<Vec<_>>(),
     );
-    let mut out = Vec::new();
     // featuretools fills an aggregation's or a direct feature's every missing value with its
     // default (`fillna`), a transform's only on instances it has no row for
     // (`generate_default_df`).
@@ -243,39 +251,15 @@ pub fn calculate_controlled(
             .map(|&e| e == NO_ROW)
             .collect::<Vec<_>>(),
     );
-    for (done, &f) in graph.requested.iter().enumerate() {
-        if let Some(p) = control.progress.as_mut() {
-            p(done, graph.requested.len());
-        }
-        let values = calc.value(0, f)?;
-        let default = calc.default_of(f);
-        let everywhere = !matches!(
-            graph.features[f].kind,
-            Kind::Transform { .. } | Kind::GroupByTransform { .. } | Kind::Identity { .. }
-        );
-        for v in values.iter() {
-            let taken = arrow_select::take::take(v.as_ref(), &idx, None)
-                .map_err(|e| Error::arrow("gathering results", e))?;
-            if everywhere {
-                out.push(fill_default(&taken, default));
-            } else if default == Default::Null || unknown.true_count() == 0 {
-                // Every instance known (a part whose cutoff rows all name its rows): nothing
-                // to fill (the partition fuzzer's seed 234: WHITESPACE_COUNT of a missing text
-                // was 0 in a part without unknown instances).
-                out.push(taken);
-            } else {
-                let filled = fill_default(&taken, default);
-                out.push(
-                    arrow_select::zip::zip(&unknown, &filled, &taken)
-                        .map_err(|e| Error::arrow("gathering results", e))?,
-                );
-            }
-        }
-    }
-    if let Some(p) = control.progress.as_mut() {
-        p(graph.requested.len(), graph.requested.len());
-    }
-    Ok(out)
+    let run = parallel::Run {
+        threads: control.threads,
+        interrupt: control.interrupt,
+        progress: control.progress,
+    };
+    let columns = parallel::in_order(graph.requested.len(), run, |i| {
+        calc.requested_columns(graph.requested[i], &idx, &unknown)
+    })?;
+    Ok(columns.into_iter().flatten().collect())
 }
 
 /// `parent`'s rows once per cutoff, cutoffs in time order and each cutoff's rows in the
@@ -348,13 +332,15 @@ struct Calc<'a> {
     graph: &'a FeatureGraph,
     plan: Plan,
     opts: TimeOptions,
-    frames: Vec<Frame>,
-    memo: Vec<HashMap<usize, Arc<Vec<ArrayRef>>>>,
+    /// Each node's frame, built once ([`Calc::frame`]).
+    frames: Vec<OnceLock<Frame>>,
+    /// Each feature's values at each node (node, feature), computed once whatever the threads.
+    memo: Memo<(usize, usize), Arc<Vec<ArrayRef>>>,
     /// Groups of an aggregation path without `where` or `use_previous`, shared by every
     /// aggregation over that path.
-    plain_groups: HashMap<(usize, usize), Arc<Groups>>,
+    plain_groups: Memo<(usize, usize), Arc<Groups>>,
     /// Numeric inputs as f64, shared by every aggregation of the same input.
-    numeric: HashMap<(usize, usize), arrow_buffer::ScalarBuffer<f64>>,
+    numeric: Memo<(usize, usize), arrow_buffer::ScalarBuffer<f64>>,
     /// Values computed elsewhere.
     given: Option<&'a Given>,
     /// How pandas holds each feature's outputs ([`FeatureGraph::dtypes`]).
@@ -380,9 +366,9 @@ impl<'a> Calc<'a> {
             plan,
             opts: *opts,
             frames: Vec::new(),
-            memo: Vec::new(),
-            plain_groups: HashMap::default(),
-            numeric: HashMap::default(),
+            memo: Memo::default(),
+            plain_groups: Memo::default(),
+            numeric: Memo::default(),
             given,
             dtypes: graph.dtypes(&es.schema),
             reads_frame: (0..graph.features.len())
@@ -411,6 +397,7 @@ impl<'a> Calc<'a> {
         true
     }
 
+    /// The root frame, from the queries, and an empty slot for every other node's.
     fn build_frames(&mut self, queries: &[Query]) {
         let root_df = self.plan.nodes[0].df;
         let mut rows = Vec::new();
@@ -431,24 +418,34 @@ impl<'a> Calc<'a> {
             (true, Some(&t)) => Times::Uniform(t),
             _ => Times::PerEntry(times),
         };
-        self.frames.push(Frame {
+        let root = Frame {
             rows,
             times,
             link: Link::Root { entry_of_query },
-        });
-        self.memo.push(HashMap::default());
-        for n in 1..self.plan.nodes.len() {
-            let (parent, step) = self.plan.nodes[n].parent.expect("non-root node");
-            let df = self.plan.nodes[n].df;
-            let frame = match step {
-                Step::Backward(rel) => self.backward(&self.frames[parent], rel, df),
-                Step::Forward(rel) => self.forward(&self.frames[parent], rel, df),
-                Step::Full => self.full(&self.frames[parent], df),
-                Step::Fetched => fetched(&self.frames[parent]),
-            };
-            self.frames.push(frame);
-            self.memo.push(HashMap::default());
+        };
+        self.frames = (0..self.plan.nodes.len())
+            .map(|_| OnceLock::new())
+            .collect();
+        if self.frames[0].set(root).is_err() {
+            unreachable!("a new root");
         }
+    }
+
+    /// The frame of `node`: the root's is built from the queries; every other one when a feature
+    /// first needs it, from its parent's, by whichever thread asks first (so frames that only some
+    /// features need are built while other threads compute other features).
+    fn frame(&self, node: usize) -> &Frame {
+        self.frames[node].get_or_init(|| {
+            let (parent, step) = self.plan.nodes[node].parent.expect("non-root node");
+            let df = self.plan.nodes[node].df;
+            let parent = self.frame(parent);
+            match step {
+                Step::Backward(rel) => self.backward(parent, rel, df),
+                Step::Forward(rel) => self.forward(parent, rel, df),
+                Step::Full => self.full(parent, df),
+                Step::Fetched => fetched(parent),
+            }
+        })
     }
 
     fn backward(&self, parent: &Frame, rel: usize, df: usize) -> Frame {
@@ -595,10 +592,10 @@ impl<'a> Calc<'a> {
 
     /// Values of feature `f` at `node`'s child `c` (reached by a forward or full step), brought to
     /// `node`'s entries.
-    fn through_link(&mut self, c: usize, f: usize, default: Default) -> Result<Vec<ArrayRef>> {
+    fn through_link(&self, c: usize, f: usize, default: Default) -> Result<Vec<ArrayRef>> {
         let feat = &self.graph.features[f];
         let values = self.value(c, f)?;
-        let Link::Forward { map } = &self.frames[c].link else {
+        let Link::Forward { map } = &self.frame(c).link else {
             unreachable!("forward or full node")
         };
         let idx = UInt32Array::from(
@@ -627,7 +624,7 @@ impl<'a> Calc<'a> {
         node: usize,
         keys: Option<&ArrayRef>,
     ) -> std::result::Result<ArrayRef, String> {
-        let frame = &self.frames[node];
+        let frame = self.frame(node);
         let len = frame.rows.len();
         let codes = match keys {
             Some(k) => Some(primitives::rank_codes(k)?),
@@ -693,19 +690,57 @@ impl<'a> Calc<'a> {
         }
     }
 
-    fn value(&mut self, node: usize, f: usize) -> Result<Arc<Vec<ArrayRef>>> {
-        if let Some(v) = self.memo[node].get(&f) {
-            return Ok(v.clone());
+    /// The columns of requested feature `f`: its values gathered for every query (`idx`, the
+    /// root entry of each) and filled with its default where featuretools fills them.
+    fn requested_columns(
+        &self,
+        f: usize,
+        idx: &UInt32Array,
+        unknown: &arrow_array::BooleanArray,
+    ) -> Result<Vec<ArrayRef>> {
+        let values = self.value(0, f)?;
+        let default = self.default_of(f);
+        let everywhere = !matches!(
+            self.graph.features[f].kind,
+            Kind::Transform { .. } | Kind::GroupByTransform { .. } | Kind::Identity { .. }
+        );
+        let mut out = Vec::with_capacity(values.len());
+        for v in values.iter() {
+            let taken = arrow_select::take::take(v.as_ref(), idx, None)
+                .map_err(|e| Error::arrow("gathering results", e))?;
+            if everywhere {
+                out.push(fill_default(&taken, default));
+            } else if default == Default::Null || unknown.true_count() == 0 {
+                // Every instance known (a part whose cutoff rows all name its rows): nothing
+                // to fill (the partition fuzzer's seed 234: WHITESPACE_COUNT of a missing text
+                // was 0 in a part without unknown instances).
+                out.push(taken);
+            } else {
+                let filled = fill_default(&taken, default);
+                out.push(
+                    arrow_select::zip::zip(unknown, &filled, &taken)
+                        .map_err(|e| Error::arrow("gathering results", e))?,
+                );
+            }
         }
-        if self.interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
-            return Err(Error::Interrupted);
-        }
+        Ok(out)
+    }
+
+    /// The values of feature `f` at `node`, computed once (by whichever thread asks first).
+    fn value(&self, node: usize, f: usize) -> Result<Arc<Vec<ArrayRef>>> {
+        self.memo.get_or_try((node, f), || {
+            if self.interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
+                return Err(Error::Interrupted);
+            }
+            self.compute(node, f).map(Arc::new)
+        })
+    }
+
+    fn compute(&self, node: usize, f: usize) -> Result<Vec<ArrayRef>> {
         let feat = &self.graph.features[f];
         let err = |m: String| Error::feature(&feat.unique_name, m);
         if let Some(g) = self.given.and_then(|g| g.features.get(&f)) {
-            let v = Arc::new(self.given_values(node, f, g).map_err(err)?);
-            self.memo[node].insert(f, v.clone());
-            return Ok(v);
+            return self.given_values(node, f, g).map_err(err);
         }
         let values: Vec<ArrayRef> = match &feat.kind {
             Kind::Identity { column } => vec![self.identity(node, column).map_err(err)?],
@@ -808,17 +843,12 @@ impl<'a> Calc<'a> {
                     None => None,
                 };
                 let groups = if where_.is_none() && use_previous.is_none() {
-                    match self.plain_groups.get(&(node, leaf)) {
-                        Some(g) => g.clone(),
-                        None => {
-                            let g = Arc::new(
-                                self.groups(node, leaf, &offsets, None, None, path.len() > 1)
-                                    .map_err(err)?,
-                            );
-                            self.plain_groups.insert((node, leaf), g.clone());
-                            g
-                        }
-                    }
+                    self.plain_groups
+                        .get_or_try((node, leaf), || {
+                            self.groups(node, leaf, &offsets, None, None, path.len() > 1)
+                                .map(Arc::new)
+                        })
+                        .map_err(err)?
                 } else {
                     Arc::new(
                         self.groups(
@@ -833,18 +863,15 @@ impl<'a> Calc<'a> {
                     )
                 };
                 let numeric = match (bases.first(), primitive.numeric_input()) {
-                    (Some(&b), true) => Some(match self.numeric.get(&(leaf, b)) {
-                        Some(v) => v.clone(),
-                        None => {
-                            let v = primitives::f64_values(&inputs[0]).map_err(err)?;
-                            self.numeric.insert((leaf, b), v.clone());
-                            v
-                        }
-                    }),
+                    (Some(&b), true) => Some(
+                        self.numeric
+                            .get_or_try((leaf, b), || primitives::f64_values(&inputs[0]))
+                            .map_err(err)?,
+                    ),
                     _ => None,
                 };
                 let times = if primitive.aggregation().is_some_and(|a| a.uses_time()) {
-                    let frame = &self.frames[node];
+                    let frame = self.frame(node);
                     frame.times.to_vec(frame.rows.len())
                 } else {
                     Vec::new()
@@ -862,9 +889,7 @@ impl<'a> Calc<'a> {
             }
             Kind::Slice { base, n } => vec![self.value(node, *base)?[*n].clone()],
         };
-        let v = Arc::new(values);
-        self.memo[node].insert(f, v.clone());
-        Ok(v)
+        Ok(values)
     }
 
     /// How pandas holds each of these input features (their first output).
@@ -877,7 +902,7 @@ impl<'a> Calc<'a> {
 
     /// The cutoff of each entry of `node`'s frame for a transform that reads it (AGE), else none.
     fn cutoffs_for(&self, primitive: &primitives::Primitive, node: usize) -> Vec<i64> {
-        let frame = &self.frames[node];
+        let frame = self.frame(node);
         if primitive.uses_cutoff() {
             frame.times.to_vec(frame.rows.len())
         } else {
@@ -891,7 +916,7 @@ impl<'a> Calc<'a> {
         f: usize,
         g: &GivenFeature,
     ) -> std::result::Result<Vec<ArrayRef>, String> {
-        let frame = &self.frames[node];
+        let frame = self.frame(node);
         let df = self.plan.nodes[node].df;
         let index = &self.es.schema.dataframes[df].index;
         let col = self.es.column(df, index).ok_or("index column is missing")?;
@@ -921,7 +946,7 @@ impl<'a> Calc<'a> {
     }
 
     fn identity(&self, node: usize, column: &str) -> std::result::Result<ArrayRef, String> {
-        let frame = &self.frames[node];
+        let frame = self.frame(node);
         let df = self.plan.nodes[node].df;
         let col = self
             .es
@@ -960,7 +985,7 @@ impl<'a> Calc<'a> {
         for r in path {
             let rel = self.es.relationship_position(r).expect("planned");
             n = self.plan.find_child(n, Step::Backward(rel));
-            let Link::Backward { offsets: off } = &self.frames[n].link else {
+            let Link::Backward { offsets: off } = &self.frame(n).link else {
                 unreachable!("backward node")
             };
             offsets = Some(match offsets {
@@ -980,8 +1005,8 @@ impl<'a> Calc<'a> {
         use_previous: Option<UsePrevious>,
         multi_hop: bool,
     ) -> std::result::Result<Groups, String> {
-        let parent = &self.frames[node];
-        let leaf_frame = &self.frames[leaf];
+        let parent = self.frame(node);
+        let leaf_frame = self.frame(leaf);
         let leaf_times = self.es.times(self.plan.nodes[leaf].df);
         let mask = match mask {
             Some(m) => Some(arrow_cast::cast(m, &DataType::Boolean).map_err(|e| e.to_string())?),
@@ -1073,7 +1098,7 @@ pub fn requests(
             continue;
         }
         let df = calc.plan.nodes[node].df;
-        let frame = &calc.frames[node];
+        let frame = calc.frame(node);
         let col = es
             .column(df, &es.schema.dataframes[df].index)
             .expect("validated index");

@@ -1,9 +1,11 @@
 //! `ftpart calculate`: the whole feature matrix in this process.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use ftpart::calc::{Control, Threads};
 use ftpart::entityset::project::ProjectionOptions;
 use ftpart::entityset::read_entityset_projected;
 use ftpart::features::FeatureGraph;
@@ -24,6 +26,10 @@ pub struct Args {
     /// Output file: .csv, .parquet or .arrow.
     #[arg(long)]
     out: PathBuf,
+    /// Threads computing the features (default: RAYON_NUM_THREADS, else one per core; 1
+    /// computes on the main thread alone). The matrix is the same whatever the number.
+    #[arg(long, value_name = "N")]
+    threads: Option<NonZeroUsize>,
 }
 
 /// Runs the command.
@@ -43,7 +49,11 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     for w in matrix::warnings(&es.schema, &graph, &opts) {
         eprintln!("ftpart: warning: {w}");
     }
-    let fm = matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)?;
+    let control = Control {
+        threads: a.threads.map_or(Threads::All, Threads::Count),
+        ..Default::default()
+    };
+    let fm = matrix::calculate_feature_matrix_with(&es, &graph, &cutoff, &opts, control)?;
     let types = ftpart::pandas::MatrixTypes::new(&es.schema, &graph, &cutoff, &opts);
     matrix::write_matrix(&fm, &a.out, &types)?;
     Ok(ExitCode::SUCCESS)

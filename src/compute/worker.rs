@@ -117,9 +117,11 @@ fn answer(
             .ok_or_else(|| Error::Invalid("malformed answers".into()))?;
         given.insert(*f, b.column(0), times.values(), b.columns()[2..].to_vec());
     }
+    // One thread: the workers already run one per core.
     let control = calc::Control {
         interrupt,
         progress: None,
+        threads: calc::Threads::One,
     };
     let values = calc::calculate_controlled(es, &job.graph, &queries, &job.time, &given, control)?;
     // Index value and time index of each row's instance, so the coordinator can restore

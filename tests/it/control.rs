@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use ftpart::calc::Control;
+use ftpart::calc::{Control, Threads};
 use ftpart::cutoff::Cutoff;
 use ftpart::entityset::read_entityset;
 use ftpart::features::FeatureGraph;
@@ -29,6 +29,7 @@ fn progress_is_reported_feature_by_feature_and_the_matrix_is_unchanged() {
     let control = Control {
         interrupt: None,
         progress: Some(&mut progress),
+        threads: Threads::One,
     };
     let fm = calculate_feature_matrix_with(&es, &features, &cutoff, &Default::default(), control)
         .unwrap();
@@ -46,6 +47,7 @@ fn a_set_interrupt_flag_stops_the_calculation() {
     let control = Control {
         interrupt: Some(&flag),
         progress: None,
+        threads: Threads::One,
     };
     let r =
         calculate_feature_matrix_with(&es, &features, &Cutoff::Now, &Default::default(), control);
@@ -63,6 +65,7 @@ fn a_set_interrupt_flag_stops_the_calculation() {
     let control = Control {
         interrupt: Some(&flag),
         progress: Some(&mut progress),
+        threads: Threads::One,
     };
     let r =
         calculate_feature_matrix_with(&es, &features, &Cutoff::Now, &Default::default(), control);

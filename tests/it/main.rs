@@ -10,5 +10,6 @@ mod pfuzz;
 mod primitives;
 mod serve;
 mod split;
+mod threads;
 mod util;
 mod workers;

@@ -48,6 +48,27 @@ impl Case {
 
     /// Computes the case in this process with the library, from the columns the features read.
     pub fn compute_in_process(&self) -> Result<String, String> {
+        let (es, graph, cutoff, opts) = self.inputs()?;
+        let fm = ftpart::matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        ftpart::matrix::write_csv(&fm, &mut out).map_err(|e| e.to_string())?;
+        String::from_utf8(out).map_err(|e| e.to_string())
+    }
+
+    /// The entity set (the columns the features read, as `ftpart calculate` reads it), the
+    /// features, the cutoff and the options of the case.
+    pub fn inputs(
+        &self,
+    ) -> Result<
+        (
+            ftpart::entityset::EntitySet,
+            ftpart::features::FeatureGraph,
+            Cutoff,
+            MatrixOptions,
+        ),
+        String,
+    > {
         let graph =
             ftpart::features::FeatureGraph::read(&self.features).map_err(|e| e.to_string())?;
         // As `ftpart calculate` reads it: only the columns the features need.
@@ -71,11 +92,7 @@ impl Case {
             .as_deref()
             .map(|w| ftpart::time::parse_span(w).unwrap());
         opts.cutoff_time_in_index = self.cutoff_time_in_index;
-        let fm = ftpart::matrix::calculate_feature_matrix(&es, &graph, &cutoff, &opts)
-            .map_err(|e| e.to_string())?;
-        let mut out = Vec::new();
-        ftpart::matrix::write_csv(&fm, &mut out).map_err(|e| e.to_string())?;
-        String::from_utf8(out).map_err(|e| e.to_string())
+        Ok((es, graph, cutoff, opts))
     }
 }
 
