@@ -6,6 +6,10 @@
 //! the (instance, cutoff) pairs, never with the number of distinct cutoff times. Children of a parent
 //! are visited through a precomputed row index in time order, so "rows visible at t" is a prefix
 //! found by binary search; parents reached forward are deduplicated by (row, cutoff).
+//!
+//! The requested features are computed on the calling thread or on several ([`Threads`],
+//! `parallel.rs`): every value is computed once, by one thread, so the matrix is the same bit for
+//! bit.
 
 mod parallel;
 mod plan;
