@@ -202,11 +202,12 @@ impl Request {
                     p("features", done, total);
                 }
             };
-            // n_jobs=1: one thread, as featuretools computes it.
+            // n_jobs=1: one process, as featuretools computes it, its features on every core
+            // (`RAYON_NUM_THREADS` caps them), bit for bit the single-threaded matrix.
             let control = ftpart::calc::Control {
                 interrupt: Some(interrupt.as_ref()),
                 progress: Some(&mut report),
-                threads: ftpart::calc::Threads::One,
+                threads: ftpart::calc::Threads::All,
             };
             let fm = ftpart::matrix::calculate_feature_matrix_with(
                 &es,
