@@ -77,8 +77,109 @@ pub struct ColumnSchema {
     pub semantic_tags: Vec<String>,
     /// Category order for categorical columns (values as pandas prints them).
     pub categories: Option<Vec<String>>,
-    /// Whether categories are integers (pandas `cat_dtype` int64).
-    pub int_categories: bool,
+    /// The type of the categories' values (pandas' `cat_dtype`).
+    #[serde(default)]
+    pub category_kind: CategoryKind,
+}
+
+/// The type of a categorical column's categories: pandas' `dtype.categories.dtype`, which the
+/// matrix's categorical columns keep (featuretools' `Mode`, `First`, `Lag`... of the column hold
+/// its categories). ftpart holds the categories as their text ([`CategoryKind::canonical`]) and
+/// gives them back as values of this type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum CategoryKind {
+    /// Text (`object` categories of strings).
+    #[default]
+    Text,
+    /// `int64`.
+    Int,
+    /// `float64`.
+    Float,
+    /// `bool`.
+    Bool,
+    /// `object` categories that are not all strings (`[1, "a"]`): Arrow holds no such values.
+    Mixed,
+    /// Another type (datetimes, timedeltas): not held by ftpart.
+    Other,
+}
+
+impl CategoryKind {
+    /// The kind of categories of pandas dtype `cat_dtype` (when known) and these values (as
+    /// JSON, the way featuretools writes `cat_values` and an Ordinal's `order`).
+    pub fn of(cat_dtype: Option<&str>, values: &[Value]) -> Self {
+        match cat_dtype {
+            Some(t) if t.starts_with("int") || t.starts_with("uint") => return CategoryKind::Int,
+            Some(t) if t.starts_with("float") => return CategoryKind::Float,
+            Some("bool") => return CategoryKind::Bool,
+            Some("object" | "string") | None => {}
+            Some(_) => return CategoryKind::Other,
+        }
+        let all = |f: fn(&Value) -> bool| values.iter().all(f);
+        if all(Value::is_string) {
+            CategoryKind::Text
+        } else if cat_dtype.is_some() {
+            // Object categories holding numbers or booleans.
+            CategoryKind::Mixed
+        } else if all(Value::is_boolean) {
+            CategoryKind::Bool
+        } else if all(|v| v.is_i64() || v.is_u64()) {
+            CategoryKind::Int
+        } else if all(Value::is_number) {
+            // pandas makes an order of integers and floats float64 categories.
+            CategoryKind::Float
+        } else {
+            CategoryKind::Mixed
+        }
+    }
+
+    /// The kind of categories held in an Arrow array of this type (a pandas categorical's
+    /// dictionary values, or the column's own values).
+    pub fn of_arrow(t: &arrow_schema::DataType) -> Self {
+        use arrow_schema::DataType as T;
+        match t {
+            T::Dictionary(_, v) => Self::of_arrow(v),
+            T::Int8 | T::Int16 | T::Int32 | T::Int64 => CategoryKind::Int,
+            T::UInt8 | T::UInt16 | T::UInt32 | T::UInt64 => CategoryKind::Int,
+            T::Float16 | T::Float32 | T::Float64 => CategoryKind::Float,
+            T::Boolean => CategoryKind::Bool,
+            T::Utf8 | T::LargeUtf8 | T::Utf8View | T::Null => CategoryKind::Text,
+            _ => CategoryKind::Other,
+        }
+    }
+
+    /// The text ftpart holds a category value as: the same for every way the value is written,
+    /// so that `1.0` and `1` of an integer category agree, `1e-07` and `0.0000001` of a float
+    /// one (Python's `repr`), `true` and `True` of a boolean one. Text that is no value of the
+    /// kind is kept as it is (and is then no category).
+    pub fn canonical(self, s: &str) -> String {
+        let t = s.trim();
+        match self {
+            CategoryKind::Int => {
+                if let Ok(i) = t.parse::<i64>() {
+                    return i.to_string();
+                }
+                if let Ok(f) = t.parse::<f64>() {
+                    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                        return (f as i64).to_string();
+                    }
+                }
+            }
+            CategoryKind::Float => {
+                if let Ok(f) = t.parse::<f64>() {
+                    if f.is_finite() {
+                        return crate::matrix::python_float_text(f);
+                    }
+                }
+            }
+            CategoryKind::Bool => match t {
+                "True" | "true" | "TRUE" | "1" | "1.0" => return "True".into(),
+                "False" | "false" | "FALSE" | "0" | "0.0" => return "False".into(),
+                _ => {}
+            },
+            CategoryKind::Text | CategoryKind::Mixed | CategoryKind::Other => {}
+        }
+        s.to_string()
+    }
 }
 
 impl ColumnSchema {
@@ -95,7 +196,7 @@ impl ColumnSchema {
             type_name: type_name.to_string(),
             semantic_tags,
             categories: None,
-            int_categories: false,
+            category_kind: CategoryKind::Text,
         })
     }
 
@@ -538,12 +639,13 @@ fn parse_dataframe(d: &Value) -> std::result::Result<DataFrameSchema, String> {
                 .and_then(Value::as_array);
             let cats = order.or_else(|| phys.get("cat_values").and_then(Value::as_array));
             if let Some(cats) = cats {
-                col.int_categories = cats.iter().all(|v| v.is_i64() || v.is_u64())
-                    || phys
-                        .get("cat_dtype")
-                        .and_then(Value::as_str)
-                        .is_some_and(|t| t.starts_with("int"));
-                col.categories = Some(cats.iter().map(json_scalar_to_string).collect());
+                let cat_dtype = phys.get("cat_dtype").and_then(Value::as_str);
+                col.category_kind = CategoryKind::of(cat_dtype, cats);
+                col.categories = Some(
+                    cats.iter()
+                        .map(|v| col.category_kind.canonical(&json_scalar_to_string(v)))
+                        .collect(),
+                );
             }
         }
         columns.push(col);
