@@ -10,7 +10,8 @@
 //! each column to its type's dtype: `float64`, `int64` / `Int64`, `bool` / `boolean`, an ordered
 //! categorical of the order for `Ordinal`, `string` for text. A categorical feature keeps the
 //! categories of the column it takes its values from (pandas keeps a categorical's dtype through
-//! a merge, `mode`, `first`...), integers staying integers.
+//! a merge, `mode`, `first`...), of their type: integers, floats, booleans or text
+//! ([`crate::schema::CategoryKind`]).
 //!
 //! ftpart computes with its own array types (an integer feature may be `Int64` where featuretools
 //! holds `float64`, categories are text); [`MatrixTypes::apply`] casts the matrix to

@@ -659,3 +659,45 @@ fn parse_dataframe(d: &Value) -> std::result::Result<DataFrameSchema, String> {
         columns,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn category_kinds_are_pandas_cat_dtypes() {
+        let of = |t: Option<&str>, v: Value| CategoryKind::of(t, v.as_array().unwrap());
+        assert_eq!(of(Some("float64"), json!([1.5, 4.0])), CategoryKind::Float);
+        assert_eq!(of(Some("int64"), json!([1, 2])), CategoryKind::Int);
+        assert_eq!(of(Some("bool"), json!([false, true])), CategoryKind::Bool);
+        assert_eq!(of(Some("object"), json!(["1", "a"])), CategoryKind::Text);
+        assert_eq!(of(Some("object"), json!([1, "a"])), CategoryKind::Mixed);
+        assert_eq!(
+            of(Some("datetime64[ns]"), json!(["2020-01-01"])),
+            CategoryKind::Other
+        );
+        // An order without a cat_dtype: pandas' type of those values.
+        assert_eq!(of(None, json!([4.0, 2.5])), CategoryKind::Float);
+        assert_eq!(of(None, json!([1, 2.5])), CategoryKind::Float);
+        assert_eq!(of(None, json!([3, 1])), CategoryKind::Int);
+        assert_eq!(of(None, json!(["b", "a"])), CategoryKind::Text);
+    }
+
+    #[test]
+    fn every_writing_of_a_category_value_has_one_text() {
+        let f = CategoryKind::Float;
+        for s in ["1e-07", "1e-7", "0.0000001", "1E-07"] {
+            assert_eq!(f.canonical(s), "1e-07", "{s}");
+        }
+        assert_eq!(f.canonical("4"), "4.0");
+        assert_eq!(f.canonical("4.0"), "4.0");
+        assert_eq!(f.canonical("100000000000000000000"), "1e+20");
+        let b = CategoryKind::Bool;
+        assert_eq!(b.canonical("true"), "True");
+        assert_eq!(b.canonical("False"), "False");
+        assert_eq!(CategoryKind::Int.canonical("30.0"), "30");
+        // Text is kept as written: "2.0" is not the number 2.
+        assert_eq!(CategoryKind::Text.canonical("2.0"), "2.0");
+    }
+}
