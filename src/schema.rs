@@ -77,8 +77,9 @@ pub struct ColumnSchema {
     pub semantic_tags: Vec<String>,
     /// Category order for categorical columns (values as pandas prints them).
     pub categories: Option<Vec<String>>,
-    /// The type of the categories' values (pandas' `cat_dtype`).
-    #[serde(default)]
+    /// The type of the categories' values (pandas' `cat_dtype`). Required when read back (a
+    /// shard manifest): shards of an older ftpart, which knew integer categories only, are
+    /// refused rather than read as text.
     pub category_kind: CategoryKind,
 }
 
@@ -682,6 +683,18 @@ mod tests {
         assert_eq!(of(None, json!([1, 2.5])), CategoryKind::Float);
         assert_eq!(of(None, json!([3, 1])), CategoryKind::Int);
         assert_eq!(of(None, json!(["b", "a"])), CategoryKind::Text);
+    }
+
+    /// A shard manifest of an older ftpart holds `int_categories`: refused, not read as text.
+    #[test]
+    fn a_column_schema_without_its_category_kind_is_refused() {
+        let mut c = serde_json::to_value(ColumnSchema::new("c", "Categorical").unwrap()).unwrap();
+        assert_eq!(c["category_kind"], "Text");
+        let o = c.as_object_mut().unwrap();
+        o.remove("category_kind");
+        o.insert("int_categories".into(), json!(true));
+        let e = serde_json::from_value::<ColumnSchema>(c).unwrap_err();
+        assert!(e.to_string().contains("category_kind"), "{e}");
     }
 
     #[test]
