@@ -216,12 +216,18 @@ impl FeatureGraph {
     /// Reads a file written by `ft.save_features(features, path)`.
     pub fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let v: Value = serde_json::from_str(&text)
-            .map_err(|e| Error::json(path, format!("not valid JSON: {e}")))?;
+        let v = Self::parse(&text).map_err(|e| Error::json(path, e))?;
         Self::from_json(&v).map_err(|e| match e {
             Error::Invalid(m) => Error::json(path, m),
             other => other,
         })
+    }
+
+    /// Reads the text of `ft.save_features` JSON, which Python writes with `NaN`, `Infinity` and
+    /// `-Infinity` for such float arguments ([`crate::json::parse`]); the message says what is
+    /// wrong with it.
+    pub fn parse(text: &str) -> std::result::Result<Value, String> {
+        crate::json::parse(text).map_err(|e| format!("not valid JSON: {e}"))
     }
 
     /// Parses `ft.save_features` JSON.

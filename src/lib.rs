@@ -20,6 +20,7 @@ pub mod entityset;
 pub mod error;
 pub mod events;
 pub mod features;
+pub mod json;
 pub mod matrix;
 pub mod outer;
 pub mod pandas;

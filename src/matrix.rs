@@ -405,6 +405,13 @@ fn write_cell(a: &ArrayRef, i: usize, out: &mut String) {
     }
 }
 
+/// `repr(v)` of a float, as Python writes it (see [`python_float`]).
+pub fn python_float_text(v: f64) -> String {
+    let mut s = String::new();
+    python_float(v, &mut s);
+    s
+}
+
 /// Appends `repr(v)` as Python writes a float: the shortest digits that read back as `v`, in
 /// positional notation when the decimal point falls within 16 digits of them
 /// (`1000000000000000.0`, `0.0001`), else in scientific notation (`1e+16`, `1.5e-05`).

@@ -10,7 +10,8 @@
 //! each column to its type's dtype: `float64`, `int64` / `Int64`, `bool` / `boolean`, an ordered
 //! categorical of the order for `Ordinal`, `string` for text. A categorical feature keeps the
 //! categories of the column it takes its values from (pandas keeps a categorical's dtype through
-//! a merge, `mode`, `first`...), integers staying integers.
+//! a merge, `mode`, `first`...), of their type: integers, floats, booleans or text
+//! ([`crate::schema::CategoryKind`]).
 //!
 //! ftpart computes with its own array types (an integer feature may be `Int64` where featuretools
 //! holds `float64`, categories are text); [`MatrixTypes::apply`] casts the matrix to
@@ -22,7 +23,10 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int32Type;
-use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, Int64Array, RecordBatch};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array,
+    RecordBatch,
+};
 use arrow_schema::{DataType, Field, Schema};
 use serde_json::{json, Value};
 
@@ -31,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::features::{FeatureGraph, Kind};
 use crate::matrix::MatrixOptions;
 use crate::primitives::Returns;
-use crate::schema::{EntitySetSchema, LogicalType};
+use crate::schema::{CategoryKind, EntitySetSchema, LogicalType};
 
 /// How pandas holds one column of featuretools' matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +97,8 @@ enum Logical {
     AsIs,
 }
 
-/// The categories of a categorical column: values (Int64 or Utf8) in category order.
+/// The categories of a categorical column: values (Int64, Float64, Boolean or Utf8) in
+/// category order.
 struct Categories {
     values: ArrayRef,
     ordered: bool,
@@ -354,29 +359,76 @@ impl<'a> MatrixTypes<'a> {
     }
 
     /// The categories of the column a categorical feature takes its values from: the first
-    /// identity feature among it and its dependencies, when that column is categorical.
-    fn source_categories(&self, f: usize) -> Option<Categories> {
+    /// identity feature among it and its dependencies, when that column is categorical. Their
+    /// values have the column's categories' type; categories Arrow cannot hold as pandas has
+    /// them (`object` categories of mixed types, datetimes) are refused, naming the column.
+    fn source_categories(&self, f: usize) -> Result<Option<Categories>> {
         let mut deps = vec![f];
         self.dependencies(f, &mut deps);
-        let id = deps
+        let Some(id) = deps
             .into_iter()
-            .find(|&d| matches!(self.graph.features[d].kind, Kind::Identity { .. }))?;
+            .find(|&d| matches!(self.graph.features[d].kind, Kind::Identity { .. }))
+        else {
+            return Ok(None);
+        };
         let feature = &self.graph.features[id];
         let Kind::Identity { column } = &feature.kind else {
-            return None;
+            return Ok(None);
         };
-        let c = self.schema.dataframe(&feature.dataframe)?.column(column)?;
-        let cats = c.categories.as_ref()?;
-        let values: ArrayRef = if c.int_categories {
-            let ints: Option<Vec<i64>> = cats.iter().map(|s| s.parse().ok()).collect();
-            Arc::new(Int64Array::from(ints?))
-        } else {
-            Arc::new(arrow_array::StringArray::from(cats.clone()))
+        let Some(c) = self
+            .schema
+            .dataframe(&feature.dataframe)
+            .and_then(|d| d.column(column))
+        else {
+            return Ok(None);
         };
-        Some(Categories {
+        let Some(cats) = c.categories.as_ref() else {
+            return Ok(None);
+        };
+        let refuse = |what: &str| {
+            Err(Error::feature(
+                &self.graph.features[f].unique_name,
+                format!(
+                    "its values come from column '{column}' of dataframe '{}', whose categories {cats:?} are {what}; ftpart gives categories of one type (integers, floats, booleans or text) only",
+                    feature.dataframe
+                ),
+            ))
+        };
+        let parsed = |what: &str| format!("category of column '{column}' is not {what}");
+        let values: ArrayRef = match c.category_kind {
+            CategoryKind::Int => {
+                let v: Option<Vec<i64>> = cats.iter().map(|s| s.parse().ok()).collect();
+                Arc::new(Int64Array::from(
+                    v.ok_or_else(|| Error::Internal(parsed("an integer")))?,
+                ))
+            }
+            CategoryKind::Float => {
+                let v: Option<Vec<f64>> = cats.iter().map(|s| s.parse().ok()).collect();
+                Arc::new(Float64Array::from(
+                    v.ok_or_else(|| Error::Internal(parsed("a float")))?,
+                ))
+            }
+            CategoryKind::Bool => {
+                let v: Option<Vec<bool>> = cats
+                    .iter()
+                    .map(|s| match s.as_str() {
+                        "True" => Some(true),
+                        "False" => Some(false),
+                        _ => None,
+                    })
+                    .collect();
+                Arc::new(BooleanArray::from(
+                    v.ok_or_else(|| Error::Internal(parsed("a boolean")))?,
+                ))
+            }
+            CategoryKind::Text => Arc::new(arrow_array::StringArray::from(cats.clone())),
+            CategoryKind::Mixed => return refuse("of mixed types (pandas object categories)"),
+            CategoryKind::Other => return refuse("neither integers, floats, booleans nor text"),
+        };
+        Ok(Some(Categories {
             values,
             ordered: c.logical_type == LogicalType::Ordinal,
-        })
+        }))
     }
 
     /// A categorical feature's column as a dictionary of featuretools' categories: an ordinal
@@ -417,7 +469,7 @@ impl<'a> MatrixTypes<'a> {
                 .map_err(|e| Error::arrow("typing the feature matrix", e))?;
             return Ok((Arc::new(a), false));
         }
-        if let Some(cats) = self.source_categories(f) {
+        if let Some(cats) = self.source_categories(f)? {
             if let Some(a) = recode(dict, &cats) {
                 return Ok((a, cats.ordered));
             }

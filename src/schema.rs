@@ -77,8 +77,110 @@ pub struct ColumnSchema {
     pub semantic_tags: Vec<String>,
     /// Category order for categorical columns (values as pandas prints them).
     pub categories: Option<Vec<String>>,
-    /// Whether categories are integers (pandas `cat_dtype` int64).
-    pub int_categories: bool,
+    /// The type of the categories' values (pandas' `cat_dtype`). Required when read back (a
+    /// shard manifest): shards of an older ftpart, which knew integer categories only, are
+    /// refused rather than read as text.
+    pub category_kind: CategoryKind,
+}
+
+/// The type of a categorical column's categories: pandas' `dtype.categories.dtype`, which the
+/// matrix's categorical columns keep (featuretools' `Mode`, `First`, `Lag`... of the column hold
+/// its categories). ftpart holds the categories as their text ([`CategoryKind::canonical`]) and
+/// gives them back as values of this type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum CategoryKind {
+    /// Text (`object` categories of strings).
+    #[default]
+    Text,
+    /// `int64`.
+    Int,
+    /// `float64`.
+    Float,
+    /// `bool`.
+    Bool,
+    /// `object` categories that are not all strings (`[1, "a"]`): Arrow holds no such values.
+    Mixed,
+    /// Another type (datetimes, timedeltas): not held by ftpart.
+    Other,
+}
+
+impl CategoryKind {
+    /// The kind of categories of pandas dtype `cat_dtype` (when known) and these values (as
+    /// JSON, the way featuretools writes `cat_values` and an Ordinal's `order`).
+    pub fn of(cat_dtype: Option<&str>, values: &[Value]) -> Self {
+        match cat_dtype {
+            Some(t) if t.starts_with("int") || t.starts_with("uint") => return CategoryKind::Int,
+            Some(t) if t.starts_with("float") => return CategoryKind::Float,
+            Some("bool") => return CategoryKind::Bool,
+            Some("object" | "string") | None => {}
+            Some(_) => return CategoryKind::Other,
+        }
+        let all = |f: fn(&Value) -> bool| values.iter().all(f);
+        if all(Value::is_string) {
+            CategoryKind::Text
+        } else if cat_dtype.is_some() {
+            // Object categories holding numbers or booleans.
+            CategoryKind::Mixed
+        } else if all(Value::is_boolean) {
+            CategoryKind::Bool
+        } else if all(|v| v.is_i64() || v.is_u64()) {
+            CategoryKind::Int
+        } else if all(Value::is_number) {
+            // pandas makes an order of integers and floats float64 categories.
+            CategoryKind::Float
+        } else {
+            CategoryKind::Mixed
+        }
+    }
+
+    /// The kind of categories held in an Arrow array of this type (a pandas categorical's
+    /// dictionary values, or the column's own values).
+    pub fn of_arrow(t: &arrow_schema::DataType) -> Self {
+        use arrow_schema::DataType as T;
+        match t {
+            T::Dictionary(_, v) => Self::of_arrow(v),
+            T::Int8 | T::Int16 | T::Int32 | T::Int64 => CategoryKind::Int,
+            T::UInt8 | T::UInt16 | T::UInt32 | T::UInt64 => CategoryKind::Int,
+            T::Float16 | T::Float32 | T::Float64 => CategoryKind::Float,
+            T::Boolean => CategoryKind::Bool,
+            T::Utf8 | T::LargeUtf8 | T::Utf8View | T::Null => CategoryKind::Text,
+            _ => CategoryKind::Other,
+        }
+    }
+
+    /// The text ftpart holds a category value as: the same for every way the value is written,
+    /// so that `1.0` and `1` of an integer category agree, `1e-07` and `0.0000001` of a float
+    /// one (Python's `repr`), `true` and `True` of a boolean one. Text that is no value of the
+    /// kind is kept as it is (and is then no category).
+    pub fn canonical(self, s: &str) -> String {
+        let t = s.trim();
+        match self {
+            CategoryKind::Int => {
+                if let Ok(i) = t.parse::<i64>() {
+                    return i.to_string();
+                }
+                if let Ok(f) = t.parse::<f64>() {
+                    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                        return (f as i64).to_string();
+                    }
+                }
+            }
+            CategoryKind::Float => {
+                if let Ok(f) = t.parse::<f64>() {
+                    if f.is_finite() {
+                        return crate::matrix::python_float_text(f);
+                    }
+                }
+            }
+            CategoryKind::Bool => match t {
+                "True" | "true" | "TRUE" | "1" | "1.0" => return "True".into(),
+                "False" | "false" | "FALSE" | "0" | "0.0" => return "False".into(),
+                _ => {}
+            },
+            CategoryKind::Text | CategoryKind::Mixed | CategoryKind::Other => {}
+        }
+        s.to_string()
+    }
 }
 
 impl ColumnSchema {
@@ -95,7 +197,7 @@ impl ColumnSchema {
             type_name: type_name.to_string(),
             semantic_tags,
             categories: None,
-            int_categories: false,
+            category_kind: CategoryKind::Text,
         })
     }
 
@@ -538,12 +640,13 @@ fn parse_dataframe(d: &Value) -> std::result::Result<DataFrameSchema, String> {
                 .and_then(Value::as_array);
             let cats = order.or_else(|| phys.get("cat_values").and_then(Value::as_array));
             if let Some(cats) = cats {
-                col.int_categories = cats.iter().all(|v| v.is_i64() || v.is_u64())
-                    || phys
-                        .get("cat_dtype")
-                        .and_then(Value::as_str)
-                        .is_some_and(|t| t.starts_with("int"));
-                col.categories = Some(cats.iter().map(json_scalar_to_string).collect());
+                let cat_dtype = phys.get("cat_dtype").and_then(Value::as_str);
+                col.category_kind = CategoryKind::of(cat_dtype, cats);
+                col.categories = Some(
+                    cats.iter()
+                        .map(|v| col.category_kind.canonical(&json_scalar_to_string(v)))
+                        .collect(),
+                );
             }
         }
         columns.push(col);
@@ -556,4 +659,58 @@ fn parse_dataframe(d: &Value) -> std::result::Result<DataFrameSchema, String> {
         last_time_index,
         columns,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn category_kinds_are_pandas_cat_dtypes() {
+        let of = |t: Option<&str>, v: Value| CategoryKind::of(t, v.as_array().unwrap());
+        assert_eq!(of(Some("float64"), json!([1.5, 4.0])), CategoryKind::Float);
+        assert_eq!(of(Some("int64"), json!([1, 2])), CategoryKind::Int);
+        assert_eq!(of(Some("bool"), json!([false, true])), CategoryKind::Bool);
+        assert_eq!(of(Some("object"), json!(["1", "a"])), CategoryKind::Text);
+        assert_eq!(of(Some("object"), json!([1, "a"])), CategoryKind::Mixed);
+        assert_eq!(
+            of(Some("datetime64[ns]"), json!(["2020-01-01"])),
+            CategoryKind::Other
+        );
+        // An order without a cat_dtype: pandas' type of those values.
+        assert_eq!(of(None, json!([4.0, 2.5])), CategoryKind::Float);
+        assert_eq!(of(None, json!([1, 2.5])), CategoryKind::Float);
+        assert_eq!(of(None, json!([3, 1])), CategoryKind::Int);
+        assert_eq!(of(None, json!(["b", "a"])), CategoryKind::Text);
+    }
+
+    /// A shard manifest of an older ftpart holds `int_categories`: refused, not read as text.
+    #[test]
+    fn a_column_schema_without_its_category_kind_is_refused() {
+        let mut c = serde_json::to_value(ColumnSchema::new("c", "Categorical").unwrap()).unwrap();
+        assert_eq!(c["category_kind"], "Text");
+        let o = c.as_object_mut().unwrap();
+        o.remove("category_kind");
+        o.insert("int_categories".into(), json!(true));
+        let e = serde_json::from_value::<ColumnSchema>(c).unwrap_err();
+        assert!(e.to_string().contains("category_kind"), "{e}");
+    }
+
+    #[test]
+    fn every_writing_of_a_category_value_has_one_text() {
+        let f = CategoryKind::Float;
+        for s in ["1e-07", "1e-7", "0.0000001", "1E-07"] {
+            assert_eq!(f.canonical(s), "1e-07", "{s}");
+        }
+        assert_eq!(f.canonical("4"), "4.0");
+        assert_eq!(f.canonical("4.0"), "4.0");
+        assert_eq!(f.canonical("100000000000000000000"), "1e+20");
+        let b = CategoryKind::Bool;
+        assert_eq!(b.canonical("true"), "True");
+        assert_eq!(b.canonical("False"), "False");
+        assert_eq!(CategoryKind::Int.canonical("30.0"), "30");
+        // Text is kept as written: "2.0" is not the number 2.
+        assert_eq!(CategoryKind::Text.canonical("2.0"), "2.0");
+    }
 }

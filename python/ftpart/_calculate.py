@@ -194,6 +194,21 @@ def _check_primitives(features):
                 )
 
 
+def _check_categories(entityset):
+    """Categorical columns whose categories are datetimes or timedeltas: ``ft.save_features``
+    cannot write their description (``Timestamp is not JSON serializable``), and ftpart gives
+    categories of integers, floats, booleans or text only."""
+    for df in entityset.dataframes:
+        for c in df.columns:
+            dtype = df[c].dtype
+            if isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype.kind in "mM":
+                raise NotSupportedError(
+                    f"dataframe '{df.ww.name}', column '{c}': categories of dtype "
+                    f"{dtype.categories.dtype} are not supported by ftpart (it gives categories "
+                    "of integers, floats, booleans or text)"
+                )
+
+
 def _arrow_column(series: pd.Series) -> pa.Array:
     """A dataframe column as Arrow, without a copy for numeric data."""
     try:
@@ -414,6 +429,7 @@ def _calculate(
     jobs = _jobs(n_jobs)
     progress = _Progress(n_rows, verbose, progress_callback)
     worker = _worker_binary() if jobs > 1 and pool is None else None
+    _check_categories(entityset)
     features_json = ft.save_features(features)
     description = _description(entityset)
     window = _window_text(training_window)

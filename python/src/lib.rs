@@ -268,8 +268,7 @@ fn parse_inputs(
     description_json: &str,
     training_window: Option<&str>,
 ) -> PyResult<(FeatureGraph, EntitySetSchema, Option<ftpart::time::Span>)> {
-    let fv: serde_json::Value = serde_json::from_str(features_json)
-        .map_err(|e| invalid(format!("features: not valid JSON: {e}")))?;
+    let fv = FeatureGraph::parse(features_json).map_err(|e| invalid(format!("features: {e}")))?;
     let features = FeatureGraph::from_json(&fv).map_err(err)?;
     let dv: serde_json::Value = serde_json::from_str(description_json)
         .map_err(|e| invalid(format!("entity set description: not valid JSON: {e}")))?;
@@ -483,8 +482,7 @@ fn compute(
     out: Option<PathBuf>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyArrowType<RecordBatch>> {
-    let fv: serde_json::Value = serde_json::from_str(features_json)
-        .map_err(|e| invalid(format!("features: not valid JSON: {e}")))?;
+    let fv = FeatureGraph::parse(features_json).map_err(|e| invalid(format!("features: {e}")))?;
     let features = FeatureGraph::from_json(&fv).map_err(err)?;
     let training_window = match training_window {
         Some(s) => Some(

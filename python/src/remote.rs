@@ -84,8 +84,8 @@ impl PyRemotePool {
         out: Option<PathBuf>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<PyArrowType<RecordBatch>> {
-        let fv: serde_json::Value = serde_json::from_str(&features_json)
-            .map_err(|e| invalid(format!("features: not valid JSON: {e}")))?;
+        let fv =
+            FeatureGraph::parse(&features_json).map_err(|e| invalid(format!("features: {e}")))?;
         let graph = FeatureGraph::from_json(&fv).map_err(err)?;
         let cutoff = match (cutoff_table, cutoff_at_ns, cutoff_at) {
             (Some(t), _, _) => CutoffSpec::Table {

@@ -8,7 +8,7 @@ use arrow_schema::DataType;
 use super::read::{conform, sort_batch};
 use super::EntitySet;
 use crate::error::{Error, Result};
-use crate::schema::{ColumnSchema, DataFrameSchema, EntitySetSchema, Relationship};
+use crate::schema::{CategoryKind, ColumnSchema, DataFrameSchema, EntitySetSchema, Relationship};
 
 /// Options for one dataframe, as in featuretools' `EntitySet.add_dataframe`.
 #[derive(Debug, Clone, Default)]
@@ -150,11 +150,16 @@ impl EntitySetBuilder {
             if let Some(tags) = opts.semantic_tags.get(cname) {
                 c.semantic_tags.extend(tags.iter().cloned());
             }
+            // The categories' type is the values' (a pandas categorical's dictionary holds its
+            // categories); categories given as text are integers when they all read as one.
+            c.category_kind = CategoryKind::of_arrow(array.data_type());
             if let Some(cats) = opts.categories.get(cname) {
-                c.int_categories = cats.iter().all(|s| s.parse::<i64>().is_ok());
-                c.categories = Some(cats.clone());
-            } else if matches!(array.data_type(), DataType::Int64 | DataType::Int32) {
-                c.int_categories = true;
+                if c.category_kind == CategoryKind::Text
+                    && cats.iter().all(|s| s.parse::<i64>().is_ok())
+                {
+                    c.category_kind = CategoryKind::Int;
+                }
+                c.categories = Some(cats.iter().map(|s| c.category_kind.canonical(s)).collect());
             }
             let a = conform(&c, array)
                 .map_err(|m| Error::df(name, format!("column '{cname}': {m}")))?;

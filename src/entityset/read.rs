@@ -572,16 +572,6 @@ fn parse_int(s: &str) -> Option<i64> {
     })
 }
 
-/// Canonical text of a category value, so that "1" and "1.0" of an integer category agree.
-fn canonical(s: &str, int: bool) -> String {
-    if int {
-        if let Some(i) = parse_int(s) {
-            return i.to_string();
-        }
-    }
-    s.to_string()
-}
-
 /// Dictionary-encodes categories in the schema's category order (sorted values when none given).
 pub fn category_column<'a>(
     c: &ColumnSchema,
@@ -589,15 +579,12 @@ pub fn category_column<'a>(
 ) -> Result<ArrayRef, String> {
     let vals: Vec<Option<&str>> = vals.collect();
     let cats: Vec<String> = match &c.categories {
-        Some(cats) => cats
-            .iter()
-            .map(|s| canonical(s, c.int_categories))
-            .collect(),
+        Some(cats) => cats.iter().map(|s| c.category_kind.canonical(s)).collect(),
         None => {
             let mut set: Vec<String> = vals
                 .iter()
                 .flatten()
-                .map(|s| canonical(s, c.int_categories))
+                .map(|s| c.category_kind.canonical(s))
                 .collect::<std::collections::HashSet<_>>()
                 .into_iter()
                 .collect();
@@ -621,7 +608,7 @@ pub fn category_column<'a>(
                 Some(&k) => k,
                 // "1.0" for an integer category "1"
                 None => *lookup
-                    .get(canonical(s, c.int_categories).as_str())
+                    .get(c.category_kind.canonical(s).as_str())
                     .ok_or_else(|| {
                         format!(
                             "row {}: value '{s}' is not one of the column's categories {:?}",

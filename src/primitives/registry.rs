@@ -121,8 +121,7 @@ impl Args<'_> {
     pub fn opt_num(&self, k: &str) -> Result<Option<f64>, String> {
         match self.value(k) {
             None => Ok(None),
-            Some(v) => v
-                .as_f64()
+            Some(v) => crate::json::as_f64(v)
                 .map(Some)
                 .ok_or_else(|| self.error(k, format!("must be a number, not {v}"))),
         }

@@ -413,8 +413,8 @@ fn prepare(s: &Shared, req: &ComputeRequest) -> Result<Prepared> {
         }
     };
     let shards = Shards::open(&dir)?;
-    let v: serde_json::Value = serde_json::from_str(&req.features_json)
-        .map_err(|e| Error::Invalid(format!("the features are not valid JSON: {e}")))?;
+    let v = FeatureGraph::parse(&req.features_json)
+        .map_err(|e| Error::Invalid(format!("the features are {e}")))?;
     let graph = FeatureGraph::from_json(&v)?;
     crate::compute::check_features(&shards, &graph)?;
     let target = shards.schema.position(graph.target()).expect("checked");

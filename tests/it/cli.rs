@@ -76,7 +76,7 @@ fn outputs_and_reports_get_the_permissions_of_a_new_file() {
     }
 }
 
-fn read_any(path: &std::path::Path) -> arrow_array::RecordBatch {
+pub(crate) fn read_any(path: &std::path::Path) -> arrow_array::RecordBatch {
     let ext = path.extension().unwrap().to_str().unwrap();
     let f = std::fs::File::open(path).unwrap();
     let (schema, batches): (_, Vec<_>) = match ext {

@@ -1,5 +1,6 @@
 //! ftpart's integration tests: one binary, modules by area.
 
+mod categories;
 mod cli;
 mod conformance;
 mod control;
