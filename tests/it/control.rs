@@ -40,39 +40,6 @@ fn progress_is_reported_feature_by_feature_and_the_matrix_is_unchanged() {
     assert_eq!(seen, want);
 }
 
-#[test]
-fn a_set_interrupt_flag_stops_the_calculation() {
-    let (es, features) = case();
-    let flag = AtomicBool::new(true);
-    let control = Control {
-        interrupt: Some(&flag),
-        progress: None,
-        threads: Threads::One,
-    };
-    let r =
-        calculate_feature_matrix_with(&es, &features, &Cutoff::Now, &Default::default(), control);
-    assert!(matches!(r, Err(ftpart::Error::Interrupted)), "{r:?}");
-
-    // Set half-way, by the progress callback: it stops before the next feature.
-    let flag = AtomicBool::new(false);
-    let mut calls = 0;
-    let mut progress = |done: usize, _total: usize| {
-        calls += 1;
-        if done == 3 {
-            flag.store(true, Ordering::SeqCst);
-        }
-    };
-    let control = Control {
-        interrupt: Some(&flag),
-        progress: Some(&mut progress),
-        threads: Threads::One,
-    };
-    let r =
-        calculate_feature_matrix_with(&es, &features, &Cutoff::Now, &Default::default(), control);
-    assert!(matches!(r, Err(ftpart::Error::Interrupted)), "{r:?}");
-    assert_eq!(calls, 4);
-}
-
 /// `compute` on shards in this process (what `ftpart.compute(n_jobs=1)` runs): an interruptible
 /// executor whose flag is set gives `Interrupted`, and an unset flag the plain matrix.
 #[test]

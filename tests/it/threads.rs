@@ -181,7 +181,7 @@ fn progress_on_several_threads_counts_each_feature_once_in_order_on_the_calling_
 fn an_interrupt_stops_every_thread() {
     let case = progress_case();
     let (es, graph, _, opts) = case.inputs().unwrap();
-    for t in [2, 4] {
+    for t in [1, 2, 4] {
         // Set before: nothing is computed.
         let flag = AtomicBool::new(true);
         let control = Control {
