@@ -156,8 +156,6 @@ class _Round:
     reschedules those of a worker that dies."""
 
     def __init__(self, executor: DaskExecutor, name: str, shards_dir: str, jobs: list):
-        from distributed import Future  # noqa: F401 (fails early without distributed)
-
         client = executor.client
         self._host = executor._host
         workers = executor.workers()

@@ -153,10 +153,14 @@ impl Executor for DaskExecutor {
         })
         .map_err(py_err)?;
         drop(jobs);
+        // The round's unfinished tasks are cancelled whenever it ends early.
+        let cancel = || {
+            let _ = Python::attach(|py| handle.call_method0(py, "cancel"));
+        };
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
             if self.interrupt.load(Ordering::SeqCst) {
-                let _ = Python::attach(|py| handle.call_method0(py, "cancel"));
+                cancel();
                 return Err(ftpart::Error::Interrupted);
             }
             let done = Python::attach(|py| -> PyResult<Option<Done>> {
@@ -171,13 +175,13 @@ impl Executor for DaskExecutor {
                 Ok(Some(d)) => d,
                 Ok(None) => continue,
                 Err(e) => {
-                    let _ = Python::attach(|py| handle.call_method0(py, "cancel"));
+                    cancel();
                     return Err(py_err(e));
                 }
             };
             let part = done.id as usize;
             if done.kind != "ok" {
-                let _ = Python::attach(|py| handle.call_method0(py, "cancel"));
+                cancel();
                 let worker =
                     (!done.worker.is_empty()).then(|| self.slot(&done.worker, done.pid, events));
                 events.emit(RunEvent::JobFailed {

@@ -268,19 +268,25 @@ fn parse_inputs(
     description_json: &str,
     training_window: Option<&str>,
 ) -> PyResult<(FeatureGraph, EntitySetSchema, Option<ftpart::time::Span>)> {
-    let fv = FeatureGraph::parse(features_json).map_err(|e| invalid(format!("features: {e}")))?;
-    let features = FeatureGraph::from_json(&fv).map_err(err)?;
+    let features = parse_features(features_json)?;
     let dv: serde_json::Value = serde_json::from_str(description_json)
         .map_err(|e| invalid(format!("entity set description: not valid JSON: {e}")))?;
     let (schema, _) = EntitySetSchema::from_description(&dv)
         .map_err(|m| invalid(format!("entity set description: {m}")))?;
-    let training_window = match training_window {
-        Some(s) => Some(
-            ftpart::time::parse_span(s).map_err(|m| invalid(format!("training_window: {m}")))?,
-        ),
-        None => None,
-    };
-    Ok((features, schema, training_window))
+    Ok((features, schema, parse_window(training_window)?))
+}
+
+/// The feature list of `ft.save_features` JSON, read and checked.
+pub(crate) fn parse_features(features_json: &str) -> PyResult<FeatureGraph> {
+    let fv = FeatureGraph::parse(features_json).map_err(|e| invalid(format!("features: {e}")))?;
+    FeatureGraph::from_json(&fv).map_err(err)
+}
+
+/// A training window's text ("1 hour"), read.
+fn parse_window(training_window: Option<&str>) -> PyResult<Option<ftpart::time::Span>> {
+    training_window
+        .map(|s| ftpart::time::parse_span(s).map_err(|m| invalid(format!("training_window: {m}"))))
+        .transpose()
 }
 
 /// Runs `f` on a thread of its own with the GIL released; a KeyboardInterrupt in the meantime sets
@@ -482,14 +488,8 @@ fn compute(
     out: Option<PathBuf>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyArrowType<RecordBatch>> {
-    let fv = FeatureGraph::parse(features_json).map_err(|e| invalid(format!("features: {e}")))?;
-    let features = FeatureGraph::from_json(&fv).map_err(err)?;
-    let training_window = match training_window {
-        Some(s) => Some(
-            ftpart::time::parse_span(s).map_err(|m| invalid(format!("training_window: {m}")))?,
-        ),
-        None => None,
-    };
+    let features = parse_features(features_json)?;
+    let training_window = parse_window(training_window)?;
     let opts = matrix_options(include_cutoff_time, cutoff_time_in_index, training_window);
     let cutoff = CutoffArgs {
         table: cutoff_table.map(|b| b.0),

@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use arrow_pyarrow::PyArrowType;
-use ftpart::features::FeatureGraph;
 use ftpart::pandas::MatrixTypes;
 use ftpart::serve::wire::{ComputeRequest, CutoffSpec};
 use ftpart::serve::{Address, Client};
 use pyo3::prelude::*;
 
-use super::{err, invalid, progress_fn, run_interruptible};
+use super::{err, progress_fn, run_interruptible};
 
 /// A pool reached by address.
 #[pyclass(module = "ftpart._ftpart", name = "RemotePool")]
@@ -84,9 +83,7 @@ impl PyRemotePool {
         out: Option<PathBuf>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<PyArrowType<RecordBatch>> {
-        let fv =
-            FeatureGraph::parse(&features_json).map_err(|e| invalid(format!("features: {e}")))?;
-        let graph = FeatureGraph::from_json(&fv).map_err(err)?;
+        let graph = crate::parse_features(&features_json)?;
         let cutoff = match (cutoff_table, cutoff_at_ns, cutoff_at) {
             (Some(t), _, _) => CutoffSpec::Table {
                 ipc: ftpart::compute::ipc_bytes(&t.0).map_err(err)?,

@@ -23,34 +23,39 @@ from test_calculate import CUTOFF
 distributed = pytest.importorskip("distributed")
 
 CASES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "conformance" / "cases"
+BIN = Path(sys.executable).parent
 
 
-def _start_cluster(directory: Path, workers: int = 2, env=None):
-    """A scheduler and `workers` nanny-managed workers of one thread each; their processes."""
-    bin_dir = Path(sys.executable).parent
+def _start_scheduler(directory: Path, host: str = "127.0.0.1", env=None):
+    """A scheduler on ``host``, a free port: its process and address."""
     scheduler_file = directory / "scheduler.json"
-    env = dict(os.environ, **(env or {}))
-    quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    procs = [
-        subprocess.Popen(
-            [bin_dir / "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
-             "--no-dashboard", "--scheduler-file", scheduler_file],
-            **quiet,
-        )
-    ]
+    proc = subprocess.Popen(
+        [BIN / "dask", "scheduler", "--host", host, "--port", "0", "--no-dashboard",
+         "--scheduler-file", scheduler_file],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
     deadline = time.time() + 60
     while not scheduler_file.exists():
         assert time.time() < deadline, "the Dask scheduler did not start"
         time.sleep(0.1)
-    for i in range(workers):
-        procs.append(
-            subprocess.Popen(
-                [bin_dir / "dask", "worker", "--scheduler-file", scheduler_file, "--nthreads",
-                 "1", "--nanny", "--no-dashboard", "--host", "127.0.0.1", "--name", f"w{i}"],
-                **quiet,
-            )
-        )
-    client = distributed.Client(scheduler_file=str(scheduler_file), set_as_default=False)
+    return proc, json.loads(scheduler_file.read_text())["address"]
+
+
+def _start_worker(address: str, name: str, host: str = "127.0.0.1", env=None, prefix=()):
+    """A nanny-managed worker of one thread (``prefix``: e.g. ``ip netns exec NS``)."""
+    return subprocess.Popen(
+        [*prefix, BIN / "dask", "worker", address, "--nthreads", "1", "--nanny",
+         "--no-dashboard", "--host", host, "--name", name],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+
+
+def _start_cluster(directory: Path, workers: int = 2, env=None):
+    """A scheduler and `workers` nanny-managed workers of one thread each; their processes."""
+    env = dict(os.environ, **(env or {}))
+    scheduler, address = _start_scheduler(directory, env=env)
+    procs = [scheduler] + [_start_worker(address, f"w{i}", env=env) for i in range(workers)]
+    client = distributed.Client(address, set_as_default=False)
     client.wait_for_workers(workers, timeout=60)
     return client, procs
 
@@ -263,23 +268,11 @@ def test_workers_on_two_network_hosts_share_only_the_shard_directory(two_hosts, 
     network namespace, reached only over the veth: nothing relies on loopback or one host's
     sockets; the parts are read from the shared directory."""
     ns, here, there = two_hosts
-    bin_dir = Path(sys.executable).parent
-    quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sched_file = tmp_path / "scheduler.json"
-    procs = [subprocess.Popen(
-        [bin_dir / "dask", "scheduler", "--host", here, "--port", "0", "--no-dashboard",
-         "--scheduler-file", sched_file], **quiet)]
+    scheduler, address = _start_scheduler(tmp_path, host=here)
+    procs = [scheduler]
     try:
-        deadline = time.time() + 60
-        while not sched_file.exists():
-            assert time.time() < deadline, "the Dask scheduler did not start"
-            time.sleep(0.1)
-        address = json.loads(sched_file.read_text())["address"]
-        common = ["worker", address, "--nthreads", "1", "--nanny", "--no-dashboard"]
-        procs.append(subprocess.Popen([bin_dir / "dask", *common, "--host", here, "--name", "a"], **quiet))
-        procs.append(subprocess.Popen(
-            ["ip", "netns", "exec", ns, bin_dir / "dask", *common, "--host", there, "--name", "b"],
-            **quiet))
+        procs.append(_start_worker(address, "a", host=here))
+        procs.append(_start_worker(address, "b", host=there, prefix=("ip", "netns", "exec", ns)))
         client = distributed.Client(address, set_as_default=False)
         client.wait_for_workers(2, timeout=60)
         hosts = {w.split("//")[1].split(":")[0] for w in client.scheduler_info()["workers"]}
