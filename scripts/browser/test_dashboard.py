@@ -43,7 +43,8 @@ def main():
         run = lambda *a: subprocess.run([ftpart, *a], check=True, capture_output=True)
         run("demo", f"{d}/es", "--transactions", "20000", "--features", f"{d}/f.json")
         run("split", f"{d}/es", "--by", "customers", "--parts", str(PARTS), "--out", f"{d}/shards")
-        env = dict(os.environ, FTPART_TEST_JOB_DELAY_MS="700")
+        # Long enough that both looks (a cold Chromium each, and a screenshot) fall inside the run.
+        env = dict(os.environ, FTPART_TEST_JOB_DELAY_MS="1500")
         report = f"{d}/run.html"
         proc = subprocess.Popen(
             [ftpart, "compute", f"{d}/shards", "--features", f"{d}/f.json", "--jobs", "2",
