@@ -24,6 +24,7 @@ pub mod json;
 pub mod matrix;
 pub mod outer;
 pub mod pandas;
+pub mod parquet_out;
 pub mod pool;
 pub mod primitives;
 pub mod run;

@@ -301,11 +301,8 @@ pub fn write_matrix(
         match ext.as_str() {
             "csv" => write_csv(batch, &mut std::io::BufWriter::new(&mut *file)).map_err(io)?,
             "parquet" => {
-                let mut w = parquet::arrow::ArrowWriter::try_new(&mut *file, batch.schema(), None)
+                crate::parquet_out::write(batch, &mut *file)
                     .map_err(|e| Error::arrow("writing Parquet", e))?;
-                w.write(batch)
-                    .map_err(|e| Error::arrow("writing Parquet", e))?;
-                w.close().map_err(|e| Error::arrow("writing Parquet", e))?;
             }
             _ => {
                 let mut w = arrow_ipc::writer::FileWriter::try_new(&mut *file, &batch.schema())
