@@ -48,17 +48,19 @@ struct Rolling {
     min_periods: Option<i64>,
 }
 
-/// `window_length` or `gap`: an integer, or an offset alias of fixed length.
-fn span(a: &Args, k: &str, default: i64) -> Result<Span, String> {
+/// `window_length` or `gap`: an integer, or an offset alias of fixed length (of zero length
+/// when `zero` allows it: a gap of `'0d'` keeps the target row in its window).
+fn span(a: &Args, k: &str, default: i64, zero: bool) -> Result<Span, String> {
     match a.value(k) {
         None => Ok(Span::Rows(default)),
         Some(Value::String(s)) => match offset_ns(s) {
-            Some(ns) if ns > 0 => Ok(Span::Time(ns)),
+            Some(ns) if ns > 0 || (zero && ns == 0) => Ok(Span::Time(ns)),
             _ => Err(a.error(
                 k,
                 format!(
-                    "is '{s}'; ftpart knows positive offset aliases of fixed length ('3h', \
-                     '30min', '2D'; units D, h, min, s, ms, us, ns)"
+                    "is '{s}'; ftpart knows {} offset aliases of fixed length ('3h', \
+                     '30min', '2D'; units D, h, min, s, ms, us, ns)",
+                    if zero { "non-negative" } else { "positive" }
                 ),
             )),
         },
@@ -73,8 +75,8 @@ fn span(a: &Args, k: &str, default: i64) -> Result<Span, String> {
 }
 
 fn make(a: &Args, agg: Agg, default_min_periods: i64) -> Result<Implementation, String> {
-    let window = span(a, "window_length", 3)?;
-    let gap = span(a, "gap", 1)?;
+    let window = span(a, "window_length", 3, false)?;
+    let gap = span(a, "gap", 1, true)?;
     // A saved `min_periods: null` reads as the default: `Args` does not tell null from absent.
     let min_periods = Some(a.int("min_periods", default_min_periods)?);
     // featuretools' _check_window_length and _check_gap, pandas' rolling validation.
