@@ -89,8 +89,12 @@ def calculate_feature_matrix(
     (:mod:`ftpart.dask`); ``dask_kwargs["shards_dir"]`` names a directory all its workers read,
     where the entity set's shards are kept by content between calls.
 
-    What ftpart does not compute (``approximate``, ``save_progress``, ``chunk_size``, other
-    ``dask_kwargs``, a primitive ftpart does not implement) raises :class:`NotSupportedError`
+    ``dask_kwargs`` without a ``"cluster"`` (featuretools' options for the LocalCluster it would
+    start, such as ``diagnostics_port``) are ignored with a warning: ftpart's own ``n_jobs``
+    workers compute.
+
+    What ftpart does not compute (``approximate``, ``save_progress``, ``chunk_size``, a
+    primitive ftpart does not implement) raises :class:`NotSupportedError`
     naming it, unless ``fallback="featuretools"``: then a :class:`FallbackWarning` says why and
     featuretools computes the matrix. The default is :data:`DEFAULT_FALLBACK` (``"error"``), or
     the ``FTPART_FALLBACK`` environment variable.
@@ -148,12 +152,17 @@ def _check_supported(approximate, save_progress, chunk_size, dask_kwargs):
         return None
     from ._pool import Pool
 
-    if not isinstance(dask_kwargs, dict) or "cluster" not in dask_kwargs:
-        raise NotSupportedError(
-            "dask_kwargs without a 'cluster': ftpart does not start a Dask cluster for one call; "
-            "use n_jobs for ftpart's own workers, or pass {'cluster': client_or_address} for an "
-            "existing Dask cluster, an ftpart.Pool or 'ftpart://HOST:PORT'"
+    if not isinstance(dask_kwargs, dict):
+        raise TypeError(f"dask_kwargs must be a dict, not {type(dask_kwargs).__name__}")
+    if "cluster" not in dask_kwargs:
+        # featuretools starts a LocalCluster of n_jobs workers with these keys; ftpart's own
+        # worker processes are that cluster here.
+        warnings.warn(
+            f"dask_kwargs {sorted(dask_kwargs)} without a 'cluster' configure the Dask LocalCluster "
+            "featuretools would start; ftpart computes on its own n_jobs worker processes instead "
+            "and ignores them (pass {'cluster': client_or_address} for an existing Dask cluster)"
         )
+        return None
     cluster = dask_kwargs["cluster"]
     others = set(dask_kwargs) - {"cluster", "shards_dir"}
     if isinstance(cluster, str) and cluster.startswith("ftpart://"):

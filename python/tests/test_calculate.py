@@ -114,12 +114,24 @@ def test_a_label_named_like_a_feature_replaces_it_as_in_featuretools(es, feature
         ({"approximate": "1 day"}, "approximate"),
         ({"save_progress": "/tmp/ftpart-progress"}, "save_progress"),
         ({"chunk_size": 10}, "chunk_size"),
-        ({"dask_kwargs": {"n_workers": 2}}, "dask_kwargs without a 'cluster'"),
     ],
 )
 def test_what_ftpart_does_not_do_is_refused_by_name(es, features, kw, name):
     with pytest.raises(ftpart.NotSupportedError, match=name):
         ftpart.calculate_feature_matrix(features, es, cutoff_time=CUTOFF, **kw)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_dask_kwargs_without_a_cluster_compute_on_ftpart_workers_with_a_warning(
+    es, features, n_jobs
+):
+    """featuretools would start a LocalCluster of n_jobs workers with these options; ftpart
+    computes on its own workers, says so, and gives featuretools' matrix."""
+    with pytest.warns(UserWarning, match=r"dask_kwargs \['diagnostics_port'\] without a 'cluster'"):
+        got = ftpart.calculate_feature_matrix(
+            features, es, cutoff_time=CUTOFF, n_jobs=n_jobs, dask_kwargs={"diagnostics_port": 8789}
+        )
+    pd.testing.assert_frame_equal(got, ftpart.calculate_feature_matrix(features, es, cutoff_time=CUTOFF))
 
 
 def test_fallback_to_featuretools_warns_and_computes_with_featuretools(es, features):

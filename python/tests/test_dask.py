@@ -225,11 +225,6 @@ def test_a_worker_killed_mid_run(tmp_path, es, features):
         _stop_cluster(client, procs)
 
 
-def test_dask_kwargs_without_a_cluster_are_refused(es, features):
-    with pytest.raises(ftpart.NotSupportedError, match="without a 'cluster'"):
-        ftpart.calculate_feature_matrix(features, es, dask_kwargs={"diagnostics_port": 8789})
-
-
 def test_a_scheduler_that_cannot_be_reached_is_named(es, features):
     with pytest.raises(ftpart.FtpartError, match="cannot connect to the Dask scheduler 'x'"):
         ftpart.calculate_feature_matrix(features, es, dask_kwargs={"cluster": "x"})
