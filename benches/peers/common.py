@@ -121,3 +121,22 @@ def write_matrix(table, path):
     out = out.replace_schema_metadata({"pandas": json.dumps(meta)})
     pq.write_table(out, path)
     return out.num_rows
+
+
+def q(s, quote='"'):
+    """An SQL identifier ("...") or string literal ('...')."""
+    return quote + s.replace(quote, quote * 2) + quote
+
+
+def read_cutoffs(path):
+    """The cutoff CSV as a pyarrow table (k = its row number, customer_id, time): featuretools'
+    output follows the cutoff frame's row order, one row per (customer_id, time) pair (a
+    duplicated pair is an error in featuretools: AssertionError, here too). Extra (label)
+    columns are not read: they are pass-through in featuretools, not features."""
+    import pyarrow.csv as pcsv
+
+    t = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+        column_types={INDEX: pa.int64(), "time": pa.timestamp("us")}, include_columns=[INDEX, "time"]))
+    if t.group_by([INDEX, "time"]).aggregate([]).num_rows != t.num_rows:
+        raise SystemExit(f"{path}: Duplicated rows in cutoff time dataframe.")
+    return pa.table({"k": pa.array(range(t.num_rows), pa.int64()), INDEX: t.column(INDEX), "time": t.column("time")})
