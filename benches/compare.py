@@ -519,6 +519,7 @@ def run_peers(py, label, n, ncust, base, csv_es, feats, ct_path, repeat, cmpmod,
         + (["--cutoff", ct] if ct else []),
     }
     out_rows = []
+    load0 = os.getloadavg()
     for cutoff in (False, True):
         cname, tag = ("per-instance", "ct") if cutoff else ("none", "now")
         runs = {t: [] for t in tools}
@@ -566,6 +567,8 @@ def run_peers(py, label, n, ncust, base, csv_es, feats, ct_path, repeat, cmpmod,
                 row["compute"] = statistics.median(r["compute"] for r in ok)
                 row["threads"] = ok[0].get("threads")
             out_rows.append(row)
+    for row in out_rows:
+        row["load"] = (load0, os.getloadavg())
     return out_rows
 
 
@@ -602,8 +605,10 @@ def render_peers(rows, checks, command, args, header):
           f"{args.repeat} rounds, round-robin, medians.", ""]
     for r in rows:
         if r["tool"] == "ftpart calculate" and r["cutoff"] == "none":
+            (a1, a5, _), (b1, b5, _) = r["load"]
             L.append(f"- {r['size']}: {r['n']} transactions, {r['customers']} customers, transaction times "
-                     f"{r['span'][0]} .. {r['span'][1]}")
+                     f"{r['span'][0]} .. {r['span'][1]}; load average (1 min, 5 min) {a1:.2f}, {a5:.2f} "
+                     f"before these runs, {b1:.2f}, {b5:.2f} after")
     L += ["", "| size | cutoff | command | wall s (median) | wall s (each run) | peak MB (median) "
           "| peer's own query time s (median) | equal to ftpart calculate |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
