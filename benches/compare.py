@@ -23,7 +23,16 @@ recomputes everything once per distinct cutoff), --skip ft-above:SIZE (skip ever
 above that size, e.g. where its memory would exceed the machine's), --skip ft-jobs2-cutoff-above:SIZE,
 --ft-timeout SECONDS (default 1800), --data DIR (default /work/bench-compare), --venv DIR,
 --ftpart-venv DIR (default DATA/venv-ftpart: python/requirements-test.txt and the package),
---no-inmemory.
+--no-inmemory, --bin PATH (an ftpart binary built elsewhere; implies --no-build).
+
+Peers (issue #17): --peers VENV also times the hand-written DuckDB and polars versions of the same
+75 features (benches/peers/, run with VENV's python, made from benches/peers/requirements.txt if
+needed) against `ftpart calculate` and `ftpart run --jobs 2` (split + compute in one step), all four
+on the same Parquet entity set (the demo data converted to the es.to_parquet layout by
+benches/peers/to_parquet.py) and writing Parquet, each run its own process measured as above,
+--repeat N times (default 3) round-robin, medians reported; every peer matrix and ftpart run's
+are checked equal to ftpart calculate's. --peers-only runs just that (no featuretools, no
+featuretools virtualenv: the script re-executes itself in VENV) and writes benches/RESULTS-peers.md.
 """
 import argparse
 import datetime as dt
@@ -46,18 +55,29 @@ COMPARE_FM = "/work/shared/conformance/compare_fm.py"
 # virtualenv
 
 
-def ensure_venv(venv, argv):
-    """Re-executes this script inside `venv` (created and filled from requirements.txt if needed)."""
-    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
-        return
+FT_PROBE = ("import featuretools, distributed, pandas, pyarrow; assert featuretools.__version__ == '1.31.0'; "
+            "assert distributed.__version__ == '2024.6.2'")
+PEERS_PROBE = "import duckdb, polars, pyarrow, pandas, numpy"
+PEERS_REQUIREMENTS = os.path.join(HERE, "peers", "requirements.txt")
+
+
+def ensure_python(venv, probe, requirements):
+    """`venv`'s interpreter, the virtualenv created and filled from `requirements` if `probe` fails."""
     py = os.path.join(venv, "bin", "python")
     if not os.path.exists(py):
         print(f"creating virtualenv {venv}", flush=True)
         subprocess.check_call([sys.executable, "-m", "venv", venv])
-    probe = "import featuretools, distributed, pandas, pyarrow; assert featuretools.__version__ == '1.31.0'; assert distributed.__version__ == '2024.6.2'"
     if subprocess.call([py, "-c", probe], stderr=subprocess.DEVNULL) != 0:
-        print(f"installing {HERE}/requirements.txt into {venv}", flush=True)
-        subprocess.check_call([py, "-m", "pip", "install", "-q", "-r", os.path.join(HERE, "requirements.txt")])
+        print(f"installing {requirements} into {venv}", flush=True)
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "-r", requirements])
+    return py
+
+
+def ensure_venv(venv, argv, probe=FT_PROBE, requirements=os.path.join(HERE, "requirements.txt")):
+    """Re-executes this script inside `venv` (created and filled from requirements.txt if needed)."""
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
+        return
+    py = ensure_python(venv, probe, requirements)
     os.execv(py, [py, os.path.abspath(__file__)] + argv)
 
 
@@ -282,8 +302,26 @@ def main():
     ap.add_argument("--dask", action="store_true",
                     help="also featuretools and ftpart on one Dask LocalCluster (benches/on_dask.py, in the "
                          "ftpart virtualenv), no cutoff")
+    ap.add_argument("--bin", default=None, help="ftpart binary to use (implies --no-build)")
+    ap.add_argument("--peers", metavar="VENV", default=None,
+                    help="also time the DuckDB and polars peers (benches/peers/) with VENV's python")
+    ap.add_argument("--peers-only", action="store_true",
+                    help="with --peers: only ftpart calculate/run and the peers (no featuretools)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each peer-section command (median)")
     args = ap.parse_args(argv)
-    ensure_venv(args.venv, argv)
+    if args.peers_only and not args.peers:
+        raise SystemExit("--peers-only needs --peers VENV")
+    if args.peers_only:
+        ensure_venv(args.peers, argv, PEERS_PROBE, PEERS_REQUIREMENTS)
+        args.no_inmemory = True
+        if args.results == os.path.join(HERE, "RESULTS.md"):
+            args.results = os.path.join(HERE, "RESULTS-peers.md")
+    else:
+        ensure_venv(args.venv, argv)
+    global BIN
+    if args.bin:
+        BIN, args.no_build = os.path.abspath(args.bin), True
+    peers_py = ensure_python(args.peers, PEERS_PROBE, PEERS_REQUIREMENTS) if args.peers else None
 
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     skips = {}
@@ -311,6 +349,7 @@ def main():
     py = sys.executable
     rows, checks, skipped = [], [], []
     dask_tables = []
+    peer_rows = []
 
     def ft_skip_reason(n, cutoff, jobs):
         if "ft-above" in skips and n > skips["ft-above"]:
@@ -340,6 +379,11 @@ def main():
         gen = time.monotonic() - t0
         ncust, lo, hi = write_cutoffs(es_dir, ct_path, args.seed)
         print(f"  data written in {gen:.1f} s; {ncust} customers, cutoffs in ({lo}, {hi})", flush=True)
+        if peers_py:
+            peer_rows += run_peers(peers_py, label, n, ncust, base, es_dir, feats, ct_path, args.repeat,
+                                   cmpmod, checks, (str(lo), str(hi)))
+        if args.peers_only:
+            continue
 
         # ftpart split (once per size; the same shards serve both cutoff settings)
         subprocess.call(["rm", "-rf", shards])
@@ -432,7 +476,12 @@ def main():
             dask_tables.append((label, open(table).read() if r.returncode == 0 else
                                 f"benches/on_dask.py failed (exit {r.returncode})\n"))
 
-    report = render(rows, checks, skipped, command, args, skips)
+    if args.peers_only:
+        report = render_peers(peer_rows, checks, command, args, header=True)
+    else:
+        report = render(rows, checks, skipped, command, args, skips)
+        if peer_rows:
+            report += "\n" + render_peers(peer_rows, [], command, args, header=False)
     for label, text in dask_tables:
         report += f"\n## On one Dask cluster, {label} transactions (benches/on_dask.py)\n\n"
         report += "\n".join(text.splitlines()[2:]) + "\n"
@@ -441,6 +490,156 @@ def main():
         f.write(report)
     print(f"wrote {args.results}")
     return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+# ----------------------------------------------------------------------------------------------
+# peers (issue #17): hand-written DuckDB and polars versions of the 75 features
+
+
+def run_peers(py, label, n, ncust, base, csv_es, feats, ct_path, repeat, cmpmod, checks, span):
+    """Times ftpart calculate, ftpart run --jobs 2, and the DuckDB and polars peers (each its own
+    process, `measure`), all on the Parquet form of the demo entity set and writing Parquet,
+    `repeat` rounds round-robin; checks every matrix against ftpart calculate's. One row per
+    (cutoff setting, tool) with the runs and their medians."""
+    import statistics
+    import pandas as pd
+
+    es = os.path.join(base, "es-parquet")
+    t0 = time.monotonic()
+    run([py, os.path.join(HERE, "peers", "to_parquet.py"), csv_es, es])
+    print(f"  es.to_parquet layout written in {time.monotonic() - t0:.1f} s", flush=True)
+    tools = {
+        "ftpart calculate": lambda out, ct: [BIN, "calculate", es, "--features", feats, "--out", out]
+        + (["--cutoff-time", ct] if ct else []),
+        "ftpart run -j2": lambda out, ct: [BIN, "run", es, "--features", feats, "--jobs", "2", "--quiet",
+                                           "--out", out] + (["--cutoff-time", ct] if ct else []),
+        "DuckDB": lambda out, ct: [py, os.path.join(HERE, "peers", "duckdb_features.py"), es, out]
+        + (["--cutoff", ct] if ct else []),
+        "polars": lambda out, ct: [py, os.path.join(HERE, "peers", "polars_features.py"), es, out]
+        + (["--cutoff", ct] if ct else []),
+    }
+    out_rows = []
+    load0 = os.getloadavg()
+    for cutoff in (False, True):
+        cname, tag = ("per-instance", "ct") if cutoff else ("none", "now")
+        runs = {t: [] for t in tools}
+        for i in range(repeat):
+            for tool, cmd in tools.items():
+                slug = tool.replace(" ", "_").replace("-", "")
+                out = os.path.join(base, f"peers_{slug}_{tag}.parquet")
+                log = os.path.join(base, f"peers_{slug}_{tag}_{i}.log")
+                while not os.path.exists(cmd(out, None)[0]):  # a binary being rebuilt
+                    time.sleep(5)
+                r = measure(cmd(out, ct_path if cutoff else None), None, log)
+                r["out"] = out
+                if r["rc"] != 0:
+                    r["error"] = open(log).read()[-400:]
+                print(f"  [{i + 1}/{repeat}] {tool} cutoff={cname}: {r['wall']:.2f} s, peak {r['peak_mb']:.0f} MB, "
+                      f"rc {r['rc']}", flush=True)
+                runs[tool].append(r)
+                if r["rc"] == 0 and tool in ("DuckDB", "polars"):
+                    r.update(json.loads(r["stdout"].strip().splitlines()[-1]))
+            # every round's matrices against ftpart calculate's of the same round
+            ref = runs["ftpart calculate"][-1]
+            expected = pd.read_parquet(ref["out"]) if ref["rc"] == 0 else None
+            for tool in ("ftpart run -j2", "DuckDB", "polars"):
+                r = runs[tool][-1]
+                name = f"{label} cutoff={cname} round {i + 1}: {tool} vs ftpart calculate"
+                if r["rc"] != 0 or expected is None:
+                    r["equal"] = False
+                    checks.append((name, False, "failed: " + r.get("error", ref.get("error", ""))))
+                    continue
+                got = pd.read_parquet(r["out"])
+                errs = cmpmod.compare(got, expected)
+                if not got.index.equals(expected.index):
+                    errs.append("index (customer_id, row order) differs")
+                r["equal"] = not errs
+                checks.append((name, not errs, "; ".join(errs[:3]) if errs else
+                               f"{len(expected)} rows x {expected.shape[1]} columns equal"))
+                print(f"  check {name}: {'ok' if not errs else 'MISMATCH ' + errs[0]}", flush=True)
+        for tool, rs in runs.items():
+            ok = [r for r in rs if r["rc"] == 0]
+            row = dict(size=label, n=n, customers=ncust, cutoff=cname, tool=tool, runs=rs, span=span,
+                       wall=statistics.median(r["wall"] for r in ok) if ok else None,
+                       peak_mb=statistics.median(r["peak_mb"] for r in ok) if ok else None,
+                       equal=None if tool == "ftpart calculate" else all(r.get("equal") for r in rs))
+            if tool in ("DuckDB", "polars") and ok:
+                row["compute"] = statistics.median(r["compute"] for r in ok)
+                row["threads"] = ok[0].get("threads")
+            out_rows.append(row)
+    for row in out_rows:
+        row["load"] = (load0, os.getloadavg())
+    return out_rows
+
+
+def render_peers(rows, checks, command, args, header):
+    m = machine()
+    L = []
+    if header:
+        L += ["# ftpart vs hand-written DuckDB and polars (the same 75 features)", "",
+              f"Date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M %Z').strip()} (UTC)  ",
+              f"Machine: {m.get('cpu', '?')}, nproc {m.get('nproc')}, MemTotal {m.get('mem', '?')}  ",
+              f"Command: `{command}`  ", ""]
+    else:
+        L += ["## Peers: hand-written DuckDB and polars (benches/peers/)", ""]
+    vers = {}
+    try:
+        for line in open(PEERS_REQUIREMENTS):
+            if "==" in line and not line.startswith("#"):
+                k, v = line.strip().split("==")
+                vers[k] = v
+    except OSError:
+        pass
+    L += [f"Data: `ftpart demo --transactions N` (mock-customer, 500 transactions per customer, the 75 DFS "
+          f"features of the customers target, depth 2), converted to featuretools' `es.to_parquet` layout "
+          f"(benches/peers/to_parquet.py); per-instance cutoffs: benches/compare.py's seeded CSV, one distinct "
+          f"time per customer (seed {args.seed}); \"none\" = no cutoff (datetime.now(), after the data). "
+          f"All four read the same Parquet entity set and write a Parquet matrix. "
+          f"`ftpart calculate`: one process, its default threads (one per core); `ftpart run -j2`: split into a "
+          f"temporary directory + compute on 2 worker processes (its default parts); DuckDB "
+          f"{vers.get('duckdb', '?')} (benches/peers/duckdb_features.py, one SQL query, default threads) and "
+          f"polars {vers.get('polars', '?')} (benches/peers/polars_features.py, one lazy plan, default threads), "
+          f"pyarrow {vers.get('pyarrow', '?')}, each peer a Python process (interpreter start and imports "
+          f"included in its wall time). Each command is its own process: wall time, and peak of the summed "
+          f"VmRSS of the process tree sampled every ~5 ms (the helper `measure` of benches/compare.py); "
+          f"{args.repeat} rounds, round-robin, medians.", ""]
+    for r in rows:
+        if r["tool"] == "ftpart calculate" and r["cutoff"] == "none":
+            (a1, a5, _), (b1, b5, _) = r["load"]
+            L.append(f"- {r['size']}: {r['n']} transactions, {r['customers']} customers, transaction times "
+                     f"{r['span'][0]} .. {r['span'][1]}; load average (1 min, 5 min) {a1:.2f}, {a5:.2f} "
+                     f"before these runs, {b1:.2f}, {b5:.2f} after")
+    L += ["", "| size | cutoff | command | wall s (median) | wall s (each run) | peak MB (median) "
+          "| peer's own query time s (median) | equal to ftpart calculate |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        each = ", ".join(f"{x['wall']:.2f}" if x["rc"] == 0 else "failed" for x in r["runs"])
+        eq = "reference" if r["equal"] is None else ("yes" if r["equal"] else "NO")
+        wall = "failed" if r["wall"] is None else f"{r['wall']:.2f}"
+        peak = "" if r["peak_mb"] is None else f"{r['peak_mb']:.0f}"
+        inner = f"{r['compute']:.2f}" if "compute" in r else ""
+        L.append(f"| {r['size']} | {r['cutoff']} | {r['tool']} | {wall} | {each} | {peak} | {inner} | {eq} |")
+    L += ["", "Ratios ftpart / peer (medians; below 1 means ftpart takes less time or memory):", "",
+          "| size | cutoff | calculate / DuckDB | calculate / polars | run -j2 / DuckDB | run -j2 / polars "
+          "| memory: calculate / DuckDB | memory: calculate / polars | memory: run -j2 / DuckDB | memory: run -j2 / polars |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
+    keys = sorted({(r["size"], r["n"], r["cutoff"]) for r in rows}, key=lambda k: (k[1], k[2] != "none"))
+    for size, _, cutoff in keys:
+        by = {r["tool"]: r for r in rows if r["size"] == size and r["cutoff"] == cutoff}
+        cells = [size, cutoff]
+        for key in ("wall", "peak_mb"):
+            for ft in ("ftpart calculate", "ftpart run -j2"):
+                for peer in ("DuckDB", "polars"):
+                    a, b = by[ft][key], by[peer][key]
+                    cells.append("n/a" if a is None or b is None else f"{a / b:.2f}")
+        L.append("| " + " | ".join(cells) + " |")
+    if header:
+        L += ["", "## Equality checks (each round: matrix vs ftpart calculate's, compare_fm.py: same columns, "
+              "rows, values to rtol 1e-6; and the same customer_id index)", ""]
+        for name, ok, msg in checks:
+            L.append(f"- {'PASS' if ok else 'FAIL'} {name}: {msg}")
+        if not checks:
+            L.append("- none run")
+    return "\n".join(L) + "\n"
 
 
 def render(rows, checks, skipped, command, args, skips):
