@@ -180,51 +180,14 @@ fn kahan_sum(vals: &[f64], rows: &[u32]) -> (f64, usize) {
     (sum, n)
 }
 
-/// pandas' `nanops.nanskew` (bias-corrected sample skewness; fewer than 3 values → NaN).
-fn skew(vals: &[f64], rows: &[u32]) -> f64 {
-    let (sum, n) = kahan_sum(vals, rows);
-    if n < 3 {
-        return f64::NAN;
-    }
-    let count = n as f64;
-    let mean = sum / count;
-    let (mut m2, mut m3) = (0.0, 0.0);
-    for &r in rows {
-        let v = vals[r as usize];
-        if v.is_nan() {
-            continue;
-        }
-        let d = v - mean;
-        m2 += d * d;
-        m3 += d * d * d;
-    }
-    // nanops._zero_out_fperr
-    if m2.abs() < 1e-14 {
-        m2 = 0.0;
-    }
-    if m3.abs() < 1e-14 {
-        m3 = 0.0;
-    }
-    if m2 == 0.0 {
-        return 0.0;
-    }
-    (count * (count - 1.0).sqrt() / (count - 2.0)) * (m3 / m2.powf(1.5))
-}
-
+/// STD: `np.std`, which `groupby(...).agg` replaces by `SeriesGroupBy.std()` (the cython
+/// `group_var`, ddof 1, the root taken there): NaN below two values.
 fn std(vals: &[f64], rows: &[u32]) -> f64 {
-    let (sum, n) = kahan_sum(vals, rows);
-    if n < 2 {
+    let (n, m2) = super::moments::welford(vals, rows);
+    if n < 2.0 {
         return f64::NAN;
     }
-    let mean = sum / n as f64;
-    let mut ss = 0.0;
-    for &r in rows {
-        let v = vals[r as usize];
-        if !v.is_nan() {
-            ss += (v - mean) * (v - mean);
-        }
-    }
-    (ss / (n as f64 - 1.0)).sqrt()
+    (m2 / (n - 1.0)).sqrt()
 }
 
 /// The batch kernels of the builtin aggregations.
@@ -270,7 +233,7 @@ fn aggregate_with(
             })?
         }
         Builtin::Std => numeric(&std)?,
-        Builtin::Skew => numeric(&skew)?,
+        Builtin::Skew => numeric(&super::moments::pd_skew)?,
         Builtin::Max => numeric(&|v, rows| {
             rows.iter()
                 .map(|&r| v[r as usize])
@@ -401,6 +364,40 @@ mod tests {
         assert!((v[0].unwrap() - 1.527525231651947).abs() < 1e-12);
         assert_eq!(v[1], None);
         assert_eq!(v[2], None);
+    }
+
+    #[test]
+    fn std_and_skew_are_pandas_groupby_to_the_bit() {
+        // s = pd.Series([nan if k % 5 == 0 else ((k*7919) % 1000)/7.0 - 50.0 for k in range(9487)])
+        // in groups of 3, 7, 8, 40, 129, 300 and 9000 rows, in row order:
+        // s.groupby(g).agg(np.std) and s.groupby(g).agg(pd.Series.skew), as featuretools calls them
+        let sizes = [3usize, 7, 8, 40, 129, 300, 9000];
+        let n: usize = sizes.iter().sum();
+        let vals: Vec<Option<f64>> = (0..n)
+            .map(|k| (k % 5 != 0).then(|| ((k * 7919) % 1000) as f64 / 7.0 - 50.0))
+            .collect();
+        let std = floats(&aggregate(&prim("Std"), &[f(&vals)], &groups(&sizes)).unwrap()[0]);
+        let want_std = [
+            8.18223561087291,
+            26.80644911743654,
+            55.453118030636716,
+            39.824169172705254,
+            42.01630220251338,
+            41.31414934429893,
+            41.24196286972744,
+        ];
+        assert_eq!(std, want_std.map(Some).to_vec());
+        let skew = floats(&aggregate(&prim("Skew"), &[f(&vals)], &groups(&sizes)).unwrap()[0]);
+        let want_skew = [
+            None,
+            Some(0.30028928507945407),
+            Some(-0.6215144873394638),
+            Some(9.513235754863491e-17),
+            Some(0.04099912952854314),
+            Some(-0.021323831581972062),
+            Some(-1.5011415000161411e-16),
+        ];
+        assert_eq!(skew, want_skew.to_vec());
     }
 
     #[test]

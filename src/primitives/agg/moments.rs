@@ -149,6 +149,55 @@ pub(crate) fn pd_var(vals: &[f64], rows: &[u32], ddof: usize) -> f64 {
     np_sum(&v) / (n - ddof) as f64
 }
 
+/// pandas' cython `group_var` over one group (`SeriesGroupBy.var` and `.std`, which
+/// `groupby(...).agg` puts in place of `np.var` and `np.std`): Welford's online update in row
+/// order, skipping missing values. The number of values present and the sum of squared
+/// deviations (`out` before it is divided by `ct - ddof`).
+pub(crate) fn welford(vals: &[f64], rows: &[u32]) -> (f64, f64) {
+    let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
+    for &r in rows {
+        let v = vals[r as usize];
+        if v.is_nan() {
+            continue;
+        }
+        n += 1.0;
+        let old = mean;
+        mean += (v - old) / n;
+        m2 += (v - mean) * (v - old);
+    }
+    (n, m2)
+}
+
+/// pandas' `Series.skew()` (`nanops.nanskew`), bit for bit: the mean, then the sums of squared
+/// and cubed deviations, each a numpy sum over the group's rows with missing ones as 0;
+/// `_zero_out_fperr` on both sums; 0 when the squared deviations sum to 0, NaN below three
+/// values.
+pub(crate) fn pd_skew(vals: &[f64], rows: &[u32]) -> f64 {
+    let (mut v, n) = filled(vals, rows);
+    if n < 3 {
+        return f64::NAN;
+    }
+    let count = n as f64;
+    let mean = np_sum(&v) / count;
+    let mut squares = Vec::with_capacity(v.len());
+    for (x, &r) in v.iter_mut().zip(rows) {
+        let d = if vals[r as usize].is_nan() {
+            0.0
+        } else {
+            *x - mean
+        };
+        let d2 = d * d;
+        squares.push(d2);
+        *x = d2 * d;
+    }
+    let zero_fperr = |m: f64| if m.abs() < 1e-14 { 0.0 } else { m };
+    let (m2, m3) = (zero_fperr(np_sum(&squares)), zero_fperr(np_sum(&v)));
+    if m2 == 0.0 {
+        return 0.0;
+    }
+    (count * (count - 1.0).sqrt() / (count - 2.0)) * (m3 / m2.powf(1.5))
+}
+
 /// The group's present values in row order.
 fn present(vals: &[f64], rows: &[u32]) -> Vec<f64> {
     rows.iter()
@@ -172,17 +221,7 @@ impl Aggregation for Variance {
         Ok(vec![float_out(
             (0..x.groups.len())
                 .map(|g| {
-                    let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-                    for &r in x.groups.get(g) {
-                        let v = vals[r as usize];
-                        if v.is_nan() {
-                            continue;
-                        }
-                        n += 1.0;
-                        let old = mean;
-                        mean += (v - old) / n;
-                        m2 += (v - mean) * (v - old);
-                    }
+                    let (n, m2) = welford(&vals, x.groups.get(g));
                     if n <= 1.0 {
                         f64::NAN
                     } else {
