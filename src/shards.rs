@@ -11,8 +11,10 @@ use ftpart_partitioner::{
     Link, Manifest, PartitionError, SplitEvent, SplitOptions, SplitSummary, TableSpec,
 };
 
+use crate::entityset::project::ProjectionOptions;
 use crate::entityset::{read_schema, scan_dataframe, EntitySet, CHUNK_ROWS};
 use crate::error::{Error, Result};
+use crate::features::FeatureGraph;
 use crate::schema::{DataFrameSchema, EntitySetSchema, Storage};
 
 /// The Arrow schema ftpart stores a dataframe's columns in.
@@ -132,7 +134,38 @@ pub fn split_entityset(
     opts: &SplitEntitySet,
     progress: &mut dyn FnMut(&SplitEvent),
 ) -> Result<SplitSummary> {
-    let (schema, format) = read_schema(es_dir)?;
+    split_entityset_for(es_dir, opts, None, progress)
+}
+
+/// The features shards were split for (`ftpart split --features`, `ftpart run`): only the
+/// columns they need are written.
+#[derive(Debug, Clone, Copy)]
+pub struct SplitFor<'a> {
+    /// The features.
+    pub graph: &'a FeatureGraph,
+    /// Where they were read from, named when a later computation needs a column left out.
+    pub file: &'a Path,
+    /// What else the columns are read for (the last time indexes of a training window).
+    pub opts: ProjectionOptions,
+}
+
+/// The key of the shard manifest's metadata that names the features a projected split was
+/// made for (next to the entity set schema's own keys, which do not include it).
+const SPLIT_FOR_KEY: &str = "ftpart_split_for_features";
+
+/// [`split_entityset`], writing only the columns `only` needs when it is given (the features
+/// are checked against the entity set before anything is written).
+pub fn split_entityset_for(
+    es_dir: &Path,
+    opts: &SplitEntitySet,
+    only: Option<SplitFor>,
+    progress: &mut dyn FnMut(&SplitEvent),
+) -> Result<SplitSummary> {
+    let (mut schema, format) = read_schema(es_dir)?;
+    if let Some(only) = only {
+        crate::calc::Plan::build(&EntitySet::empty(schema.clone())?, only.graph)?;
+        schema = crate::entityset::project::projected(&schema, only.graph, only.opts);
+    }
     if schema.dataframe(&opts.by).is_none() {
         let names: Vec<&str> = schema.dataframes.iter().map(|d| d.name.as_str()).collect();
         return Err(Error::Invalid(format!(
@@ -142,7 +175,10 @@ pub fn split_entityset(
         )));
     }
     let (tables, links) = tables_and_links(&schema);
-    let metadata = serde_json::to_value(&schema).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut metadata = serde_json::to_value(&schema).map_err(|e| Error::Internal(e.to_string()))?;
+    if let (Some(only), Some(m)) = (only, metadata.as_object_mut()) {
+        m.insert(SPLIT_FOR_KEY.into(), only.file.display().to_string().into());
+    }
     let source = EntitySetSource {
         dir: es_dir.to_path_buf(),
         format,
@@ -192,6 +228,12 @@ impl Shards {
             manifest,
             schema,
         })
+    }
+
+    /// The features file the shards were split for with only the columns it needs
+    /// ([`split_entityset_for`]); None for shards of the whole entity set.
+    pub fn split_for(&self) -> Option<&str> {
+        self.manifest.metadata.get(SPLIT_FOR_KEY)?.as_str()
     }
 
     /// Number of parts.

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use ftpart::entityset::project::ProjectionOptions;
 use ftpart::events::Stage;
 use ftpart::features::FeatureGraph;
-use ftpart::shards::{split_entityset, Shards, SplitEntitySet};
+use ftpart::shards::{split_entityset_for, Shards, SplitEntitySet, SplitFor};
 
 use super::common::{JobArgs, TimeArgs, Watch, WatchArgs};
 
@@ -50,7 +51,8 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
             .context("creating a temporary directory for the shards")?;
         let out = tmp.path().join("shards");
         watch.events.stage(Stage::Split, || {
-            split_entityset(
+            // The shards are this computation's alone: only the columns its features need.
+            split_entityset_for(
                 &a.entityset,
                 &SplitEntitySet {
                     by,
@@ -58,6 +60,13 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
                     out: out.clone(),
                     force: false,
                 },
+                Some(SplitFor {
+                    graph: &graph,
+                    file: &a.features,
+                    opts: ProjectionOptions {
+                        training_window: a.time.training_window.is_some(),
+                    },
+                }),
                 &mut |_| {},
             )
         })?;

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ftpart::shards::{split_entityset, SplitEntitySet};
+use ftpart::entityset::project::ProjectionOptions;
+use ftpart::features::FeatureGraph;
+use ftpart::shards::{split_entityset_for, SplitEntitySet, SplitFor};
 use ftpart_partitioner::SplitEvent;
 
 use super::common::Progress;
@@ -22,6 +24,11 @@ pub struct Args {
     /// Output directory for the shards.
     #[arg(long)]
     out: PathBuf,
+    /// Features saved with ft.save_features(): write only the columns they need (the keys, time
+    /// indexes, last time indexes and the columns the features read), not the whole entity set.
+    /// Computing other features on these shards is refused, naming the missing column.
+    #[arg(long)]
+    features: Option<PathBuf>,
     /// Replace an existing shard directory.
     #[arg(long)]
     force: bool,
@@ -38,8 +45,21 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
         out: a.out.clone(),
         force: a.force,
     };
+    let graph = a.features.as_deref().map(FeatureGraph::read).transpose()?;
+    // The shards do not know whether a later computation has a training window: they keep
+    // the last time indexes it would read.
+    let only = graph
+        .as_ref()
+        .zip(a.features.as_deref())
+        .map(|(graph, file)| SplitFor {
+            graph,
+            file,
+            opts: ProjectionOptions {
+                training_window: true,
+            },
+        });
     let bar = Progress::new(a.quiet);
-    let summary = split_entityset(&a.entityset, &opts, &mut |e| match e {
+    let summary = split_entityset_for(&a.entityset, &opts, only, &mut |e| match e {
         SplitEvent::Read { pass, table, rows } => {
             bar.message(&format!("{pass}: {table} {rows} rows"))
         }

@@ -57,6 +57,67 @@ fn shared_cases_through_cli_calculate() {
     });
 }
 
+/// Runs `ftpart ARGS... --out DIR/fm.csv` and returns the matrix it wrote.
+fn cli_matrix(dir: &std::path::Path, mut args: Vec<String>) -> Result<String, String> {
+    let out = dir.join("fm.csv");
+    args.extend(["--out".to_string(), out.display().to_string()]);
+    let o = ftpart(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+    }
+    std::fs::read_to_string(&out).map_err(|e| e.to_string())
+}
+
+#[test]
+fn shared_cases_on_shards_split_for_their_features() {
+    check_all("conformance", |c| {
+        let dir = tmp();
+        let shards = dir.path().join("shards");
+        let o = crate::util::split(
+            &c.entityset,
+            &c.by,
+            3,
+            &shards,
+            &["--features", c.features.to_str().unwrap()],
+        );
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+        }
+        let mut args = vec![
+            "compute".to_string(),
+            shards.display().to_string(),
+            "--features".into(),
+            c.features.display().to_string(),
+            "--jobs".into(),
+            "2".into(),
+        ];
+        args.extend(c.time_args());
+        cli_matrix(dir.path(), args)
+    });
+}
+
+#[test]
+fn shared_cases_through_cli_run() {
+    // `run` splits for the case's features alone (and its training window's last time index).
+    check_all("conformance", |c| {
+        let dir = tmp();
+        let mut args = vec![
+            "run".to_string(),
+            c.entityset.display().to_string(),
+            "--features".into(),
+            c.features.display().to_string(),
+            "--by".into(),
+            c.by.clone(),
+            "--parts".into(),
+            "3".into(),
+            "--jobs".into(),
+            "2".into(),
+        ];
+        args.extend(c.time_args());
+        cli_matrix(dir.path(), args)
+    });
+}
+
 #[test]
 fn shape_cases_in_process() {
     check_all("shapes", Case::compute_in_process);

@@ -284,3 +284,85 @@ fn a_kept_split_is_reused_for_the_same_data_and_not_for_other_data() {
     assert_eq!(names.len(), 3, "{names:?}");
     assert!(names.iter().all(|n| n.starts_with("es-")), "{names:?}");
 }
+
+#[test]
+fn split_for_features_writes_only_their_columns_and_refuses_others_by_name() {
+    let dir = tmp();
+    let cases = fixtures().join("conformance/cases");
+    let es = fixtures().join("conformance/entitysets/mock_customer_s0");
+    let transactions = cases.join("mc0_transactions_by_customers/features.json");
+    let customers = cases.join("mc0_customers_nocutoff/features.json");
+    let (full, only) = (dir.path().join("full"), dir.path().join("only"));
+    let o = split(&es, "customers", 2, &full, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = split(
+        &es,
+        "customers",
+        2,
+        &only,
+        &["--features", transactions.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (full, only) = (
+        ftpart::shards::Shards::open(&full).unwrap(),
+        ftpart::shards::Shards::open(&only).unwrap(),
+    );
+    assert_eq!(full.split_for(), None);
+    assert_eq!(only.split_for(), Some(transactions.to_str().unwrap()));
+    let columns = |s: &ftpart::shards::Shards| -> usize {
+        s.schema.dataframes.iter().map(|d| d.columns.len()).sum()
+    };
+    assert!(
+        columns(&only) < columns(&full),
+        "{} of {}",
+        columns(&only),
+        columns(&full)
+    );
+    // Every dataframe keeps its index, time index and last time index.
+    for (a, b) in only.schema.dataframes.iter().zip(&full.schema.dataframes) {
+        assert_eq!(
+            (&a.index, &a.time_index, &a.last_time_index),
+            (&b.index, &b.time_index, &b.last_time_index)
+        );
+    }
+    // Features that read a column left out: refused, naming the column and the split.
+    let out = dir.path().join("fm.csv");
+    let o = ftpart(&[
+        "compute",
+        only.dir.to_str().unwrap(),
+        "--features",
+        customers.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("birthday") && err.contains("does not have"),
+        "{err}"
+    );
+    assert!(
+        err.contains("split with --features") && err.contains("mc0_transactions_by_customers"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // A features file that does not fit the entity set: refused before anything is written.
+    let bad = dir.path().join("bad");
+    let o = split(
+        &es,
+        "customers",
+        2,
+        &bad,
+        &[
+            "--features",
+            es.join("data_description.json").to_str().unwrap(),
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("data_description.json"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!bad.exists());
+}
