@@ -71,6 +71,34 @@ impl ftpart_partitioner::Source for EntitySetSource {
             .schema
             .dataframe(table)
             .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?;
+        self.scan_df(df, f)
+    }
+
+    fn scan_columns(
+        &self,
+        table: &str,
+        columns: &[&str],
+        f: &mut dyn FnMut(RecordBatch) -> std::result::Result<(), PartitionError>,
+    ) -> std::result::Result<(), PartitionError> {
+        let mut df = self
+            .schema
+            .dataframe(table)
+            .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?
+            .clone();
+        // The reader decodes only the columns the schema lists (Parquet's column projection).
+        df.columns.retain(|c| columns.contains(&c.name.as_str()));
+        self.scan_df(&df, f)
+    }
+}
+
+impl EntitySetSource {
+    /// Scans the columns `df` lists, typed as the schema says.
+    fn scan_df(
+        &self,
+        df: &DataFrameSchema,
+        f: &mut dyn FnMut(RecordBatch) -> std::result::Result<(), PartitionError>,
+    ) -> std::result::Result<(), PartitionError> {
+        let table = &df.name;
         let schema = arrow_schema(df);
         // The consumer's error is the one reported; a reading error keeps its kind.
         let mut inner: Option<PartitionError> = None;

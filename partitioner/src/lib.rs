@@ -96,6 +96,28 @@ pub trait Source {
         table: &str,
         f: &mut dyn FnMut(RecordBatch) -> Result<(), PartitionError>,
     ) -> Result<(), PartitionError>;
+    /// [`Source::scan`] of only the named columns (the passes that read keys), the rows in the
+    /// same order. By default every column is read and the others dropped; a source that can
+    /// skip decoding them should.
+    fn scan_columns(
+        &self,
+        table: &str,
+        columns: &[&str],
+        f: &mut dyn FnMut(RecordBatch) -> Result<(), PartitionError>,
+    ) -> Result<(), PartitionError> {
+        self.scan(table, &mut |b| {
+            let idx = columns
+                .iter()
+                .map(|c| {
+                    b.schema()
+                        .index_of(c)
+                        .map_err(|_| PartitionError::table(table, format!("has no column '{c}'")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            f(b.project(&idx)
+                .map_err(|e| PartitionError::table(table, e.to_string()))?)
+        })
+    }
 }
 
 /// Options of [`split`].

@@ -289,7 +289,8 @@ fn run(
     {
         let mut map = HashMap::default();
         let mut read = 0u64;
-        scan_ahead(source, &root_spec.name, &mut |b| {
+        let columns = [root_spec.key.as_str()];
+        scan_ahead(source, &root_spec.name, Some(&columns), &mut |b| {
             for k in key_values(column(&b, &root_spec.name, &root_spec.key)?) {
                 let k = k.ok_or_else(|| {
                     PartitionError::table(
@@ -334,7 +335,12 @@ fn run(
         pseudo_base[t] = weights.len() as u32;
         let mut pseudo = Orphans::new(pseudo_base[t]);
         let pmap = maps[p].as_ref().expect("parents come first");
-        scan_ahead(source, &spec.name, &mut |b| {
+        // Only the keys: the tree link's, and the table's own when children look it up.
+        let mut columns = vec![link.child_key.as_str()];
+        if keep && spec.key != link.child_key {
+            columns.push(spec.key.as_str());
+        }
+        scan_ahead(source, &spec.name, Some(&columns), &mut |b| {
             let fks = key_values(column(&b, &spec.name, &link.child_key)?);
             let own_keys = if keep {
                 Some(key_values(column(&b, &spec.name, &spec.key)?))
@@ -487,7 +493,7 @@ fn run(
     {
         let mut next = 0usize;
         let mut read = 0u64;
-        scan_ahead(source, &root_spec.name, &mut |b| {
+        scan_ahead(source, &root_spec.name, None, &mut |b| {
             let b = numbered(&b, next as u64, root_spec)?;
             let parts: Vec<u32> = (0..b.num_rows()).map(|i| part_of[next + i]).collect();
             next += b.num_rows();
@@ -512,7 +518,7 @@ fn run(
         let pmap = maps[p].as_ref().expect("parent map");
         let mut pseudo = Orphans::new(pseudo_base[t]);
         let mut read = 0u64;
-        scan_ahead(source, &spec.name, &mut |b| {
+        scan_ahead(source, &spec.name, None, &mut |b| {
             let b = numbered(&b, read, spec)?;
             let parts: Vec<u32> = key_values(column(&b, &spec.name, &link.child_key)?)
                 .into_iter()
@@ -557,7 +563,7 @@ fn run(
         let table_owners = std::mem::take(&mut owners[t]);
         let in_tree = layout.in_tree[t];
         let mut read = 0u64;
-        scan_ahead(source, &spec.name, &mut |b| {
+        scan_ahead(source, &spec.name, None, &mut |b| {
             let b = numbered(&b, read, spec)?;
             let keys = key_values(column(&b, &spec.name, &spec.key)?);
             let (mut rows, mut parts, mut copies) = (Vec::new(), Vec::new(), Vec::new());
@@ -683,16 +689,21 @@ fn note_owners(
 fn scan_ahead(
     source: &(dyn Source + Sync),
     table: &str,
+    columns: Option<&[&str]>,
     f: &mut dyn FnMut(RecordBatch) -> Result<(), PartitionError>,
 ) -> Result<(), PartitionError> {
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
         let reader = s.spawn(move || {
-            source.scan(table, &mut |b| {
-                // The consumer stopped (it failed): stop reading; its error is the one reported.
+            // The consumer stopped (it failed): stop reading; its error is the one reported.
+            let mut send = |b| {
                 tx.send(b)
                     .map_err(|_| PartitionError::Invalid("split stopped".into()))
-            })
+            };
+            match columns {
+                Some(c) => source.scan_columns(table, c, &mut send),
+                None => source.scan(table, &mut send),
+            }
         });
         let mut consumed = Ok(());
         for b in rx.iter() {
