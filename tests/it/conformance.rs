@@ -36,27 +36,6 @@ fn extra_cases_in_process() {
     check_all("extra", Case::compute_in_process);
 }
 
-#[test]
-fn shared_cases_through_cli_calculate() {
-    check_all("conformance", |c| {
-        let dir = tmp();
-        let out = dir.path().join("fm.csv");
-        let mut args = vec![
-            "calculate".to_string(),
-            c.entityset.display().to_string(),
-            "--features".into(),
-            c.features.display().to_string(),
-        ];
-        args.extend(c.time_args());
-        args.extend(["--out".to_string(), out.display().to_string()]);
-        let o = ftpart(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        if !o.status.success() {
-            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
-        }
-        std::fs::read_to_string(&out).map_err(|e| e.to_string())
-    });
-}
-
 /// Runs `ftpart ARGS... --out DIR/fm.csv` and returns the matrix it wrote.
 fn cli_matrix(dir: &std::path::Path, mut args: Vec<String>) -> Result<String, String> {
     let out = dir.join("fm.csv");
@@ -69,30 +48,25 @@ fn cli_matrix(dir: &std::path::Path, mut args: Vec<String>) -> Result<String, St
 }
 
 #[test]
-fn shared_cases_on_shards_split_for_their_features() {
+fn shared_cases_through_cli_calculate() {
     check_all("conformance", |c| {
         let dir = tmp();
-        let shards = dir.path().join("shards");
-        let o = crate::util::split(
-            &c.entityset,
-            &c.by,
-            3,
-            &shards,
-            &["--features", c.features.to_str().unwrap()],
-        );
-        if !o.status.success() {
-            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
-        }
         let mut args = vec![
-            "compute".to_string(),
-            shards.display().to_string(),
+            "calculate".to_string(),
+            c.entityset.display().to_string(),
             "--features".into(),
             c.features.display().to_string(),
-            "--jobs".into(),
-            "2".into(),
         ];
         args.extend(c.time_args());
         cli_matrix(dir.path(), args)
+    });
+}
+
+#[test]
+fn shared_cases_on_shards_split_for_their_features() {
+    check_all("conformance", |c| {
+        let features = ["--features", c.features.to_str().unwrap()];
+        crate::partitioned::split_compute_with(c, 3, 2, &features).map(|(csv, _)| csv)
     });
 }
 

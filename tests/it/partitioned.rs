@@ -10,9 +10,19 @@ pub fn split_compute(c: &Case, parts: usize, jobs: usize) -> Result<String, Stri
 
 /// Like [`split_compute`]; also says whether aggregations were answered across parts.
 pub fn split_compute_outer(c: &Case, parts: usize, jobs: usize) -> Result<(String, bool), String> {
+    split_compute_with(c, parts, jobs, &[])
+}
+
+/// Like [`split_compute_outer`], with `split_args` given to `ftpart split`.
+pub fn split_compute_with(
+    c: &Case,
+    parts: usize,
+    jobs: usize,
+    split_args: &[&str],
+) -> Result<(String, bool), String> {
     let dir = tmp();
     let shards = dir.path().join("shards");
-    let o = split(&c.entityset, &c.by, parts, &shards, &[]);
+    let o = split(&c.entityset, &c.by, parts, &shards, split_args);
     if !o.status.success() {
         return Err(format!("split: {}", String::from_utf8_lossy(&o.stderr)));
     }
