@@ -265,10 +265,11 @@ pub fn serve_worker() -> Result<()> {
             };
             Failure::new(kind, e.to_string())
         })?;
-        progress(match load {
-            crate::compute::Load::Loaded { bytes } => format!("{LOADED}{bytes}"),
-            crate::compute::Load::Reused => REUSED.to_string(),
-        });
+        match load {
+            crate::compute::Load::Loaded { bytes } => progress(format!("{LOADED}{bytes}")),
+            crate::compute::Load::Reused => progress(REUSED.to_string()),
+            crate::compute::Load::NoPart => {}
+        }
         Ok(out)
     })
     .map_err(|e| Error::Worker(e.to_string()))

@@ -21,6 +21,7 @@ fn round_name(round: Round) -> &'static str {
     match round {
         Round::OuterRows => "rows",
         Round::OuterInputs => "inputs",
+        Round::OuterAnswers => "answers",
         Round::Matrix => "matrix",
     }
 }
@@ -202,13 +203,16 @@ impl Executor for DaskExecutor {
                 part,
                 worker: slot,
             });
-            events.emit(RunEvent::PartLoaded {
-                round,
-                part,
-                worker: slot,
-                reused: done.loaded.is_none(),
-                bytes: done.loaded.unwrap_or(0),
-            });
+            // Key range jobs read no part.
+            if round != Round::OuterAnswers {
+                events.emit(RunEvent::PartLoaded {
+                    round,
+                    part,
+                    worker: slot,
+                    reused: done.loaded.is_none(),
+                    bytes: done.loaded.unwrap_or(0),
+                });
+            }
             events.emit(RunEvent::JobFinished {
                 round,
                 part,
@@ -237,7 +241,7 @@ pub(crate) fn run_part_job<'py>(
         Ok((out, load)) => {
             let loaded = match load {
                 Load::Loaded { bytes } => Some(bytes),
-                Load::Reused => None,
+                Load::Reused | Load::NoPart => None,
             };
             ("ok", PyBytes::new(py, &out).into_any(), loaded)
         }

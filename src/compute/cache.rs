@@ -44,6 +44,8 @@ pub enum Load {
     },
     /// Reused from an earlier job.
     Reused,
+    /// The job reads no part (a key range of aggregations across parts, [`super::Phase::Answer`]).
+    NoPart,
 }
 
 /// What a cache holds and has done.

@@ -44,11 +44,33 @@ pub enum Phase {
         specs: Vec<crate::outer::OuterSpec>,
         /// Per feature, the (`__key`, `__time`) requests of all parts (an IPC stream).
         at: Vec<(usize, serde_bytes::ByteBuf)>,
+        /// The key ranges the contributions are split into ([`crate::outer::range_of`]).
+        key_ranges: u32,
+    },
+    /// One key range of a group of aggregations across parts that read the same rows: every
+    /// part's rows of the range and requests in it, answered on a worker
+    /// ([`crate::outer::answer_range`]). It reads no part; [`Job::part`] is the job's number.
+    Answer {
+        /// The group's aggregations; the rows are the first one's contributions.
+        specs: Vec<crate::outer::OuterSpec>,
+        /// Whether the outer keys are integers.
+        key_is_int: bool,
+        /// Each part's rows in the range (an IPC stream each; empty: the part sent none).
+        rows: Vec<serde_bytes::ByteBuf>,
+        /// Distinct sets of requests, per part (an IPC stream of `__key`, `__time` each).
+        requests: Vec<Vec<serde_bytes::ByteBuf>>,
+        /// For each aggregation of `specs`, its set of requests.
+        requests_of: Vec<usize>,
     },
 }
 
-/// A part's answer to [`Phase::Outer`]: per feature, contributions and requests (IPC streams).
-pub(crate) type OuterReply = Vec<(usize, serde_bytes::ByteBuf, serde_bytes::ByteBuf)>;
+/// A part's answer to [`Phase::Outer`]: per feature, contributions (one IPC stream per key
+/// range, none when the part sends the rows with another feature) and requests (IPC stream).
+pub(crate) type OuterReply = Vec<(usize, Vec<serde_bytes::ByteBuf>, serde_bytes::ByteBuf)>;
+
+/// A key range job's answer to [`Phase::Answer`]: per aggregation, per part, the answers to the
+/// part's requests in the range (IPC streams of `__key`, `__time`, then the values).
+pub(crate) type AnswerReply = Vec<(usize, Vec<serde_bytes::ByteBuf>)>;
 
 /// What a part computes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,6 +107,32 @@ pub fn ipc_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
         w.finish().map_err(|e| Error::arrow("encoding", e))?;
     }
     Ok(out)
+}
+
+/// [`from_ipc_bytes`] on bytes it takes: the arrays point into them (no copy, when the
+/// stream's buffers are aligned, as arrow's writer aligns them). For a part's matrix, the
+/// largest thing the coordinator receives.
+pub fn from_owned_ipc_bytes(bytes: Vec<u8>) -> Result<RecordBatch> {
+    let mut buffer = arrow_buffer::Buffer::from_vec(bytes);
+    let mut decoder = arrow_ipc::reader::StreamDecoder::new();
+    let mut batches = Vec::new();
+    while !buffer.is_empty() {
+        if let Some(b) = decoder
+            .decode(&mut buffer)
+            .map_err(|e| Error::arrow("decoding", e))?
+        {
+            batches.push(b);
+        }
+    }
+    decoder.finish().map_err(|e| Error::arrow("decoding", e))?;
+    let schema = decoder
+        .schema()
+        .ok_or_else(|| Error::Invalid("decoding: an Arrow stream without a schema".into()))?;
+    match batches.len() {
+        1 => Ok(batches.pop().expect("one")),
+        _ => arrow_select::concat::concat_batches(&schema, &batches)
+            .map_err(|e| Error::arrow("decoding", e)),
+    }
 }
 
 /// The one batch of Arrow IPC stream bytes (an empty stream is a batch without rows).

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
+use rayon::prelude::*;
 
 use crate::calc::Query;
 use crate::cutoff::Cutoff;
@@ -114,31 +115,8 @@ pub(super) fn merge(
         ),
         _ => {
             // Instances come in target dataframe order: (time index, index), as each part is sorted.
-            let mut all: Vec<(Option<i64>, Option<Key>, usize, usize)> = Vec::new();
-            let mut id_parts: Vec<ArrayRef> = Vec::new();
-            for (p, b) in parts.iter().enumerate() {
-                let ids = b.column(0).clone();
-                let ti = crate::entityset::time_values(b.column(1));
-                for (i, (k, t)) in key_values(&ids).into_iter().zip(ti).enumerate() {
-                    let t = (t != crate::entityset::NULL_TIME).then_some(t);
-                    all.push((t, k, p, i));
-                }
-                id_parts.push(ids);
-            }
-            all.sort_by(|a, b| {
-                let tc = match (a.0, b.0) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (None, None) => std::cmp::Ordering::Equal,
-                    (None, _) => std::cmp::Ordering::Greater,
-                    (_, None) => std::cmp::Ordering::Less,
-                };
-                tc.then_with(|| match (&a.1, &b.1) {
-                    (Some(Key::Int(x)), Some(Key::Int(y))) => x.cmp(y),
-                    (Some(Key::Str(x)), Some(Key::Str(y))) => x.cmp(y),
-                    _ => std::cmp::Ordering::Equal,
-                })
-            });
-            let order: Vec<(usize, usize)> = all.iter().map(|x| (x.2, x.3)).collect();
+            let id_parts: Vec<ArrayRef> = parts.iter().map(|b| b.column(0).clone()).collect();
+            let order = instance_order(parts);
             let refs: Vec<&dyn Array> = id_parts.iter().map(|a| a.as_ref()).collect();
             let ids = if refs.is_empty() {
                 arrow_array::new_empty_array(&DataType::Int64)
@@ -154,23 +132,23 @@ pub(super) fn merge(
             (order, ids, Vec::new(), vec![t; n])
         }
     };
-    let mut values = Vec::with_capacity(n_out);
-    for c in 0..n_out {
-        let cols: Vec<&dyn Array> = parts.iter().map(|b| b.column(2 + c).as_ref()).collect();
-        if let Some(merged) = interleave_dictionaries(&cols, &order) {
-            values.push(merged?);
-            continue;
-        }
-        let floats = common_numbers(&cols);
-        let cols: Vec<&dyn Array> = match &floats {
-            Some(f) => f.iter().map(|a| a.as_ref()).collect(),
-            None => cols,
-        };
-        values.push(
+    // Columns are interleaved on every core: the coordinator has nothing else to do now.
+    let values = (0..n_out)
+        .into_par_iter()
+        .map(|c| {
+            let cols: Vec<&dyn Array> = parts.iter().map(|b| b.column(2 + c).as_ref()).collect();
+            if let Some(merged) = interleave_dictionaries(&cols, &order) {
+                return merged;
+            }
+            let floats = common_numbers(&cols);
+            let cols: Vec<&dyn Array> = match &floats {
+                Some(f) => f.iter().map(|a| a.as_ref()).collect(),
+                None => cols,
+            };
             arrow_select::interleave::interleave(&cols, &order)
-                .map_err(|e| Error::arrow("merging part matrices", e))?,
-        );
-    }
+                .map_err(|e| Error::arrow("merging part matrices", e))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let queries: Vec<Query> = times
         .iter()
         .map(|&t| Query { row: None, time: t })
@@ -185,6 +163,61 @@ pub(super) fn merge(
         extra,
         opts.cutoff_time_in_index,
     )
+}
+
+/// The (part, row) of each instance in target dataframe order: by time index (missing last),
+/// then index; ties in part order, then row order (a stable sort of the parts one after the
+/// other).
+fn instance_order(parts: &[RecordBatch]) -> Vec<(usize, usize)> {
+    let times: Vec<Vec<i64>> = parts
+        .iter()
+        .map(|b| crate::entityset::time_values(b.column(1)))
+        .collect();
+    // Integer ids without missing values (the usual index) sort as plain tuples.
+    let ints: Option<Vec<&arrow_array::Int64Array>> = parts
+        .iter()
+        .map(|b| {
+            b.column(0)
+                .as_primitive_opt::<arrow_array::types::Int64Type>()
+                .filter(|a| a.null_count() == 0)
+        })
+        .collect();
+    if let Some(ints) = ints {
+        let mut all: Vec<(bool, i64, i64, u32, u32)> = Vec::new();
+        for (p, (ids, ti)) in ints.iter().zip(&times).enumerate() {
+            for (i, (&k, &t)) in ids.values().iter().zip(ti).enumerate() {
+                let none = t == crate::entityset::NULL_TIME;
+                all.push((none, if none { 0 } else { t }, k, p as u32, i as u32));
+            }
+        }
+        // Every tuple differs (part, row): unstable is the stable order.
+        all.par_sort_unstable();
+        return all
+            .into_iter()
+            .map(|x| (x.3 as usize, x.4 as usize))
+            .collect();
+    }
+    let mut all: Vec<(Option<i64>, Option<Key>, usize, usize)> = Vec::new();
+    for (p, (b, ti)) in parts.iter().zip(&times).enumerate() {
+        for (i, (k, &t)) in key_values(b.column(0)).into_iter().zip(ti).enumerate() {
+            let t = (t != crate::entityset::NULL_TIME).then_some(t);
+            all.push((t, k, p, i));
+        }
+    }
+    all.sort_by(|a, b| {
+        let tc = match (a.0, b.0) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) => std::cmp::Ordering::Greater,
+            (_, None) => std::cmp::Ordering::Less,
+        };
+        tc.then_with(|| match (&a.1, &b.1) {
+            (Some(Key::Int(x)), Some(Key::Int(y))) => x.cmp(y),
+            (Some(Key::Str(x)), Some(Key::Str(y))) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        })
+    });
+    all.iter().map(|x| (x.2, x.3)).collect()
 }
 
 #[cfg(test)]

@@ -49,6 +49,10 @@ pub trait Executor {
     fn workers(&self) -> usize {
         0
     }
+    /// The key ranges aggregations across parts are answered in, one job each: one per worker.
+    fn key_ranges(&self) -> usize {
+        self.workers().max(1)
+    }
 }
 
 /// Computes jobs in this process, one after another, through the same bytes a worker receives.
@@ -56,6 +60,7 @@ pub trait Executor {
 #[derive(Debug, Default)]
 pub struct InProcess {
     interrupt: Option<Arc<AtomicBool>>,
+    key_ranges: Option<usize>,
 }
 
 impl InProcess {
@@ -64,11 +69,24 @@ impl InProcess {
     pub fn interruptible(interrupt: Arc<AtomicBool>) -> InProcess {
         InProcess {
             interrupt: Some(interrupt),
+            key_ranges: None,
+        }
+    }
+
+    /// An executor answering aggregations across parts in `n` key ranges (one by default), as
+    /// `n` workers would.
+    pub fn with_key_ranges(n: usize) -> InProcess {
+        InProcess {
+            interrupt: None,
+            key_ranges: Some(n),
         }
     }
 }
 
 impl Executor for InProcess {
+    fn key_ranges(&self) -> usize {
+        self.key_ranges.unwrap_or(1).max(1)
+    }
     fn run(
         &mut self,
         round: Round,
@@ -212,7 +230,7 @@ pub fn compute_observed(
         let slot = results
             .get_mut(id as usize)
             .ok_or_else(|| Error::Invalid(format!("a worker answered unknown job {id}")))?;
-        *slot = Some(from_ipc_bytes(&bytes)?);
+        *slot = Some(from_owned_ipc_bytes(bytes)?);
     }
     let parts: Vec<RecordBatch> = results
         .into_iter()
@@ -300,8 +318,9 @@ fn route(
     Ok((jobs, placement))
 }
 
-/// The first round for aggregations across parts: every part's contributions and requests, then
-/// the answers (per feature, an IPC stream of keys, cutoffs and values).
+/// The rounds for aggregations across parts: every part's contributions (split by key range)
+/// and requests, then one job per group of aggregations reading the same rows and key range,
+/// which answers the requests in its range on a worker. Returns each part's given values.
 fn outer_round(
     shards: &Shards,
     graph: &FeatureGraph,
@@ -311,14 +330,17 @@ fn outer_round(
     exec: &mut dyn Executor,
     events: &Events,
 ) -> Result<Vec<Given>> {
-    let mut contributions: Vec<Vec<RecordBatch>> = vec![Vec::new(); specs.len()];
-    // Per aggregation, per part (in part order, as the answers are routed back).
+    let ranges = u32::try_from(exec.key_ranges().clamp(1, 1024)).expect("clamped");
+    let n_parts = jobs.len();
+    // Per aggregation, per part (in part order, as the answers are routed back), per key range.
+    let mut contributions: Contributions = vec![vec![Vec::new(); n_parts]; specs.len()];
     let empty: ArrayRef = Arc::new(arrow_array::Int64Array::from(Vec::<i64>::new()));
-    let mut requests: Vec<Requests> = vec![vec![(empty, Vec::new()); jobs.len()]; specs.len()];
+    let mut requests: Vec<Requests> = vec![vec![(empty, Vec::new()); n_parts]; specs.len()];
     outer_pass(
         specs,
         &[],
         jobs,
+        ranges,
         exec,
         events,
         &mut contributions,
@@ -335,77 +357,163 @@ fn outer_round(
         }
     }
     if !at.is_empty() {
-        outer_pass(specs, &at, jobs, exec, events, &mut contributions, None)?;
+        outer_pass(
+            specs,
+            &at,
+            jobs,
+            ranges,
+            exec,
+            events,
+            &mut contributions,
+            None,
+        )?;
     }
-    // Each group of aggregations reading the same rows is prepared once, then answered; each
-    // part gets the answers to its own requests only.
-    let shared_with = crate::outer::shared_with(graph, specs);
-    let mut given: Vec<Given> = vec![Vec::new(); jobs.len()];
-    for (first, first_spec) in specs.iter().enumerate() {
-        if shared_with[first] != first {
-            continue;
-        }
-        let mut prepared = events.stage(Stage::Prepare, || {
-            crate::outer::prepare(
-                graph,
-                first_spec,
-                &contributions[first],
-                crate::outer::key_is_int(&shards.schema, first_spec),
-            )
-        })?;
-        for (s, spec) in specs.iter().enumerate() {
-            if shared_with[s] != first {
-                continue;
+    let payloads = events.stage(Stage::KeyRanges, || {
+        range_jobs(shards, graph, specs, opts, ranges, &requests, contributions)
+    })?;
+    let mut results = run_round(exec, events, Round::OuterAnswers, payloads)?;
+    // Each part's answers in key range order.
+    results.sort_unstable_by_key(|(id, _)| *id);
+    let mut given: Vec<Given> = vec![Vec::new(); n_parts];
+    for (_, bytes) in results {
+        let (reply, _): (AnswerReply, usize) = bincode::serde::decode_from_slice(&bytes, config())
+            .map_err(|e| Error::Worker(format!("decoding answers: {e}")))?;
+        for (f, per_part) in reply {
+            if per_part.len() != n_parts {
+                return Err(Error::Worker(format!(
+                    "a key range job answered {} parts of {n_parts}",
+                    per_part.len()
+                )));
             }
-            let answers = events.stage(Stage::Answer, || {
-                crate::outer::answer(graph, spec, &mut prepared, &requests[s], &opts.time)
-            })?;
-            let mut start = 0;
-            for (part, (keys, _)) in requests[s].iter().enumerate() {
-                let rows: UInt32Array = answers.answer_of[start..start + keys.len()]
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .collect();
-                start += keys.len();
-                let take = |a: &ArrayRef| {
-                    arrow_select::take::take(a.as_ref(), &rows, None)
-                        .map_err(|e| Error::arrow("answers", e))
-                };
-                let mut cols: Vec<(String, ArrayRef)> = vec![
-                    ("__key".into(), take(&answers.keys)?),
-                    (
-                        "__time".into(),
-                        Arc::new(arrow_array::Int64Array::from_iter_values(
-                            rows.values().iter().map(|&r| answers.times[r as usize]),
-                        )),
-                    ),
-                ];
-                for (i, v) in answers.values.iter().enumerate() {
-                    cols.push((format!("v{i}"), take(v)?));
-                }
-                let b = matrix::named_batch(cols, "answers")?;
-                given[part].push((spec.feature, serde_bytes::ByteBuf::from(ipc_bytes(&b)?)));
+            for (p, b) in per_part.into_iter().enumerate() {
+                given[p].push((f, b));
             }
         }
     }
     Ok(given)
 }
 
-/// A part's given values: per feature, an IPC stream of `__key`, `__time`, then the values.
+/// The key range jobs ([`Phase::Answer`]): per group of aggregations reading the same rows
+/// ([`crate::outer::shared_with`]) and key range, every part's rows and requests in the range.
+fn range_jobs(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    specs: &[crate::outer::OuterSpec],
+    opts: &MatrixOptions,
+    ranges: u32,
+    requests: &[Requests],
+    mut contributions: Contributions,
+) -> Result<Vec<(u64, Vec<u8>)>> {
+    let shared_with = crate::outer::shared_with(graph, specs);
+    let mut payloads = Vec::new();
+    for (first, first_spec) in specs.iter().enumerate() {
+        if shared_with[first] != first {
+            continue;
+        }
+        let members: Vec<usize> = (0..specs.len())
+            .filter(|&s| shared_with[s] == first)
+            .collect();
+        let int = crate::outer::key_is_int(&shards.schema, first_spec);
+        // Aggregations of a group are usually requested at the same (key, cutoff) pairs.
+        let mut sets: Vec<usize> = Vec::new();
+        let requests_of: Vec<usize> = members
+            .iter()
+            .map(|&s| {
+                match sets
+                    .iter()
+                    .position(|&t| crate::outer::same_requests(&requests[t], &requests[s]))
+                {
+                    Some(i) => i,
+                    None => {
+                        sets.push(s);
+                        sets.len() - 1
+                    }
+                }
+            })
+            .collect();
+        // Per set, per key range, per part.
+        let by_range: Vec<Vec<Vec<serde_bytes::ByteBuf>>> = sets
+            .iter()
+            .map(|&s| requests_by_range(&requests[s], int, ranges))
+            .collect::<Result<_>>()?;
+        for r in 0..ranges as usize {
+            let rows = contributions[first]
+                .iter_mut()
+                .map(|part| part.get_mut(r).map(std::mem::take).unwrap_or_default())
+                .collect();
+            let job = Job {
+                shards: shards.dir.clone(),
+                part: payloads.len(),
+                graph: graph.clone(),
+                time: opts.time,
+                cutoff: PartCutoff::At(0),
+                phase: Phase::Answer {
+                    specs: members.iter().map(|&s| specs[s].clone()).collect(),
+                    key_is_int: int,
+                    rows,
+                    requests: by_range.iter().map(|set| set[r].clone()).collect(),
+                    requests_of: requests_of.clone(),
+                },
+            };
+            payloads.push((payloads.len() as u64, encode_job(&job)?));
+        }
+    }
+    Ok(payloads)
+}
+
+/// Each part's requests for one aggregation split by key range: per range, per part, an IPC
+/// stream of `__key`, `__time`.
+fn requests_by_range(
+    requests: &Requests,
+    int: bool,
+    ranges: u32,
+) -> Result<Vec<Vec<serde_bytes::ByteBuf>>> {
+    let mut out: Vec<Vec<serde_bytes::ByteBuf>> = vec![Vec::new(); ranges as usize];
+    for (keys, times) in requests {
+        let of = crate::outer::ranges_of(keys, int, ranges);
+        let mut rows: Vec<Vec<u32>> = vec![Vec::new(); ranges as usize];
+        for (i, &r) in of.iter().enumerate() {
+            rows[r as usize].push(i as u32);
+        }
+        for (r, rows) in rows.into_iter().enumerate() {
+            let t: Vec<i64> = rows.iter().map(|&i| times[i as usize]).collect();
+            let k = arrow_select::take::take(keys.as_ref(), &UInt32Array::from(rows), None)
+                .map_err(|e| Error::arrow("requests", e))?;
+            let b = RecordBatch::try_from_iter([
+                ("__key", k),
+                (
+                    "__time",
+                    Arc::new(arrow_array::Int64Array::from(t)) as ArrayRef,
+                ),
+            ])
+            .map_err(|e| Error::arrow("requests", e))?;
+            out[r].push(serde_bytes::ByteBuf::from(ipc_bytes(&b)?));
+        }
+    }
+    Ok(out)
+}
+
+/// A part's given values: per feature, an IPC stream of `__key`, `__time`, then the values
+/// (several per feature: one per key range).
 type Given = Vec<(usize, serde_bytes::ByteBuf)>;
 
 /// Each part's (keys, cutoffs) requests for one aggregation.
 type Requests = Vec<(ArrayRef, Vec<i64>)>;
 
+/// Per aggregation, per part, per key range: the part's rows (IPC streams; none when the part
+/// sends them with another aggregation).
+type Contributions = Vec<Vec<Vec<serde_bytes::ByteBuf>>>;
+
 /// One round of [`Phase::Outer`] over all parts: adds each part's contributions (and requests).
+#[allow(clippy::too_many_arguments)]
 fn outer_pass(
     specs: &[crate::outer::OuterSpec],
     at: &[(usize, serde_bytes::ByteBuf)],
     jobs: &[Job],
+    key_ranges: u32,
     exec: &mut dyn Executor,
     events: &Events,
-    contributions: &mut [Vec<RecordBatch>],
+    contributions: &mut Contributions,
     mut requests: Option<&mut [Requests]>,
 ) -> Result<()> {
     let specs_now: Vec<crate::outer::OuterSpec> = specs
@@ -421,6 +529,7 @@ fn outer_pass(
             j.phase = Phase::Outer {
                 specs: specs_now.clone(),
                 at: at.to_vec(),
+                key_ranges,
             };
             Ok((i as u64, encode_job(&j)?))
         })
@@ -444,7 +553,13 @@ fn outer_pass(
                 .position(|s| s.feature == f)
                 .ok_or_else(|| Error::Worker(format!("a part answered for feature {f}")))?;
             if !c.is_empty() {
-                contributions[s].push(from_ipc_bytes(&c)?);
+                if c.len() != key_ranges as usize {
+                    return Err(Error::Worker(format!(
+                        "part {part} sent {} key ranges of {key_ranges}",
+                        c.len()
+                    )));
+                }
+                contributions[s][part] = c;
             }
             if let Some(requests) = requests.as_deref_mut() {
                 let r = from_ipc_bytes(&r)?;

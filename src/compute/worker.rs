@@ -33,6 +33,9 @@ pub fn handle_job_controlled(
     interrupt: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Vec<u8>> {
     let job = decode(payload)?;
+    if let Phase::Answer { .. } = &job.phase {
+        return answer_range_job(&job);
+    }
     let shards = Shards::open(&job.shards)?;
     if job.part >= shards.parts() {
         return Err(Error::Invalid(format!(
@@ -58,6 +61,9 @@ pub fn handle_job_cached(
     interrupt: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<(Vec<u8>, Load)> {
     let job = decode(payload)?;
+    if let Phase::Answer { .. } = &job.phase {
+        return Ok((answer_range_job(&job)?, Load::NoPart));
+    }
     let (part, load) = cache.get(&job.shards, job.part)?;
     Ok((answer(&job, &part, interrupt)?, load))
 }
@@ -104,18 +110,38 @@ fn answer(
         }
     };
     let given_bytes = match &job.phase {
-        Phase::Outer { specs, at } => return outer_reply(es, job, &queries, specs, at),
+        Phase::Outer {
+            specs,
+            at,
+            key_ranges,
+        } => return outer_reply(es, job, &queries, specs, at, *key_ranges),
         Phase::Matrix { given } => given,
+        Phase::Answer { .. } => unreachable!("answered without a part"),
     };
-    let mut given = calc::Given::default();
+    // Each feature's answers come from every key range, in range order.
+    let mut by_feature: Vec<(usize, Vec<RecordBatch>)> = Vec::new();
     for (f, bytes) in given_bytes {
         let b = from_ipc_bytes(bytes)?;
+        match by_feature.iter_mut().find(|(g, _)| g == f) {
+            Some((_, v)) => v.push(b),
+            None => by_feature.push((*f, vec![b])),
+        }
+    }
+    let mut given = calc::Given::default();
+    for (f, batches) in by_feature {
+        let name = &job
+            .graph
+            .features
+            .get(f)
+            .ok_or_else(|| Error::Invalid(format!("answers for unknown feature {f}")))?
+            .unique_name;
+        let b = crate::outer::join_ranges(name, &batches)?;
         let times = b
             .column(1)
             .as_any()
             .downcast_ref::<arrow_array::Int64Array>()
             .ok_or_else(|| Error::Invalid("malformed answers".into()))?;
-        given.insert(*f, b.column(0), times.values(), b.columns()[2..].to_vec());
+        given.insert(f, b.column(0), times.values(), b.columns()[2..].to_vec());
     }
     // One thread: the workers already run one per core.
     let control = calc::Control {
@@ -158,6 +184,7 @@ fn outer_reply(
     queries: &[Query],
     specs: &[crate::outer::OuterSpec],
     at: &[(usize, serde_bytes::ByteBuf)],
+    key_ranges: u32,
 ) -> Result<Vec<u8>> {
     let set: std::collections::HashSet<usize> = specs.iter().map(|s| s.feature).collect();
     let mut requests: HashMap<usize, (Vec<ArrayRef>, Vec<i64>)> = HashMap::new();
@@ -187,7 +214,13 @@ fn outer_reply(
             )?),
         };
         let c = match c {
-            Some(c) => ipc_bytes(&c)?,
+            Some(c) => {
+                let int = crate::outer::key_is_int(&es.schema, spec);
+                crate::outer::split_by_range(&c, 0, int, key_ranges)?
+                    .iter()
+                    .map(|b| Ok(serde_bytes::ByteBuf::from(ipc_bytes(b)?)))
+                    .collect::<Result<Vec<_>>>()?
+            }
             None => Vec::new(),
         };
         let (keys, times) = requests.remove(&spec.feature).unwrap_or_default();
@@ -211,14 +244,69 @@ fn outer_reply(
             ),
         ])
         .map_err(|e| Error::arrow("requests", e))?;
-        reply.push((
-            spec.feature,
-            serde_bytes::ByteBuf::from(c),
-            serde_bytes::ByteBuf::from(ipc_bytes(&r)?),
-        ));
+        reply.push((spec.feature, c, serde_bytes::ByteBuf::from(ipc_bytes(&r)?)));
     }
     bincode::serde::encode_to_vec(&reply, config())
         .map_err(|e| Error::Internal(format!("encoding a part's rows: {e}")))
+}
+
+/// A [`Phase::Answer`] job: one key range of aggregations across parts, answered per part.
+fn answer_range_job(job: &Job) -> Result<Vec<u8>> {
+    let Phase::Answer {
+        specs,
+        key_is_int,
+        rows,
+        requests,
+        requests_of,
+    } = &job.phase
+    else {
+        unreachable!("an answer job")
+    };
+    let rows: Vec<RecordBatch> = rows
+        .iter()
+        .filter(|b| !b.is_empty())
+        .map(|b| from_ipc_bytes(b))
+        .collect::<Result<_>>()?;
+    let sets: Vec<Vec<(ArrayRef, Vec<i64>)>> = requests
+        .iter()
+        .map(|parts| {
+            parts
+                .iter()
+                .map(|b| {
+                    let r = from_ipc_bytes(b)?;
+                    let times = r
+                        .column(1)
+                        .as_any()
+                        .downcast_ref::<arrow_array::Int64Array>()
+                        .ok_or_else(|| Error::Invalid("malformed requests".into()))?;
+                    Ok((r.column(0).clone(), times.values().to_vec()))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<_>>()?;
+    let requests: Vec<Vec<(ArrayRef, Vec<i64>)>> = requests_of
+        .iter()
+        .map(|&i| {
+            sets.get(i)
+                .cloned()
+                .ok_or_else(|| Error::Invalid(format!("a key range job lacks request set {i}")))
+        })
+        .collect::<Result<_>>()?;
+    let answers =
+        crate::outer::answer_range(&job.graph, specs, *key_is_int, &rows, &requests, &job.time)?;
+    let reply: AnswerReply = specs
+        .iter()
+        .zip(answers)
+        .map(|(spec, per_part)| {
+            let bytes = per_part
+                .iter()
+                .map(|b| Ok(serde_bytes::ByteBuf::from(ipc_bytes(b)?)))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((spec.feature, bytes))
+        })
+        .collect::<Result<_>>()?;
+    bincode::serde::encode_to_vec(&reply, config())
+        .map_err(|e| Error::Internal(format!("encoding answers: {e}")))
 }
 
 /// Test-only: `FTPART_TEST_JOB_DELAY_MS` makes every part job wait that long first, so that a

@@ -2,8 +2,8 @@
 // which polls, and by the report, which carries its data inline. SVG only, no library.
 "use strict";
 const FT = (() => {
-  const ROUNDS = { outer_rows: "rows across parts", outer_inputs: "inputs at cutoffs", matrix: "parts" };
-  const COLOURS = { outer_rows: "#4c78a8", outer_inputs: "#f58518", matrix: "#54a24b" };
+  const ROUNDS = { outer_rows: "rows across parts", outer_inputs: "inputs at cutoffs", outer_answers: "answers by key range", matrix: "parts" };
+  const COLOURS = { outer_rows: "#4c78a8", outer_inputs: "#f58518", outer_answers: "#b279a2", matrix: "#54a24b" };
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const mb = (b) => (b / 1048576).toFixed(1) + " MB";
   const sec = (s) => (s == null ? "" : s.toFixed(s < 10 ? 2 : 1) + " s");

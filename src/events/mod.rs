@@ -29,6 +29,9 @@ pub enum Round {
     OuterRows,
     /// Inputs of aggregations across parts evaluated at the requested cutoffs.
     OuterInputs,
+    /// Aggregations across parts answered by key range: its jobs are numbered by (rows read,
+    /// key range), not by part, and read no part.
+    OuterAnswers,
     /// The parts' matrices.
     Matrix,
 }
@@ -39,6 +42,7 @@ impl Round {
         match self {
             Round::OuterRows => "rows across parts",
             Round::OuterInputs => "inputs at cutoffs",
+            Round::OuterAnswers => "answers by key range",
             Round::Matrix => "parts",
         }
     }
@@ -54,10 +58,9 @@ pub enum Stage {
     Plan,
     /// Routing cutoff rows to the parts that own their instances.
     RouteCutoffs,
-    /// Gathering the contributions of an aggregation across parts.
-    Prepare,
-    /// Answering every part's requests for aggregations across parts.
-    Answer,
+    /// Splitting every part's requests for aggregations across parts by key range, into the
+    /// key range jobs ([`Round::OuterAnswers`]).
+    KeyRanges,
     /// Merging the part matrices into featuretools' row order.
     Merge,
     /// Writing the matrix.

@@ -153,7 +153,7 @@ pub struct RoundState {
     pub end: Option<f64>,
 }
 
-/// A coordinator stage (stages repeat: one prepare and answer per aggregation group).
+/// A coordinator stage.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageState {
     /// Which.

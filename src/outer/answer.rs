@@ -316,7 +316,8 @@ pub(super) struct RequestPlan {
     answer_of: Vec<Option<u32>>,
 }
 
-pub(super) fn same_requests(a: &[(ArrayRef, Vec<i64>)], b: &[(ArrayRef, Vec<i64>)]) -> bool {
+/// Whether two lists of every part's requests are the same.
+pub fn same_requests(a: &[(ArrayRef, Vec<i64>)], b: &[(ArrayRef, Vec<i64>)]) -> bool {
     a.len() == b.len()
         && a.iter()
             .zip(b)

@@ -397,11 +397,13 @@ pub fn shared_with(graph: &FeatureGraph, specs: &[OuterSpec]) -> Vec<usize> {
 
 mod answer;
 mod contribute;
+mod ranges;
 mod sweep;
 #[cfg(test)]
 mod tests;
 
-pub use answer::{answer, prepare, Answers, Prepared};
+pub use answer::{answer, prepare, same_requests, Answers, Prepared};
 use contribute::*;
 pub use contribute::{contributions, contributions_at};
+pub use ranges::{answer_range, join_ranges, range_of, ranges_of, split_by_range};
 use sweep::*;

@@ -283,7 +283,9 @@ impl Runner {
                     continue;
                 }
                 loop {
-                    let mut local = InProcess::default();
+                    // In process, aggregations across parts are answered in 3 key ranges
+                    // (a pool of n workers answers them in n).
+                    let mut local = InProcess::with_key_ranges(3);
                     let exec: &mut dyn Executor = match jobs {
                         0 => &mut local,
                         j => &mut self.pools[j - 1],
