@@ -18,7 +18,9 @@ use arrow_array::types::{Int16Type, Int32Type, Int64Type, Int8Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use bytes::Bytes;
-use parquet::arrow::arrow_writer::compute_leaves;
+use parquet::arrow::arrow_writer::{
+    compute_leaves, ArrowColumnChunk, ArrowColumnWriter, ArrowLeafColumn,
+};
 use parquet::basic::{Compression, Encoding};
 use parquet::column::page::{CompressedPage, Page, PageWriter};
 use parquet::column::writer::ColumnCloseResult;
@@ -26,6 +28,7 @@ use parquet::errors::{ParquetError, Result};
 use parquet::file::metadata::ColumnChunkMetaData;
 use parquet::file::writer::{SerializedPageWriter, SerializedRowGroupWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
+use rayon::prelude::*;
 
 /// Rows per row group, as arrow-rs' `ArrowWriter` cuts them by default.
 const ROW_GROUP_ROWS: usize = 1024 * 1024;
@@ -44,26 +47,56 @@ pub fn write<W: Write + Send>(batch: &RecordBatch, out: W) -> Result<()> {
         let len = ROW_GROUP_ROWS.min(batch.num_rows() - start);
         let slice = batch.slice(start, len);
         let mut writers = factory.create_column_writers(group)?.into_iter();
-        let mut rg = file.next_row_group()?;
+        // Each column's writers (one per leaf; a text category's goes unused), then the
+        // columns encoded on every core, then appended in order.
+        let mut jobs = Vec::with_capacity(slice.num_columns());
         let mut leaf = 0;
         for (field, column) in schema.fields().iter().zip(slice.columns()) {
             if is_text_dictionary(column.data_type()) {
-                // A flat column is one leaf: its writer goes unused.
                 writers.next();
                 let descr = leaves
                     .get(leaf)
                     .ok_or_else(|| ParquetError::General("more columns than the schema".into()))?;
-                append_dictionary_chunk(&mut rg, Arc::clone(descr), column)?;
+                jobs.push(Chunk::Categories(Arc::clone(descr), column));
                 leaf += 1;
                 continue;
             }
-            for leaf_column in compute_leaves(field, column)? {
-                let mut w = writers.next().ok_or_else(|| {
+            let leaf_columns = compute_leaves(field, column)?;
+            let mut mine = Vec::with_capacity(leaf_columns.len());
+            for leaf_column in leaf_columns {
+                let w = writers.next().ok_or_else(|| {
                     ParquetError::General("fewer column writers than leaves".into())
                 })?;
-                w.write(&leaf_column)?;
-                w.close()?.append_to_row_group(&mut rg)?;
+                mine.push((w, leaf_column));
                 leaf += 1;
+            }
+            jobs.push(Chunk::Leaves(mine));
+        }
+        let encoded: Vec<Encoded<'_>> = jobs
+            .into_par_iter()
+            .map(|job| match job {
+                Chunk::Categories(descr, column) => Ok(Encoded::Categories(descr, column)),
+                Chunk::Leaves(mine) => mine
+                    .into_iter()
+                    .map(|(mut w, leaf_column)| {
+                        w.write(&leaf_column)?;
+                        w.close()
+                    })
+                    .collect::<Result<Vec<_>>>()
+                    .map(Encoded::Leaves),
+            })
+            .collect::<Result<_>>()?;
+        let mut rg = file.next_row_group()?;
+        for e in encoded {
+            match e {
+                Encoded::Categories(descr, column) => {
+                    append_dictionary_chunk(&mut rg, descr, column)?
+                }
+                Encoded::Leaves(chunks) => {
+                    for c in chunks {
+                        c.append_to_row_group(&mut rg)?;
+                    }
+                }
             }
         }
         rg.close()?;
@@ -75,6 +108,19 @@ pub fn write<W: Write + Send>(batch: &RecordBatch, out: W) -> Result<()> {
     }
     file.close()?;
     Ok(())
+}
+
+/// One column of a row group to encode: a text category (written as its own chunk), or its
+/// leaves with their writers.
+enum Chunk<'a> {
+    Categories(ColumnDescPtr, &'a ArrayRef),
+    Leaves(Vec<(ArrowColumnWriter, ArrowLeafColumn)>),
+}
+
+/// A [`Chunk`] encoded.
+enum Encoded<'a> {
+    Categories(ColumnDescPtr, &'a ArrayRef),
+    Leaves(Vec<ArrowColumnChunk>),
 }
 
 /// A dictionary of text (the matrix's text categories).
