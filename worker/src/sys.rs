@@ -14,7 +14,9 @@
 //!   [`reset_signal_to_default`] installs no handler at all (`SIG_DFL`).
 //! - [`WorkerAllocator`] forwards every call to the system allocator unchanged, so it upholds the
 //!   `GlobalAlloc` contract exactly as `System` does; on a null return it stores to an atomic byte
-//!   (no allocation, no lock).
+//!   (no allocation, no lock). For an allocation of [`HUGE_PAGE_MIN`] bytes or more it also calls
+//!   `madvise(MADV_HUGEPAGE)` on the whole 2 MB pages inside the block it returns: a hint that
+//!   changes how the kernel backs those pages, not their contents or the block's bounds.
 //! - [`set_oom_flag`] turns the first byte of a shared-memory region into a `&'static AtomicU8`.
 //!   The region is leaked, so the mapping lives as long as the process; `u8` and `AtomicU8` have
 //!   the same size and alignment; the only other view of the byte is the coordinator's, in another
@@ -126,6 +128,33 @@ fn note_allocation_failure() {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WorkerAllocator;
 
+/// Allocations at least this large ask for transparent huge pages ([`advise_huge_pages`]).
+pub const HUGE_PAGE_MIN: usize = 4 << 20;
+
+const HUGE_PAGE: usize = 2 << 20;
+
+/// Asks the kernel to back the 2 MB pages inside `[ptr, ptr + len)` with transparent huge pages
+/// (they are used only where `/sys/kernel/mm/transparent_hugepage/enabled` is `madvise` or
+/// `always`). The large arrays of a matrix are written once, page by page: with 4 KB pages the
+/// kernel's page faults and zeroing were most of the coordinator's time on 5M rows, and a huge
+/// page takes one fault for 512 of them.
+fn advise_huge_pages(ptr: *mut u8, len: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        let start = (ptr as usize).div_ceil(HUGE_PAGE) * HUGE_PAGE;
+        let end = (ptr as usize + len) / HUGE_PAGE * HUGE_PAGE;
+        if end > start {
+            // SAFETY: the range lies inside a block this allocator just returned; MADV_HUGEPAGE
+            // is advice only (module docs). Its result is ignored: without THP nothing changes.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (ptr, len);
+}
+
 // SAFETY: every method forwards to `System` with the same arguments (module docs).
 unsafe impl GlobalAlloc for WorkerAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -133,6 +162,8 @@ unsafe impl GlobalAlloc for WorkerAllocator {
         let ptr = unsafe { System.alloc(layout) };
         if ptr.is_null() {
             note_allocation_failure();
+        } else if layout.size() >= HUGE_PAGE_MIN {
+            advise_huge_pages(ptr, layout.size());
         }
         ptr
     }
@@ -142,6 +173,8 @@ unsafe impl GlobalAlloc for WorkerAllocator {
         let ptr = unsafe { System.alloc_zeroed(layout) };
         if ptr.is_null() {
             note_allocation_failure();
+        } else if layout.size() >= HUGE_PAGE_MIN {
+            advise_huge_pages(ptr, layout.size());
         }
         ptr
     }
@@ -156,6 +189,8 @@ unsafe impl GlobalAlloc for WorkerAllocator {
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if new.is_null() {
             note_allocation_failure();
+        } else if new_size >= HUGE_PAGE_MIN {
+            advise_huge_pages(new, new_size);
         }
         new
     }
