@@ -438,6 +438,8 @@ impl<'a> MatrixTypes<'a> {
     fn categorical(&self, f: usize, logical: Logical, col: &ArrayRef) -> Result<(ArrayRef, bool)> {
         let err = |e| Error::feature(&self.graph.features[f].unique_name, e);
         let dict = match col.data_type() {
+            // Already keyed by Int32: the cast would encode every row again.
+            DataType::Dictionary(k, _) if k.as_ref() == &DataType::Int32 => Ok(col.clone()),
             DataType::Dictionary(_, _) => arrow_cast::cast(
                 col,
                 &DataType::Dictionary(
