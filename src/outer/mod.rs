@@ -84,24 +84,6 @@ impl Interner {
         }
     }
     fn ids(&mut self, col: &ArrayRef) -> Vec<u32> {
-        if let Some(d) = col
-            .as_any()
-            .downcast_ref::<arrow_array::DictionaryArray<arrow_array::types::Int32Type>>()
-        {
-            let per_value: Vec<u32> = key_values(d.values())
-                .into_iter()
-                .map(|k| self.id(k))
-                .collect();
-            return (0..d.len())
-                .map(|i| {
-                    if d.is_valid(i) {
-                        per_value[d.keys().value(i) as usize]
-                    } else {
-                        NO_KEY
-                    }
-                })
-                .collect();
-        }
         if let Some(a) = col.as_any().downcast_ref::<Int64Array>() {
             return (0..a.len())
                 .map(|i| {
@@ -113,8 +95,29 @@ impl Interner {
                 })
                 .collect();
         }
-        key_values(col).into_iter().map(|k| self.id(k)).collect()
+        map_keys(col, NO_KEY, |k| self.id(k))
     }
+}
+
+/// `f` of each key of a key column, `missing` for a missing row of a dictionary; a
+/// dictionary's values are resolved once each.
+fn map_keys<T: Copy>(col: &ArrayRef, missing: T, mut f: impl FnMut(Option<Key>) -> T) -> Vec<T> {
+    if let Some(d) = col
+        .as_any()
+        .downcast_ref::<arrow_array::DictionaryArray<arrow_array::types::Int32Type>>()
+    {
+        let per_value: Vec<T> = key_values(d.values()).into_iter().map(&mut f).collect();
+        return (0..d.len())
+            .map(|i| {
+                if d.is_valid(i) {
+                    per_value[d.keys().value(i) as usize]
+                } else {
+                    missing
+                }
+            })
+            .collect();
+    }
+    key_values(col).into_iter().map(f).collect()
 }
 
 /// Time of a contribution from a dataframe without a time index: always visible.

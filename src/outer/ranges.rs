@@ -37,28 +37,7 @@ pub fn ranges_of(col: &ArrayRef, int: bool, ranges: u32) -> Vec<u32> {
     if ranges <= 1 {
         return vec![0; col.len()];
     }
-    if let Some(d) = col
-        .as_any()
-        .downcast_ref::<arrow_array::DictionaryArray<arrow_array::types::Int32Type>>()
-    {
-        let per_value: Vec<u32> = key_values(d.values())
-            .into_iter()
-            .map(|k| range_of(k, int, ranges))
-            .collect();
-        return (0..d.len())
-            .map(|i| {
-                if d.is_valid(i) {
-                    per_value[d.keys().value(i) as usize]
-                } else {
-                    0
-                }
-            })
-            .collect();
-    }
-    key_values(col)
-        .into_iter()
-        .map(|k| range_of(k, int, ranges))
-        .collect()
+    map_keys(col, 0, |k| range_of(k, int, ranges))
 }
 
 /// The rows of `batch` in each key range, by its column `key`, each range's rows in their order.
