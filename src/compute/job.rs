@@ -135,6 +135,17 @@ pub fn from_owned_ipc_bytes(bytes: Vec<u8>) -> Result<RecordBatch> {
     }
 }
 
+/// A part's (keys, cutoffs) requests from their IPC stream of `__key`, `__time`.
+pub(crate) fn requests_from_ipc(bytes: &[u8]) -> Result<(arrow_array::ArrayRef, Vec<i64>)> {
+    let r = from_ipc_bytes(bytes)?;
+    let times = r
+        .column(1)
+        .as_any()
+        .downcast_ref::<arrow_array::Int64Array>()
+        .ok_or_else(|| Error::Worker("malformed requests".into()))?;
+    Ok((r.column(0).clone(), times.values().to_vec()))
+}
+
 /// The one batch of Arrow IPC stream bytes (an empty stream is a batch without rows).
 pub fn from_ipc_bytes(bytes: &[u8]) -> Result<RecordBatch> {
     let r = arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(bytes), None)

@@ -470,24 +470,19 @@ fn requests_by_range(
 ) -> Result<Vec<Vec<serde_bytes::ByteBuf>>> {
     let mut out: Vec<Vec<serde_bytes::ByteBuf>> = vec![Vec::new(); ranges as usize];
     for (keys, times) in requests {
-        let of = crate::outer::ranges_of(keys, int, ranges);
-        let mut rows: Vec<Vec<u32>> = vec![Vec::new(); ranges as usize];
-        for (i, &r) in of.iter().enumerate() {
-            rows[r as usize].push(i as u32);
-        }
-        for (r, rows) in rows.into_iter().enumerate() {
-            let t: Vec<i64> = rows.iter().map(|&i| times[i as usize]).collect();
-            let k = arrow_select::take::take(keys.as_ref(), &UInt32Array::from(rows), None)
-                .map_err(|e| Error::arrow("requests", e))?;
-            let b = RecordBatch::try_from_iter([
-                ("__key", k),
-                (
-                    "__time",
-                    Arc::new(arrow_array::Int64Array::from(t)) as ArrayRef,
-                ),
-            ])
-            .map_err(|e| Error::arrow("requests", e))?;
-            out[r].push(serde_bytes::ByteBuf::from(ipc_bytes(&b)?));
+        let b = RecordBatch::try_from_iter([
+            ("__key", keys.clone()),
+            (
+                "__time",
+                Arc::new(arrow_array::Int64Array::from(times.clone())) as ArrayRef,
+            ),
+        ])
+        .map_err(|e| Error::arrow("requests", e))?;
+        for (r, b) in crate::outer::split_by_range(&b, 0, int, ranges)?
+            .iter()
+            .enumerate()
+        {
+            out[r].push(serde_bytes::ByteBuf::from(ipc_bytes(b)?));
         }
     }
     Ok(out)
@@ -562,13 +557,7 @@ fn outer_pass(
                 contributions[s][part] = c;
             }
             if let Some(requests) = requests.as_deref_mut() {
-                let r = from_ipc_bytes(&r)?;
-                let times = r
-                    .column(1)
-                    .as_any()
-                    .downcast_ref::<arrow_array::Int64Array>()
-                    .ok_or_else(|| Error::Worker("malformed requests".into()))?;
-                requests[s][part] = (r.column(0).clone(), times.values().to_vec());
+                requests[s][part] = requests_from_ipc(&r)?;
             }
         }
     }

@@ -272,15 +272,7 @@ fn answer_range_job(job: &Job) -> Result<Vec<u8>> {
         .map(|parts| {
             parts
                 .iter()
-                .map(|b| {
-                    let r = from_ipc_bytes(b)?;
-                    let times = r
-                        .column(1)
-                        .as_any()
-                        .downcast_ref::<arrow_array::Int64Array>()
-                        .ok_or_else(|| Error::Invalid("malformed requests".into()))?;
-                    Ok((r.column(0).clone(), times.values().to_vec()))
-                })
+                .map(|b| requests_from_ipc(b))
                 .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<_>>()?;
