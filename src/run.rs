@@ -12,7 +12,8 @@ use crate::entityset::EntitySet;
 use crate::error::{Error, Result};
 use crate::features::FeatureGraph;
 use crate::matrix::MatrixOptions;
-use crate::shards::Shards;
+use crate::schema::EntitySetSchema;
+use crate::shards::{Shards, SplitFor};
 
 /// Options of [`partition_and_compute`].
 pub struct PartitionOptions<'a> {
@@ -41,24 +42,38 @@ impl<'a> PartitionOptions<'a> {
     }
 }
 
-/// An in-memory entity set as a partitioner source.
-struct Memory<'a>(&'a EntitySet);
+/// An in-memory entity set as a partitioner source, each dataframe read with the columns of
+/// `schema` (the entity set's own, or a projection of it).
+struct Memory<'a> {
+    es: &'a EntitySet,
+    schema: &'a EntitySetSchema,
+}
 
 impl ftpart_partitioner::Source for Memory<'_> {
     fn schema(&self, table: &str) -> std::result::Result<SchemaRef, PartitionError> {
-        crate::shards::table_schema(&self.0.schema, table)
+        crate::shards::table_schema(self.schema, table)
     }
     fn scan(
         &self,
         table: &str,
         f: &mut dyn FnMut(RecordBatch) -> std::result::Result<(), PartitionError>,
     ) -> std::result::Result<(), PartitionError> {
-        let i = self
-            .0
-            .schema
-            .position(table)
-            .ok_or_else(|| PartitionError::Invalid(format!("no dataframe '{table}'")))?;
-        let b = &self.0.data[i];
+        let no_table = || PartitionError::Invalid(format!("no dataframe '{table}'"));
+        let i = self.es.schema.position(table).ok_or_else(no_table)?;
+        let df = self.schema.dataframe(table).ok_or_else(no_table)?;
+        let b = &self.es.data[i];
+        let columns = df
+            .columns
+            .iter()
+            .map(|c| {
+                b.schema().index_of(&c.name).map_err(|_| {
+                    PartitionError::table(table, format!("has no column '{}'", c.name))
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let b = b
+            .project(&columns)
+            .map_err(|e| PartitionError::table(table, e.to_string()))?;
         let chunk = crate::entityset::CHUNK_ROWS;
         let mut off = 0;
         loop {
@@ -82,27 +97,31 @@ pub fn split_in_memory(es: &EntitySet, by: &str, parts: usize, out: &Path) -> Re
         force: false,
     };
     // The shards of one computation, in a temporary directory.
-    split_memory(es, &opts, false)?;
+    split_memory(es, &opts, None, false)?;
     Shards::open(out)
 }
 
 /// Splits an entity set held in memory into shards that are kept (`ftpart split` of an
-/// entity set built from Arrow batches, as the Python package's `ftpart.split` does).
+/// entity set built from Arrow batches, as the Python package's `ftpart.split` does), with only
+/// the columns `only` needs when it is given (`ftpart split --features`).
 pub fn split_entityset_in_memory(
     es: &EntitySet,
     opts: &crate::shards::SplitEntitySet,
+    only: Option<SplitFor>,
 ) -> Result<ftpart_partitioner::SplitSummary> {
-    split_memory(es, opts, true)
+    split_memory(es, opts, only, true)
 }
 
 fn split_memory(
     es: &EntitySet,
     opts: &crate::shards::SplitEntitySet,
+    only: Option<SplitFor>,
     durable: bool,
 ) -> Result<ftpart_partitioner::SplitSummary> {
     es.df_position(&opts.by)?;
-    let (tables, links) = crate::shards::tables_and_links(&es.schema);
-    let metadata = serde_json::to_value(&es.schema).map_err(|e| Error::Internal(e.to_string()))?;
+    let schema = crate::shards::split_schema(es, only)?;
+    let (tables, links) = crate::shards::tables_and_links(&schema);
+    let metadata = crate::shards::split_metadata(&schema, only)?;
     let sopts = SplitOptions {
         root: opts.by.clone(),
         parts: opts.parts,
@@ -114,7 +133,10 @@ fn split_memory(
     Ok(ftpart_partitioner::split(
         &tables,
         &links,
-        &Memory(es),
+        &Memory {
+            es,
+            schema: &schema,
+        },
         &sopts,
         &mut |_| {},
     )?)
@@ -228,7 +250,7 @@ pub fn split_kept(es: &EntitySet, by: &str, parts: usize, base: &Path) -> Result
             out: out.clone(),
             force: false,
         };
-        split_memory(es, &opts, true)?;
+        split_memory(es, &opts, None, true)?;
         // Another process may have put the same split in place meanwhile: either is this data.
         if let Err(e) = std::fs::rename(&out, &dir) {
             if !dir.join("manifest.json").is_file() {

@@ -171,8 +171,9 @@ pub fn split_entityset(
 pub struct SplitFor<'a> {
     /// The features.
     pub graph: &'a FeatureGraph,
-    /// Where they were read from, named when a later computation needs a column left out.
-    pub file: &'a Path,
+    /// How they were given (`--features f.json`, `ftpart.split(features=...)`), named when a
+    /// later computation needs a column left out.
+    pub given: &'a str,
     /// What else the columns are read for (the last time indexes of a training window).
     pub opts: ProjectionOptions,
 }
@@ -189,11 +190,11 @@ pub fn split_entityset_for(
     only: Option<SplitFor>,
     progress: &mut dyn FnMut(&SplitEvent),
 ) -> Result<SplitSummary> {
-    let (mut schema, format) = read_schema(es_dir)?;
-    if let Some(only) = only {
-        crate::calc::Plan::build(&EntitySet::empty(schema.clone())?, only.graph)?;
-        schema = crate::entityset::project::projected(&schema, only.graph, only.opts);
-    }
+    let (schema, format) = read_schema(es_dir)?;
+    let schema = match only {
+        Some(_) => split_schema(&EntitySet::empty(schema)?, only)?,
+        None => schema,
+    };
     if schema.dataframe(&opts.by).is_none() {
         let names: Vec<&str> = schema.dataframes.iter().map(|d| d.name.as_str()).collect();
         return Err(Error::Invalid(format!(
@@ -203,10 +204,7 @@ pub fn split_entityset_for(
         )));
     }
     let (tables, links) = tables_and_links(&schema);
-    let mut metadata = serde_json::to_value(&schema).map_err(|e| Error::Internal(e.to_string()))?;
-    if let (Some(only), Some(m)) = (only, metadata.as_object_mut()) {
-        m.insert(SPLIT_FOR_KEY.into(), only.file.display().to_string().into());
-    }
+    let metadata = split_metadata(&schema, only)?;
     let source = EntitySetSource {
         dir: es_dir.to_path_buf(),
         format,
@@ -223,6 +221,31 @@ pub fn split_entityset_for(
     Ok(ftpart_partitioner::split(
         &tables, &links, &source, &sopts, progress,
     )?)
+}
+
+/// The schema of the shards of `es`: only the columns `only` needs when it is given, after the
+/// features are checked against `es` (nothing is written for features that do not fit it).
+pub(crate) fn split_schema(es: &EntitySet, only: Option<SplitFor>) -> Result<EntitySetSchema> {
+    Ok(match only {
+        Some(only) => {
+            crate::calc::Plan::build(es, only.graph)?;
+            crate::entityset::project::projected(&es.schema, only.graph, only.opts)
+        }
+        None => es.schema.clone(),
+    })
+}
+
+/// The shard manifest's metadata: the entity set schema, and how the features were given that
+/// the shards were split for.
+pub(crate) fn split_metadata(
+    schema: &EntitySetSchema,
+    only: Option<SplitFor>,
+) -> Result<serde_json::Value> {
+    let mut metadata = serde_json::to_value(schema).map_err(|e| Error::Internal(e.to_string()))?;
+    if let (Some(only), Some(m)) = (only, metadata.as_object_mut()) {
+        m.insert(SPLIT_FOR_KEY.into(), only.given.into());
+    }
+    Ok(metadata)
 }
 
 /// Reads an Arrow IPC file's batches (a memory map in workers, a plain read elsewhere).
@@ -258,8 +281,9 @@ impl Shards {
         })
     }
 
-    /// The features file the shards were split for with only the columns it needs
-    /// ([`split_entityset_for`]); None for shards of the whole entity set.
+    /// How the features were given that the shards were split for, with only the columns they
+    /// need ([`split_entityset_for`]: `--features f.json`); None for shards of the whole entity
+    /// set.
     pub fn split_for(&self) -> Option<&str> {
         self.manifest.metadata.get(SPLIT_FOR_KEY)?.as_str()
     }

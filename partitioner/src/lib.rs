@@ -212,7 +212,8 @@ impl PartitionError {
             message: e.to_string(),
         }
     }
-    pub(crate) fn table(table: &str, e: impl std::fmt::Display) -> Self {
+    /// An error about one table (dataframe) of the split.
+    pub fn table(table: &str, e: impl std::fmt::Display) -> Self {
         PartitionError::Table {
             table: table.to_string(),
             message: e.to_string(),

@@ -76,6 +76,7 @@ def split(
     out: Union[str, PathLike[str]],
     *,
     force: bool = False,
+    features: Optional[List[Any]] = None,
 ) -> str: ...
 def compute(
     shards: Union[str, PathLike[str]],

@@ -99,9 +99,12 @@ def split(
     description_json: Optional[str] = None,
     data: Optional[Sequence[Tuple[str, pyarrow.RecordBatch]]] = None,
     force: bool = False,
+    features_json: Optional[str] = None,
 ) -> int:
     """Splits an entity set directory (``es_dir``) or one in memory (``description_json`` and
-    ``data``) into ``parts`` shards under ``out``; returns the number of parts written."""
+    ``data``) into ``parts`` shards under ``out``, with only the columns the features of
+    ``features_json`` (``ft.save_features``) need when it is given; returns the number of parts
+    written."""
 
 def run_part_job(payload: bytes) -> Tuple[str, Union[bytes, str], Optional[int]]:
     """One part job in this process (a Dask worker), on the part this process keeps loaded:

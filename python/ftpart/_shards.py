@@ -12,24 +12,33 @@ import pyarrow as pa
 from . import _ftpart
 
 
-def split(entityset_or_path, by: str, parts: int, out, *, force: bool = False) -> str:
+def split(
+    entityset_or_path, by: str, parts: int, out, *, force: bool = False, features=None
+) -> str:
     """Splits an entity set into ``parts`` self-contained shards by dataframe ``by``, written to
     ``out`` (``ftpart split``). ``entityset_or_path``: a featuretools ``EntitySet`` in memory (its
     dataframes cross as Arrow), or a directory written by ``es.to_csv()`` / ``es.to_parquet()``.
-    ``force`` replaces an existing shard directory. Returns ``out``."""
+    ``force`` replaces an existing shard directory. ``features`` (a list of featuretools
+    features) writes only the columns they need (``ftpart split --features``): smaller shards,
+    on which features that read another column are refused by name. Returns ``out``."""
     from featuretools.entityset.entityset import EntitySet
 
     from ._calculate import _batch, _description
 
     out = os.fspath(out)
+    kwargs = {"force": force}
+    if features is not None:
+        import featuretools as ft
+
+        if not isinstance(features, list) or not features:
+            raise TypeError("split: features must be a non-empty list of features")
+        kwargs["features_json"] = ft.save_features(features)
     if isinstance(entityset_or_path, EntitySet):
         es = entityset_or_path
         data = [(df.ww.name, _batch(df)) for df in es.dataframes]
-        _ftpart.split(
-            by, int(parts), out, description_json=_description(es), data=data, force=force
-        )
+        _ftpart.split(by, int(parts), out, description_json=_description(es), data=data, **kwargs)
     else:
-        _ftpart.split(by, int(parts), out, es_dir=os.fspath(entityset_or_path), force=force)
+        _ftpart.split(by, int(parts), out, es_dir=os.fspath(entityset_or_path), **kwargs)
     return out
 
 

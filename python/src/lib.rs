@@ -513,9 +513,10 @@ fn compute(
 }
 
 /// Splits an entity set into shards (`ftpart split`): a featuretools entity set directory
-/// (`es_dir`), or the description and batches of one in memory. See `ftpart/_ftpart.pyi`.
+/// (`es_dir`), or the description and batches of one in memory; with `features_json`, only the
+/// columns those features need (`ftpart split --features`). See `ftpart/_ftpart.pyi`.
 #[pyfunction]
-#[pyo3(signature = (by, parts, out, *, es_dir = None, description_json = None, data = None, force = false))]
+#[pyo3(signature = (by, parts, out, *, es_dir = None, description_json = None, data = None, force = false, features_json = None))]
 #[allow(clippy::too_many_arguments)]
 fn split(
     py: Python<'_>,
@@ -526,6 +527,7 @@ fn split(
     description_json: Option<&str>,
     data: Option<Vec<(String, PyArrowType<RecordBatch>)>>,
     force: bool,
+    features_json: Option<&str>,
 ) -> PyResult<usize> {
     if parts == 0 {
         return Err(invalid("split: parts must be at least 1"));
@@ -536,9 +538,30 @@ fn split(
         out,
         force,
     };
+    let graph = features_json.map(parse_features).transpose()?;
+    let given = graph.as_ref().map(|g| {
+        format!(
+            "ftpart.split(features=...) ({} features of '{}')",
+            g.requested.len(),
+            g.target()
+        )
+    });
+    // The shards do not know whether a later computation has a training window: they keep the
+    // last time indexes it would read, as `ftpart split --features` does.
+    let only =
+        graph
+            .as_ref()
+            .zip(given.as_deref())
+            .map(|(graph, given)| ftpart::shards::SplitFor {
+                graph,
+                given,
+                opts: ftpart::entityset::project::ProjectionOptions {
+                    training_window: true,
+                },
+            });
     let summary = match (es_dir, description_json, data) {
         (Some(dir), None, None) => py
-            .detach(|| ftpart::shards::split_entityset(&dir, &opts, &mut |_| {}))
+            .detach(|| ftpart::shards::split_entityset_for(&dir, &opts, only, &mut |_| {}))
             .map_err(err)?,
         (None, Some(description), Some(data)) => {
             let dv: serde_json::Value = serde_json::from_str(description)
@@ -549,7 +572,7 @@ fn split(
                 data.into_iter().map(|(n, b)| (n, b.0)).collect();
             py.detach(|| {
                 let es = ftpart::entityset::entityset_from_batches(schema, data)?;
-                ftpart::run::split_entityset_in_memory(&es, &opts)
+                ftpart::run::split_entityset_in_memory(&es, &opts, only)
             })
             .map_err(err)?
         }

@@ -39,6 +39,50 @@ def test_split_then_compute_equals_featuretools(es, features, tmp_path, source):
                 assert got.ww.schema == expected.ww.schema
 
 
+@pytest.mark.parametrize("source", ["memory", "csv"])
+def test_split_for_features_writes_only_their_columns_and_refuses_others(
+    es, features, tmp_path, source
+):
+    import pyarrow as pa
+
+    if source == "csv":
+        src = tmp_path / "es"
+        es.to_csv(str(src))
+    else:
+        src = es
+    names = {"COUNT(sessions)", "SUM(transactions.amount)"}
+    few = [f for f in features if f.get_name() in names]
+    assert len(few) == 2
+    shards = ftpart.split(src, by="customers", parts=3, out=tmp_path / "shards", features=few)
+    whole = ftpart.split(src, by="customers", parts=3, out=tmp_path / "whole")
+
+    def columns(shards, table):
+        with pa.OSFile(os.path.join(shards, "part-00000", f"{table}.arrow"), "rb") as f:
+            return pa.ipc.open_file(f).schema.names
+
+    # The keys, time indexes and the column the features read; not the others.
+    assert {"amount", "session_id"} <= set(columns(shards, "transactions"))
+    assert "session_start" in columns(shards, "sessions")
+    assert "join_date" in columns(shards, "customers")
+    assert "device" not in columns(shards, "sessions") and "device" in columns(whole, "sessions")
+    assert "birthday" not in columns(shards, "customers")
+    assert "birthday" in columns(whole, "customers")
+    for n_jobs in [1, 2]:
+        got = ftpart.compute(shards, few, cutoff_time=CUTOFF, n_jobs=n_jobs)
+        pd.testing.assert_frame_equal(got, _ft(few, es, cutoff_time=CUTOFF))
+    # Features that read a column left out: refused, naming the column and how the split was made.
+    with pytest.raises(ftpart.FtpartError, match=r"ftpart\.split\(features=\.\.\.\) \(2 features"):
+        ftpart.compute(shards, features, cutoff_time=CUTOFF)
+    # Features that do not fit the entity set are refused before anything is written.
+    other = ft.demo.load_mock_customer(return_entityset=True, random_seed=0)
+    other.dataframe_dict["sessions"].ww.pop("device")
+    with pytest.raises(ftpart.FtpartError, match="device"):
+        ftpart.split(other, by="customers", parts=2, out=tmp_path / "bad", features=features)
+    assert not (tmp_path / "bad").exists() or not os.listdir(tmp_path / "bad")
+    with pytest.raises(TypeError, match="features"):
+        ftpart.split(es, by="customers", parts=2, out=tmp_path / "bad", features=[])
+
+
 def test_compute_writes_the_file_the_cli_writes(es, features, tmp_path):
     shards = ftpart.split(es, by="customers", parts=2, out=tmp_path / "shards")
     out = tmp_path / "fm.arrow"

@@ -62,7 +62,7 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
                 },
                 Some(SplitFor {
                     graph: &graph,
-                    file: &a.features,
+                    given: &format!("--features {}", a.features.display()),
                     opts: ProjectionOptions {
                         training_window: a.time.training_window.is_some(),
                     },

@@ -48,12 +48,16 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     let graph = a.features.as_deref().map(FeatureGraph::read).transpose()?;
     // The shards do not know whether a later computation has a training window: they keep
     // the last time indexes it would read.
+    let given = a
+        .features
+        .as_deref()
+        .map(|f| format!("--features {}", f.display()));
     let only = graph
         .as_ref()
-        .zip(a.features.as_deref())
-        .map(|(graph, file)| SplitFor {
+        .zip(given.as_deref())
+        .map(|(graph, given)| SplitFor {
             graph,
-            file,
+            given,
             opts: ProjectionOptions {
                 training_window: true,
             },

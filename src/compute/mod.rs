@@ -171,10 +171,9 @@ pub fn check_features(shards: &Shards, graph: &FeatureGraph) -> Result<()> {
     }
     Plan::build(&EntitySet::empty(shards.schema.clone())?, graph).map_err(|e| {
         match shards.split_for() {
-            Some(file) => Error::Invalid(format!(
-                "{e} (the shards in {} were split with --features {file}: they hold only the \
-                 columns those features need; split the entity set again without --features, or \
-                 for these features)",
+            Some(given) => Error::Invalid(format!(
+                "{e} (the shards in {} were split with {given}: they hold only the columns those \
+                 features need; split the entity set again without them, or for these features)",
                 shards.dir.display()
             )),
             None => e,

@@ -308,7 +308,10 @@ fn split_for_features_writes_only_their_columns_and_refuses_others_by_name() {
         ftpart::shards::Shards::open(&only).unwrap(),
     );
     assert_eq!(full.split_for(), None);
-    assert_eq!(only.split_for(), Some(transactions.to_str().unwrap()));
+    assert_eq!(
+        only.split_for(),
+        Some(format!("--features {}", transactions.display()).as_str())
+    );
     let columns = |s: &ftpart::shards::Shards| -> usize {
         s.schema.dataframes.iter().map(|d| d.columns.len()).sum()
     };
@@ -365,4 +368,80 @@ fn split_for_features_writes_only_their_columns_and_refuses_others_by_name() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(!bad.exists());
+}
+
+#[test]
+fn an_entity_set_in_memory_split_for_features_holds_only_their_columns_and_the_same_matrix() {
+    use ftpart::compute::{compute, InProcess};
+    use ftpart::entityset::project::ProjectionOptions;
+    use ftpart::shards::{Shards, SplitEntitySet, SplitFor};
+    let dir = tmp();
+    let cases = fixtures().join("conformance/cases");
+    let es = ftpart::entityset::read_entityset(
+        &fixtures().join("conformance/entitysets/mock_customer_s0"),
+    )
+    .unwrap();
+    let graph = ftpart::features::FeatureGraph::read(
+        &cases.join("mc0_transactions_by_customers/features.json"),
+    )
+    .unwrap();
+    let opts = |out: &str| SplitEntitySet {
+        by: "customers".into(),
+        parts: 3,
+        out: dir.path().join(out),
+        force: false,
+    };
+    let popts = ProjectionOptions {
+        training_window: true,
+    };
+    let only = SplitFor {
+        graph: &graph,
+        given: "the features of this test",
+        opts: popts,
+    };
+    ftpart::run::split_entityset_in_memory(&es, &opts("only"), Some(only)).unwrap();
+    ftpart::run::split_entityset_in_memory(&es, &opts("full"), None).unwrap();
+    let only = Shards::open(&dir.path().join("only")).unwrap();
+    let full = Shards::open(&dir.path().join("full")).unwrap();
+    assert_eq!(only.split_for(), Some("the features of this test"));
+    assert_eq!(full.split_for(), None);
+    let columns = |s: &Shards, df: &str| -> Vec<String> {
+        let d = s.schema.dataframe(df).unwrap();
+        d.columns.iter().map(|c| c.name.clone()).collect()
+    };
+    let expected = ftpart::entityset::project::projected(&es.schema, &graph, popts);
+    for df in &expected.dataframes {
+        let want: Vec<String> = df.columns.iter().map(|c| c.name.clone()).collect();
+        assert_eq!(columns(&only, &df.name), want, "{}", df.name);
+        // The part files hold exactly the schema's columns (and the partitioner's own).
+        let file = only
+            .dir
+            .join("part-00000")
+            .join(format!("{}.arrow", df.name));
+        let reader =
+            arrow_ipc::reader::FileReader::try_new(std::fs::File::open(&file).unwrap(), None)
+                .unwrap();
+        let names: Vec<String> = reader
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .filter(|n| !n.starts_with("__ftpart"))
+            .collect();
+        assert_eq!(names, want, "{}", file.display());
+    }
+    let fewer: usize = expected.dataframes.iter().map(|d| d.columns.len()).sum();
+    let all: usize = es.schema.dataframes.iter().map(|d| d.columns.len()).sum();
+    assert!(fewer < all, "{fewer} of {all}");
+    let fm = |s: &Shards| {
+        compute(
+            s,
+            &graph,
+            &ftpart::cutoff::Cutoff::Now,
+            &Default::default(),
+            &mut InProcess::default(),
+        )
+        .unwrap()
+    };
+    assert_eq!(fm(&only), fm(&full));
 }
