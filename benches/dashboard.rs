@@ -35,6 +35,7 @@ fn dashboard(c: &mut Criterion) {
         parts: 8,
         out: out.clone(),
         force: false,
+        durable: true,
     };
     ftpart::shards::split_entityset(&es, &split, &mut |_| {}).unwrap();
     let shards = ftpart::shards::Shards::open(&out).unwrap();

@@ -164,6 +164,7 @@ fn shards(c: &mut Criterion) {
                 parts: 8,
                 out,
                 force: false,
+                durable: true,
             };
             ftpart::shards::split_entityset(&es_dir, &opts, &mut |_| {}).unwrap()
         })
@@ -175,6 +176,7 @@ fn shards(c: &mut Criterion) {
         parts: 1,
         out: out.clone(),
         force: false,
+        durable: true,
     };
     ftpart::shards::split_entityset(&es_dir, &opts, &mut |_| {}).unwrap();
     let file = out.join("part-00000").join("transactions.arrow");

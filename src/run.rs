@@ -95,9 +95,10 @@ pub fn split_in_memory(es: &EntitySet, by: &str, parts: usize, out: &Path) -> Re
         parts,
         out: out.to_path_buf(),
         force: false,
+        durable: false,
     };
     // The shards of one computation, in a temporary directory.
-    split_memory(es, &opts, None, false)?;
+    split_memory(es, &opts, None)?;
     Shards::open(out)
 }
 
@@ -109,14 +110,13 @@ pub fn split_entityset_in_memory(
     opts: &crate::shards::SplitEntitySet,
     only: Option<SplitFor>,
 ) -> Result<ftpart_partitioner::SplitSummary> {
-    split_memory(es, opts, only, true)
+    split_memory(es, opts, only)
 }
 
 fn split_memory(
     es: &EntitySet,
     opts: &crate::shards::SplitEntitySet,
     only: Option<SplitFor>,
-    durable: bool,
 ) -> Result<ftpart_partitioner::SplitSummary> {
     es.df_position(&opts.by)?;
     let schema = crate::shards::split_schema(es, only)?;
@@ -128,7 +128,7 @@ fn split_memory(
         out: opts.out.clone(),
         force: opts.force,
         metadata,
-        durable,
+        durable: opts.durable,
     };
     Ok(ftpart_partitioner::split(
         &tables,
@@ -249,8 +249,9 @@ pub fn split_kept(es: &EntitySet, by: &str, parts: usize, base: &Path) -> Result
             parts,
             out: out.clone(),
             force: false,
+            durable: true,
         };
-        split_memory(es, &opts, None, true)?;
+        split_memory(es, &opts, None)?;
         // Another process may have put the same split in place meanwhile: either is this data.
         if let Err(e) = std::fs::rename(&out, &dir) {
             if !dir.join("manifest.json").is_file() {

@@ -154,6 +154,9 @@ pub struct SplitEntitySet {
     pub out: PathBuf,
     /// Replace an existing shard directory.
     pub force: bool,
+    /// Flush every file to disk before the manifest is written (shards that are kept); the
+    /// temporary shards of one computation (`ftpart run`) are not flushed.
+    pub durable: bool,
 }
 
 /// Splits a featuretools entity set directory into shards (`ftpart split`).
@@ -216,7 +219,7 @@ pub fn split_entityset_for(
         out: opts.out.clone(),
         force: opts.force,
         metadata,
-        durable: true,
+        durable: opts.durable,
     };
     Ok(ftpart_partitioner::split(
         &tables, &links, &source, &sopts, progress,

@@ -103,6 +103,7 @@ pub fn split_mock_customer(out: &Path) {
         parts: 2,
         out: out.to_path_buf(),
         force: true,
+        durable: true,
     };
     ftpart::shards::split_entityset(&entityset_dir("x_mock_customer"), &opts, &mut |_| {})
         .expect("split the fixture");

@@ -537,6 +537,7 @@ fn split(
         parts,
         out,
         force,
+        durable: true,
     };
     let graph = features_json.map(parse_features).transpose()?;
     let given = graph.as_ref().map(|g| {

@@ -59,6 +59,8 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
                     parts,
                     out: out.clone(),
                     force: false,
+                    // This computation's alone, removed after it: not flushed to disk.
+                    durable: false,
                 },
                 Some(SplitFor {
                     graph: &graph,

@@ -44,6 +44,7 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
         parts: a.parts,
         out: a.out.clone(),
         force: a.force,
+        durable: true,
     };
     let graph = a.features.as_deref().map(FeatureGraph::read).transpose()?;
     // The shards do not know whether a later computation has a training window: they keep

@@ -390,6 +390,7 @@ fn an_entity_set_in_memory_split_for_features_holds_only_their_columns_and_the_s
         parts: 3,
         out: dir.path().join(out),
         force: false,
+        durable: true,
     };
     let popts = ProjectionOptions {
         training_window: true,
