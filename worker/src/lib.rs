@@ -56,7 +56,7 @@ pub use pool::{Event, Pool, PoolOptions};
 pub use process::WorkerEnd;
 pub use serve::{serve, Handler};
 pub use signals::install_interrupt_handler;
-pub use sys::{use_one_malloc_arena, WorkerAllocator};
+pub use sys::{keep_freed_memory, use_one_malloc_arena, WorkerAllocator};
 pub use wire::{Failure, JobStats};
 
 /// Environment variable carrying the name of the coordinator's one-shot ipc-channel server; its

@@ -36,10 +36,11 @@ use memmap2::Mmap;
 use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 
 /// Makes glibc keep freed memory for reuse instead of returning it to the kernel: a worker frees
-/// and reallocates arrays of the same sizes in every job, and each page handed back would be
-/// faulted in (and zeroed by the kernel) again. Allocations up to 32 MB come from the heap, and
+/// and reallocates arrays of the same sizes in every job, and a calculation frees and allocates
+/// one array after another; each page handed back would be faulted in (and zeroed by the kernel,
+/// 2 MB at a time where huge pages are advised) again. Allocations up to 32 MB come from the heap, and
 /// the heap is trimmed only when 256 MB at its top are free. No-op on other C libraries.
-pub(crate) fn keep_freed_memory() {
+pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: see the module docs; the return values only say whether a value was accepted.
     unsafe {
