@@ -144,10 +144,11 @@ fn concat_chunks(df: &DataFrameSchema, chunks: Vec<Vec<ArrayRef>>) -> Result<Vec
     if chunks.len() == 1 {
         return Ok(chunks.into_iter().next().expect("one chunk"));
     }
-    let mut out = Vec::with_capacity(df.columns.len());
-    for (i, c) in df.columns.iter().enumerate() {
+    let concat_column = |i: usize| -> Result<ArrayRef> {
+        let c = &df.columns[i];
+        let arrow = |e| Error::arrow(format!("dataframe '{}', column '{}'", df.name, c.name), e);
         let parts: Vec<&dyn Array> = chunks.iter().map(|ch| ch[i].as_ref()).collect();
-        let whole = if parts.is_empty() {
+        Ok(if parts.is_empty() {
             conform(c, &arrow_array::new_null_array(&DataType::Utf8, 0))
                 .map_err(|m| Error::df(&df.name, m))?
         } else if c.storage() == Storage::Category {
@@ -157,26 +158,60 @@ fn concat_chunks(df: &DataFrameSchema, chunks: Vec<Vec<ArrayRef>>) -> Result<Vec
                 .iter()
                 .map(|ch| ch[i].as_dictionary::<Int32Type>().keys() as &dyn Array)
                 .collect();
-            let keys = arrow_select::concat::concat(&keys).map_err(|e| {
-                Error::arrow(format!("dataframe '{}', column '{}'", df.name, c.name), e)
-            })?;
+            let keys = arrow_select::concat::concat(&keys).map_err(arrow)?;
             let values = chunks[0][i].as_dictionary::<Int32Type>().values().clone();
             let dict = DictionaryArray::<Int32Type>::try_new(
                 keys.as_primitive::<Int32Type>().clone(),
                 values,
             )
-            .map_err(|e| {
-                Error::arrow(format!("dataframe '{}', column '{}'", df.name, c.name), e)
-            })?;
+            .map_err(arrow)?;
             Arc::new(dict)
         } else {
-            arrow_select::concat::concat(&parts).map_err(|e| {
-                Error::arrow(format!("dataframe '{}', column '{}'", df.name, c.name), e)
-            })?
-        };
-        out.push(whole);
+            arrow_select::concat::concat(&parts).map_err(arrow)?
+        })
+    };
+    // Columns are concatenated on every core, each by one thread: the copy into fresh memory
+    // (page faults and the kernel's zeroing) was a fifth of `calculate`'s time on 5M rows.
+    let n = df.columns.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(n);
+    if threads <= 1 {
+        return (0..n).map(concat_column).collect();
     }
-    Ok(out)
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<ArrayRef>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            return mine;
+                        }
+                        mine.push((i, concat_column(i)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(
+                        0,
+                        Err(Error::df(
+                            &df.name,
+                            "a thread concatenating columns panicked",
+                        )),
+                    )]
+                })
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, c)| c).collect()
 }
 
 /// How a data file is read.
