@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     // Before any thread exists (the split reads ahead on a second thread).
     ftpart_worker::use_one_malloc_arena();
     // Freed arrays are reused rather than handed back and faulted in again: `calculate` of 5M
-    // transactions from Parquet took 0.94 s (median of 5) without, 0.75 s with (benches/RESULTS-peers.md).
+    // transactions from Parquet after another process took 0.94 s without, 0.75 s with (medians of 5).
     ftpart_worker::keep_freed_memory();
     let args = cli::Cli::parse();
     match cli::run(args) {
