@@ -181,6 +181,21 @@ pub struct SplitFor<'a> {
     pub opts: ProjectionOptions,
 }
 
+impl<'a> SplitFor<'a> {
+    /// For shards that are kept (`ftpart split --features`, `ftpart.split(features=...)`): they
+    /// do not know whether a later computation has a training window, so they keep the last time
+    /// indexes it would read.
+    pub fn kept(graph: &'a FeatureGraph, given: &'a str) -> Self {
+        SplitFor {
+            graph,
+            given,
+            opts: ProjectionOptions {
+                training_window: true,
+            },
+        }
+    }
+}
+
 /// The key of the shard manifest's metadata that names the features a projected split was
 /// made for (next to the entity set schema's own keys, which do not include it).
 const SPLIT_FOR_KEY: &str = "ftpart_split_for_features";

@@ -49,6 +49,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod cores;
 pub mod keys;
 mod manifest;
 mod split;
@@ -58,6 +59,7 @@ use std::path::PathBuf;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
+pub use cores::on_cores;
 pub use manifest::{Manifest, PartInfo, TableFile, MANIFEST, SHARD_FORMAT_VERSION};
 pub use split::{checksum, split, SplitEvent, SplitSummary, COPY, SOURCE_ROW};
 

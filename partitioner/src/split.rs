@@ -33,10 +33,12 @@ pub enum SplitEvent {
         /// Rows read in this pass over the table.
         rows: u64,
     },
-    /// A part's files are written.
+    /// A part's files are written (parts are written on every core, so not in their order).
     PartWritten {
         /// Part number.
         part: usize,
+        /// Parts written so far, this one included.
+        written: usize,
         /// Parts in all.
         of: usize,
     },
@@ -180,14 +182,11 @@ struct Spills {
     writers: HashMap<(usize, usize), StreamWriter<BufWriter<File>>>,
 }
 
-/// The spill file of `table` in `part` under the spill directory `dir`.
-fn spill_path(dir: &Path, part: usize, table: &str) -> PathBuf {
-    dir.join(part_dir(part)).join(format!(".{table}.spill"))
-}
-
 impl Spills {
     fn path(&self, part: usize, table: &str) -> PathBuf {
-        spill_path(&self.dir, part, table)
+        self.dir
+            .join(part_dir(part))
+            .join(format!(".{table}.spill"))
     }
     fn append(
         &mut self,
@@ -616,13 +615,11 @@ fn run(
 
     // Pass 4: per part, each table sorted by (time, key) into its final Arrow IPC file. Parts are
     // independent: they are written on every core, one part per thread at a time.
-    drop(spills.writers);
-    let spill_dir = spills.dir;
     let write_part = |p: usize| -> Result<PartInfo, PartitionError> {
         let dir = opts.out.join(part_dir(p));
         let mut files = BTreeMap::new();
         for (t, spec) in tables.iter().enumerate() {
-            let spill = spill_path(&spill_dir, p, &spec.name);
+            let spill = spills.path(p, &spec.name);
             let batch = read_spill(&spill, &file_schema(&schemas[t], spec, layout.copyable[t]))?;
             let batch = sort(&batch, spec)?;
             let file = format!("{}.arrow", spec.name);
@@ -648,66 +645,21 @@ fn run(
             tables: files,
         })
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .min(n_parts);
-    let mut written: Vec<Option<PartInfo>> = (0..n_parts).map(|_| None).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let mut first_error = None;
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<PartInfo, PartitionError>)>();
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let (next, failed, write_part) = (&next, &failed, &write_part);
-            scope.spawn(move || loop {
-                use std::sync::atomic::Ordering::Relaxed;
-                let p = next.fetch_add(1, Relaxed);
-                // After a failure no part is started: the split fails as a whole.
-                if p >= n_parts || failed.load(Relaxed) {
-                    return;
-                }
-                let r = write_part(p);
-                if r.is_err() {
-                    failed.store(true, Relaxed);
-                }
-                if tx.send((p, r)).is_err() {
-                    return;
-                }
-            });
-        }
-        drop(tx);
-        // Progress is reported here, on the calling thread, as parts are done.
-        for (p, r) in rx {
-            match r {
-                Ok(info) => {
-                    written[p] = Some(info);
-                    progress(&SplitEvent::PartWritten {
-                        part: p,
-                        of: n_parts,
-                    });
-                }
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
-    });
-    if let Some(e) = first_error {
-        return Err(e);
-    }
-    let parts = written
+    let mut parts: Vec<Option<PartInfo>> = (0..n_parts).map(|_| None).collect();
+    let mut written = 0;
+    crate::on_cores(n_parts, write_part, |p, info| {
+        parts[p] = Some(info);
+        written += 1;
+        progress(&SplitEvent::PartWritten {
+            part: p,
+            written,
+            of: n_parts,
+        });
+    })?;
+    let parts: Vec<PartInfo> = parts
         .into_iter()
-        .enumerate()
-        .map(|(p, w)| {
-            w.ok_or_else(|| {
-                PartitionError::failed(
-                    opts.out.join(part_dir(p)),
-                    "a thread writing this part stopped",
-                )
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|p| p.expect("on_cores did every part"))
+        .collect();
     let manifest = Manifest {
         format: "ftpart-shards".into(),
         version: crate::SHARD_FORMAT_VERSION,

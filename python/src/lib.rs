@@ -547,19 +547,10 @@ fn split(
             g.target()
         )
     });
-    // The shards do not know whether a later computation has a training window: they keep the
-    // last time indexes it would read, as `ftpart split --features` does.
-    let only =
-        graph
-            .as_ref()
-            .zip(given.as_deref())
-            .map(|(graph, given)| ftpart::shards::SplitFor {
-                graph,
-                given,
-                opts: ftpart::entityset::project::ProjectionOptions {
-                    training_window: true,
-                },
-            });
+    let only = graph
+        .as_ref()
+        .zip(given.as_deref())
+        .map(|(graph, given)| ftpart::shards::SplitFor::kept(graph, given));
     let summary = match (es_dir, description_json, data) {
         (Some(dir), None, None) => py
             .detach(|| ftpart::shards::split_entityset_for(&dir, &opts, only, &mut |_| {}))

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ftpart::entityset::project::ProjectionOptions;
 use ftpart::features::FeatureGraph;
 use ftpart::shards::{split_entityset_for, SplitEntitySet, SplitFor};
 use ftpart_partitioner::SplitEvent;
@@ -47,8 +46,6 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
         durable: true,
     };
     let graph = a.features.as_deref().map(FeatureGraph::read).transpose()?;
-    // The shards do not know whether a later computation has a training window: they keep
-    // the last time indexes it would read.
     let given = a
         .features
         .as_deref()
@@ -56,20 +53,14 @@ pub fn exec(a: Args) -> anyhow::Result<ExitCode> {
     let only = graph
         .as_ref()
         .zip(given.as_deref())
-        .map(|(graph, given)| SplitFor {
-            graph,
-            given,
-            opts: ProjectionOptions {
-                training_window: true,
-            },
-        });
+        .map(|(graph, given)| SplitFor::kept(graph, given));
     let bar = Progress::new(a.quiet);
     let summary = split_entityset_for(&a.entityset, &opts, only, &mut |e| match e {
         SplitEvent::Read { pass, table, rows } => {
             bar.message(&format!("{pass}: {table} {rows} rows"))
         }
-        SplitEvent::PartWritten { part, of } => {
-            bar.message(&format!("written part {}/{of}", part + 1))
+        SplitEvent::PartWritten { written, of, .. } => {
+            bar.message(&format!("written {written}/{of} parts"))
         }
     })?;
     bar.finish();

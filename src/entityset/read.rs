@@ -172,46 +172,12 @@ fn concat_chunks(df: &DataFrameSchema, chunks: Vec<Vec<ArrayRef>>) -> Result<Vec
     };
     // Columns are concatenated on every core, each by one thread: the copy into fresh memory
     // (page faults and the kernel's zeroing) was a fifth of `calculate`'s time on 5M rows.
-    let n = df.columns.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .min(n);
-    if threads <= 1 {
-        return (0..n).map(concat_column).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, Result<ArrayRef>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if i >= n {
-                            return mine;
-                        }
-                        mine.push((i, concat_column(i)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![(
-                        0,
-                        Err(Error::df(
-                            &df.name,
-                            "a thread concatenating columns panicked",
-                        )),
-                    )]
-                })
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, c)| c).collect()
+    let mut out: Vec<Option<ArrayRef>> = vec![None; df.columns.len()];
+    ftpart_partitioner::on_cores(df.columns.len(), concat_column, |i, a| out[i] = Some(a))?;
+    Ok(out
+        .into_iter()
+        .map(|a| a.expect("on_cores did every column"))
+        .collect())
 }
 
 /// How a data file is read.
