@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
+use arrow_buffer::Buffer;
 use ftpart_worker::{Event, Failure, Pool, PoolOptions, RunError};
 
 use crate::compute::Executor;
@@ -211,13 +212,20 @@ impl Executor for WorkerPool {
         round: Round,
         jobs: Vec<(u64, Vec<u8>)>,
         events: &Events,
-    ) -> Result<Vec<(u64, Vec<u8>)>> {
+    ) -> Result<Vec<(u64, Buffer)>> {
         let out = self.pool.run(jobs, &mut |e| {
             if let Some(e) = run_event(round, e) {
                 events.emit(e)
             }
         });
-        out.map_err(|e| {
+        // Each result stays in the worker's shared memory; the buffer owns the mapping.
+        out.map(|results| {
+            results
+                .into_iter()
+                .map(|(id, out)| (id, Buffer::from(bytes::Bytes::from_owner(out))))
+                .collect()
+        })
+        .map_err(|e| {
             let failed = |job: u64, message: &str| {
                 events.emit(RunEvent::JobFailed {
                     round,
@@ -257,8 +265,8 @@ const REUSED: &str = "ftpart:part-reused";
 /// [`crate::compute::cache::FTPART_PART_CACHE_BYTES`] (the pool sets it; 0 keeps only the last).
 pub fn serve_worker() -> Result<()> {
     let cache = crate::compute::PartCache::global();
-    ftpart_worker::serve(&mut |payload, progress| {
-        let (out, load) = crate::compute::handle_job_cached(payload, cache, None).map_err(|e| {
+    ftpart_worker::serve(&mut |payload, progress, out| {
+        let load = crate::compute::handle_job_cached(payload, cache, None, out).map_err(|e| {
             let kind = match e {
                 Error::Worker(_) | Error::Io { .. } => "failure",
                 _ => "input",
@@ -270,7 +278,7 @@ pub fn serve_worker() -> Result<()> {
             crate::compute::Load::Reused => progress(REUSED.to_string()),
             crate::compute::Load::NoPart => {}
         }
-        Ok(out)
+        Ok(())
     })
     .map_err(|e| Error::Worker(e.to_string()))
 }

@@ -139,7 +139,7 @@ impl Executor for DaskExecutor {
         round: Round,
         jobs: Vec<(u64, Vec<u8>)>,
         events: &Events,
-    ) -> ftpart::Result<Vec<(u64, Vec<u8>)>> {
+    ) -> ftpart::Result<Vec<(u64, arrow_buffer::Buffer)>> {
         let n = jobs.len();
         let handle = Python::attach(|py| -> PyResult<Py<PyAny>> {
             let jobs: Vec<(u64, Bound<'_, PyBytes>)> = jobs
@@ -221,7 +221,7 @@ impl Executor for DaskExecutor {
                 peak_rss_bytes: done.peak_rss_bytes,
                 output_bytes: done.data.len() as u64,
             });
-            out.push((done.id, done.data));
+            out.push((done.id, arrow_buffer::Buffer::from_vec(done.data)));
         }
         Ok(out)
     }
@@ -236,9 +236,12 @@ pub(crate) fn run_part_job<'py>(
     py: Python<'py>,
     payload: &[u8],
 ) -> (&'static str, Bound<'py, PyAny>, Option<u64>) {
-    let r = py.detach(|| ftpart::compute::handle_job_cached(payload, PartCache::global(), None));
+    let mut out = Vec::new();
+    let r = py.detach(|| {
+        ftpart::compute::handle_job_cached(payload, PartCache::global(), None, &mut out)
+    });
     match r {
-        Ok((out, load)) => {
+        Ok(load) => {
             let loaded = match load {
                 Load::Loaded { bytes } => Some(bytes),
                 Load::Reused | Load::NoPart => None,

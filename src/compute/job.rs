@@ -100,20 +100,53 @@ pub fn encode_job(job: &Job) -> Result<Vec<u8>> {
 /// A batch as Arrow IPC stream bytes.
 pub fn ipc_bytes(batch: &RecordBatch) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    {
-        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut out, &batch.schema())
-            .map_err(|e| Error::arrow("encoding", e))?;
-        w.write(batch).map_err(|e| Error::arrow("encoding", e))?;
-        w.finish().map_err(|e| Error::arrow("encoding", e))?;
-    }
+    write_ipc(batch, batch.num_rows().max(1), &mut out)?;
     Ok(out)
 }
 
-/// [`from_ipc_bytes`] on bytes it takes: the arrays point into them (no copy, when the
-/// stream's buffers are aligned, as arrow's writer aligns them). For a part's matrix, the
-/// largest thing the coordinator receives.
-pub fn from_owned_ipc_bytes(bytes: Vec<u8>) -> Result<RecordBatch> {
-    let mut buffer = arrow_buffer::Buffer::from_vec(bytes);
+/// The rows of one batch of [`write_ipc_in_chunks`]'s stream are about this many bytes.
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// Appends `batch` to `out` as an Arrow IPC stream of batches of about [`CHUNK_BYTES`] each.
+/// Arrow's writer copies a batch's buffers into a body of its own before writing it: for a part's
+/// matrix in one batch that body was as large as the matrix, freshly mapped memory every time;
+/// a body this size comes from, and goes back to, the allocator's heap.
+///
+/// Test-only: `FTPART_TEST_IPC_BATCH_ROWS` sets the rows per batch instead, so that tests on small
+/// data see results made of many batches.
+pub(crate) fn write_ipc_in_chunks(batch: &RecordBatch, out: &mut Vec<u8>) -> Result<()> {
+    let per_row = batch.get_array_memory_size() / batch.num_rows().max(1);
+    let rows = std::env::var("FTPART_TEST_IPC_BATCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| (CHUNK_BYTES / per_row.max(1)).max(1024));
+    write_ipc(batch, rows, out)
+}
+
+/// Appends `batch` to `out` as an Arrow IPC stream of batches of `rows` rows (one batch, with no
+/// rows, for an empty one).
+fn write_ipc(batch: &RecordBatch, rows: usize, out: &mut Vec<u8>) -> Result<()> {
+    let mut w = arrow_ipc::writer::StreamWriter::try_new(out, &batch.schema())
+        .map_err(|e| Error::arrow("encoding", e))?;
+    let mut start = 0;
+    loop {
+        let n = rows.min(batch.num_rows() - start);
+        w.write(&batch.slice(start, n))
+            .map_err(|e| Error::arrow("encoding", e))?;
+        start += n;
+        if start == batch.num_rows() {
+            break;
+        }
+    }
+    w.finish().map_err(|e| Error::arrow("encoding", e))
+}
+
+/// The batches of the Arrow IPC stream in `buffer`, pointing into it (no copy, when the stream's
+/// buffers are aligned, as arrow's writer aligns them): at least one, without rows for a stream
+/// of none. For a part's matrix, the largest thing the coordinator receives, read where the
+/// worker wrote it.
+pub(crate) fn batches_in(mut buffer: arrow_buffer::Buffer) -> Result<Vec<RecordBatch>> {
     let mut decoder = arrow_ipc::reader::StreamDecoder::new();
     let mut batches = Vec::new();
     while !buffer.is_empty() {
@@ -128,11 +161,10 @@ pub fn from_owned_ipc_bytes(bytes: Vec<u8>) -> Result<RecordBatch> {
     let schema = decoder
         .schema()
         .ok_or_else(|| Error::Invalid("decoding: an Arrow stream without a schema".into()))?;
-    match batches.len() {
-        1 => Ok(batches.pop().expect("one")),
-        _ => arrow_select::concat::concat_batches(&schema, &batches)
-            .map_err(|e| Error::arrow("decoding", e)),
+    if batches.is_empty() {
+        batches.push(RecordBatch::new_empty(schema));
     }
+    Ok(batches)
 }
 
 /// A part's (keys, cutoffs) requests from their IPC stream of `__key`, `__time`.
@@ -155,4 +187,47 @@ pub fn from_ipc_bytes(bytes: &[u8]) -> Result<RecordBatch> {
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| Error::arrow("decoding", e))?;
     arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| Error::arrow("decoding", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{ArrayRef, Int64Array, StringArray};
+
+    fn batch(n: i64) -> RecordBatch {
+        let ints: ArrayRef = std::sync::Arc::new(Int64Array::from_iter_values(0..n));
+        let text: ArrayRef = std::sync::Arc::new(StringArray::from_iter_values(
+            (0..n).map(|i| format!("v{i}")),
+        ));
+        RecordBatch::try_from_iter([("i", ints), ("t", text)]).unwrap()
+    }
+
+    #[test]
+    fn a_stream_in_batches_reads_back_as_those_batches_of_the_same_rows() {
+        let b = batch(10);
+        let mut out = Vec::new();
+        write_ipc(&b, 4, &mut out).unwrap();
+        let got = batches_in(arrow_buffer::Buffer::from_vec(out)).unwrap();
+        assert_eq!(
+            got.iter().map(|g| g.num_rows()).collect::<Vec<_>>(),
+            vec![4, 4, 2]
+        );
+        let all = arrow_select::concat::concat_batches(&b.schema(), &got).unwrap();
+        assert_eq!(all, b);
+        // A result is appended: the stream follows what the vector held.
+        let mut out = b"x".to_vec();
+        write_ipc(&b, 100, &mut out).unwrap();
+        assert_eq!(from_ipc_bytes(&out[1..]).unwrap(), b);
+    }
+
+    #[test]
+    fn an_empty_batch_is_one_batch_without_rows() {
+        let b = batch(0);
+        let mut out = Vec::new();
+        write_ipc_in_chunks(&b, &mut out).unwrap();
+        let got = batches_in(arrow_buffer::Buffer::from_vec(out)).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].num_rows(), 0);
+        assert_eq!(got[0].schema(), b.schema());
+    }
 }

@@ -98,25 +98,25 @@ pub(super) fn merge(
     cutoff: &Cutoff,
     opts: &MatrixOptions,
     target: usize,
-    parts: &[RecordBatch],
+    parts: &[Vec<RecordBatch>],
     placement: &[(u32, u32)],
     now: i64,
 ) -> Result<RecordBatch> {
     let n_out = graph.output_names().len();
+    // Each part's matrix comes as batches (the pieces of its stream), in row order. The merge
+    // reads the pieces of all parts one after the other, as it would the parts.
+    let pieces: Vec<&RecordBatch> = parts.iter().flatten().collect();
     let (order, ids, extra, times): Merged = match cutoff {
         Cutoff::Table(t) => (
-            placement
-                .iter()
-                .map(|&(p, r)| (p as usize, r as usize))
-                .collect(),
+            placement.iter().map(locate_in(parts)).collect(),
             t.ids.clone(),
             t.extra.clone(),
             t.times.clone(),
         ),
         _ => {
             // Instances come in target dataframe order: (time index, index), as each part is sorted.
-            let id_parts: Vec<ArrayRef> = parts.iter().map(|b| b.column(0).clone()).collect();
-            let order = instance_order(parts);
+            let id_parts: Vec<ArrayRef> = pieces.iter().map(|b| b.column(0).clone()).collect();
+            let order = instance_order(&pieces);
             let refs: Vec<&dyn Array> = id_parts.iter().map(|a| a.as_ref()).collect();
             let ids = if refs.is_empty() {
                 arrow_array::new_empty_array(&DataType::Int64)
@@ -136,7 +136,7 @@ pub(super) fn merge(
     let values = (0..n_out)
         .into_par_iter()
         .map(|c| {
-            let cols: Vec<&dyn Array> = parts.iter().map(|b| b.column(2 + c).as_ref()).collect();
+            let cols: Vec<&dyn Array> = pieces.iter().map(|b| b.column(2 + c).as_ref()).collect();
             if let Some(merged) = interleave_dictionaries(&cols, &order) {
                 return merged;
             }
@@ -165,10 +165,37 @@ pub(super) fn merge(
     )
 }
 
-/// The (part, row) of each instance in target dataframe order: by time index (missing last),
+/// Where a (part, row) is among the pieces of all parts: (piece, row in it).
+fn locate_in(parts: &[Vec<RecordBatch>]) -> impl Fn(&(u32, u32)) -> (usize, usize) + '_ {
+    let mut first_piece = Vec::with_capacity(parts.len());
+    let mut starts: Vec<Vec<usize>> = Vec::with_capacity(parts.len());
+    let mut n = 0;
+    for pieces in parts {
+        first_piece.push(n);
+        n += pieces.len();
+        let mut at = 0;
+        starts.push(
+            pieces
+                .iter()
+                .map(|b| {
+                    let start = at;
+                    at += b.num_rows();
+                    start
+                })
+                .collect(),
+        );
+    }
+    move |&(p, r)| {
+        let (p, r) = (p as usize, r as usize);
+        let piece = starts[p].partition_point(|&s| s <= r).saturating_sub(1);
+        (first_piece[p] + piece, r - starts[p][piece])
+    }
+}
+
+/// The (piece, row) of each instance in target dataframe order: by time index (missing last),
 /// then index; ties in part order, then row order (a stable sort of the parts one after the
 /// other).
-fn instance_order(parts: &[RecordBatch]) -> Vec<(usize, usize)> {
+fn instance_order(parts: &[&RecordBatch]) -> Vec<(usize, usize)> {
     let times: Vec<Vec<i64>> = parts
         .iter()
         .map(|b| crate::entityset::time_values(b.column(1)))

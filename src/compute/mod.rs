@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
+use arrow_buffer::Buffer;
 
 use crate::calc::Plan;
 use crate::cutoff::Cutoff;
@@ -38,13 +39,15 @@ use merge::merge;
 /// part, its id the part number.
 pub trait Executor {
     /// Runs `(id, payload)` jobs of `round` and returns `(id, result)` pairs, reporting each job
-    /// (started, finished, failed, retried, on which worker) to `events`.
+    /// (started, finished, failed, retried, on which worker) to `events`. A result is a
+    /// [`Buffer`] so that it can stay where the worker wrote it (the local pool's shared memory):
+    /// a part's matrix is decoded in place.
     fn run(
         &mut self,
         round: Round,
         jobs: Vec<(u64, Vec<u8>)>,
         events: &Events,
-    ) -> Result<Vec<(u64, Vec<u8>)>>;
+    ) -> Result<Vec<(u64, Buffer)>>;
     /// Worker processes (0: in this process).
     fn workers(&self) -> usize {
         0
@@ -92,7 +95,7 @@ impl Executor for InProcess {
         round: Round,
         jobs: Vec<(u64, Vec<u8>)>,
         events: &Events,
-    ) -> Result<Vec<(u64, Vec<u8>)>> {
+    ) -> Result<Vec<(u64, Buffer)>> {
         let pid = i32::try_from(std::process::id()).unwrap_or(i32::MAX);
         events.emit(RunEvent::WorkerStarted { worker: 0, pid });
         jobs.into_iter()
@@ -119,7 +122,7 @@ impl Executor for InProcess {
                                 .map_or(0, |m| m.peak),
                             output_bytes: r.len() as u64,
                         });
-                        Ok((id, r))
+                        Ok((id, Buffer::from_vec(r)))
                     }
                     Err(e) => {
                         events.emit(RunEvent::JobFailed {
@@ -142,7 +145,7 @@ fn run_round(
     events: &Events,
     round: Round,
     jobs: Vec<(u64, Vec<u8>)>,
-) -> Result<Vec<(u64, Vec<u8>)>> {
+) -> Result<Vec<(u64, Buffer)>> {
     events.emit(RunEvent::RoundStarted {
         round,
         jobs: jobs.len(),
@@ -224,14 +227,14 @@ pub fn compute_observed(
         .enumerate()
         .map(|(i, j)| Ok((i as u64, encode_job(j)?)))
         .collect::<Result<Vec<_>>>()?;
-    let mut results: Vec<Option<RecordBatch>> = vec![None; n_parts];
+    let mut results: Vec<Option<Vec<RecordBatch>>> = vec![None; n_parts];
     for (id, bytes) in run_round(exec, events, Round::Matrix, payloads)? {
         let slot = results
             .get_mut(id as usize)
             .ok_or_else(|| Error::Invalid(format!("a worker answered unknown job {id}")))?;
-        *slot = Some(from_owned_ipc_bytes(bytes)?);
+        *slot = Some(batches_in(bytes)?);
     }
-    let parts: Vec<RecordBatch> = results
+    let parts: Vec<Vec<RecordBatch>> = results
         .into_iter()
         .enumerate()
         .map(|(p, r)| r.ok_or_else(|| Error::Invalid(format!("part {p} returned no result"))))

@@ -33,8 +33,10 @@ pub fn handle_job_controlled(
     interrupt: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Vec<u8>> {
     let job = decode(payload)?;
+    let mut out = Vec::new();
     if let Phase::Answer { .. } = &job.phase {
-        return answer_range_job(&job);
+        answer_range_job(&job, &mut out)?;
+        return Ok(out);
     }
     let shards = Shards::open(&job.shards)?;
     if job.part >= shards.parts() {
@@ -50,22 +52,28 @@ pub fn handle_job_controlled(
         es,
         source_rows,
     };
-    answer(&job, &part, interrupt)
+    answer(&job, &part, interrupt, &mut out)?;
+    Ok(out)
 }
 
 /// [`handle_job_controlled`] on a part held by `cache` (loaded and held if it is not), for
-/// workers that outlive a computation. Also says whether the part was loaded for this job.
+/// workers that outlive a computation, writing the result to `out` (appended: a worker passes
+/// the same emptied vector for every job, so a large result reuses memory already touched).
+/// Says whether the part was loaded for this job.
 pub fn handle_job_cached(
     payload: &[u8],
     cache: &PartCache,
     interrupt: Option<&std::sync::atomic::AtomicBool>,
-) -> Result<(Vec<u8>, Load)> {
+    out: &mut Vec<u8>,
+) -> Result<Load> {
     let job = decode(payload)?;
     if let Phase::Answer { .. } = &job.phase {
-        return Ok((answer_range_job(&job)?, Load::NoPart));
+        answer_range_job(&job, out)?;
+        return Ok(Load::NoPart);
     }
     let (part, load) = cache.get(&job.shards, job.part)?;
-    Ok((answer(&job, &part, interrupt)?, load))
+    answer(&job, &part, interrupt, out)?;
+    Ok(load)
 }
 
 fn decode(payload: &[u8]) -> Result<Job> {
@@ -75,12 +83,13 @@ fn decode(payload: &[u8]) -> Result<Job> {
     Ok(job)
 }
 
-/// The job's answer on its loaded part.
+/// The job's answer on its loaded part, appended to `out`.
 fn answer(
     job: &Job,
     part: &LoadedPart,
     interrupt: Option<&std::sync::atomic::AtomicBool>,
-) -> Result<Vec<u8>> {
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let es = &part.es;
     let source_rows = &part.source_rows;
     let target = es.df_position(job.graph.target())?;
@@ -114,7 +123,7 @@ fn answer(
             specs,
             at,
             key_ranges,
-        } => return outer_reply(es, job, &queries, specs, at, *key_ranges),
+        } => return outer_reply(es, job, &queries, specs, at, *key_ranges, out),
         Phase::Matrix { given } => given,
         Phase::Answer { .. } => unreachable!("answered without a part"),
     };
@@ -174,7 +183,7 @@ fn answer(
     let mut cols: Vec<(String, ArrayRef)> = vec![("__id".into(), ids), ("__ti".into(), ti)];
     cols.extend(job.graph.output_names().into_iter().zip(values));
     let batch = matrix::named_batch(cols, "part matrix")?;
-    ipc_bytes(&batch)
+    write_ipc_in_chunks(&batch, out)
 }
 
 /// A part's contributions to and requests for each aggregation across parts.
@@ -185,7 +194,8 @@ fn outer_reply(
     specs: &[crate::outer::OuterSpec],
     at: &[(usize, serde_bytes::ByteBuf)],
     key_ranges: u32,
-) -> Result<Vec<u8>> {
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let set: std::collections::HashSet<usize> = specs.iter().map(|s| s.feature).collect();
     let mut requests: HashMap<usize, (Vec<ArrayRef>, Vec<i64>)> = HashMap::new();
     if at.is_empty() {
@@ -246,12 +256,14 @@ fn outer_reply(
         .map_err(|e| Error::arrow("requests", e))?;
         reply.push((spec.feature, c, serde_bytes::ByteBuf::from(ipc_bytes(&r)?)));
     }
-    bincode::serde::encode_to_vec(&reply, config())
+    bincode::serde::encode_into_std_write(&reply, out, config())
+        .map(drop)
         .map_err(|e| Error::Internal(format!("encoding a part's rows: {e}")))
 }
 
-/// A [`Phase::Answer`] job: one key range of aggregations across parts, answered per part.
-fn answer_range_job(job: &Job) -> Result<Vec<u8>> {
+/// A [`Phase::Answer`] job: one key range of aggregations across parts, answered per part;
+/// the reply is appended to `out`.
+fn answer_range_job(job: &Job, out: &mut Vec<u8>) -> Result<()> {
     let Phase::Answer {
         specs,
         key_is_int,
@@ -297,7 +309,8 @@ fn answer_range_job(job: &Job) -> Result<Vec<u8>> {
             Ok((spec.feature, bytes))
         })
         .collect::<Result<_>>()?;
-    bincode::serde::encode_to_vec(&reply, config())
+    bincode::serde::encode_into_std_write(&reply, out, config())
+        .map(drop)
         .map_err(|e| Error::Internal(format!("encoding answers: {e}")))
 }
 

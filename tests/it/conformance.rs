@@ -1,7 +1,7 @@
 //! featuretools' own matrices (fixtures/conformance and fixtures/extra), reproduced in-process and
 //! through the CLI.
 
-use crate::util::{cases, compare_csv, ftpart, tmp, Case};
+use crate::util::{cases, compare_csv, tmp, Case};
 
 fn check_all(set: &str, run: impl Fn(&Case) -> Result<String, String>) {
     let all = cases(set);
@@ -37,10 +37,23 @@ fn extra_cases_in_process() {
 }
 
 /// Runs `ftpart ARGS... --out DIR/fm.csv` and returns the matrix it wrote.
-fn cli_matrix(dir: &std::path::Path, mut args: Vec<String>) -> Result<String, String> {
+fn cli_matrix(dir: &std::path::Path, args: Vec<String>) -> Result<String, String> {
+    cli_matrix_with_env(dir, args, &[])
+}
+
+/// [`cli_matrix`] with `env` set for ftpart and its workers.
+fn cli_matrix_with_env(
+    dir: &std::path::Path,
+    mut args: Vec<String>,
+    env: &[(&str, &str)],
+) -> Result<String, String> {
     let out = dir.join("fm.csv");
     args.extend(["--out".to_string(), out.display().to_string()]);
-    let o = ftpart(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ftpart"))
+        .args(&args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run ftpart");
     if !o.status.success() {
         return Err(String::from_utf8_lossy(&o.stderr).into_owned());
     }
@@ -72,6 +85,19 @@ fn shared_cases_on_shards_split_for_their_features() {
 
 #[test]
 fn shared_cases_through_cli_run() {
+    run_shared_cases(&[]);
+}
+
+/// A worker sends its part's matrix (and every other result) as an Arrow stream of batches of
+/// about 8 MB; the coordinator merges the batches where they arrived. The cases' matrices are far
+/// smaller than one batch: cut them into batches of 2 rows, so that every merge (by cutoff row
+/// and by instance order, across parts) reads parts made of many pieces.
+#[test]
+fn shared_cases_through_cli_run_with_results_in_batches_of_two_rows() {
+    run_shared_cases(&[("FTPART_TEST_IPC_BATCH_ROWS", "2")]);
+}
+
+fn run_shared_cases(env: &[(&str, &str)]) {
     // `run` splits for the case's features alone (and its training window's last time index).
     check_all("conformance", |c| {
         let dir = tmp();
@@ -88,7 +114,7 @@ fn shared_cases_through_cli_run() {
             "2".into(),
         ];
         args.extend(c.time_args());
-        cli_matrix(dir.path(), args)
+        cli_matrix_with_env(dir.path(), args, env)
     });
 }
 

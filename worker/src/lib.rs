@@ -18,12 +18,13 @@
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     if is_worker_process() {
 //!         // The pool re-ran this program: answer jobs until the coordinator hangs up.
-//!         serve(&mut |payload: &[u8], progress: &mut dyn FnMut(String)| {
+//!         serve(&mut |payload: &[u8], progress: &mut dyn FnMut(String), out: &mut Vec<u8>| {
 //!             progress(format!("{} bytes in", payload.len()));
 //!             if payload.is_empty() {
 //!                 return Err(Failure::new("empty", "the job payload is empty"));
 //!             }
-//!             Ok(payload.repeat(2))
+//!             out.extend_from_slice(&payload.repeat(2));
+//!             Ok(())
 //!         })?;
 //!         return Ok(());
 //!     }
@@ -33,7 +34,8 @@
 //!     let mut pool = Pool::start(opts)?;
 //!     let jobs = vec![(1, b"ab".to_vec()), (2, b"cd".to_vec())];
 //!     let results = pool.run(jobs, &mut |event| eprintln!("{event:?}"))?;
-//!     assert_eq!(results, vec![(1, b"abab".to_vec()), (2, b"cdcd".to_vec())]);
+//!     let results: Vec<(u64, &[u8])> = results.iter().map(|(id, out)| (*id, &out[..])).collect();
+//!     assert_eq!(results, vec![(1, &b"abab"[..]), (2, &b"cdcd"[..])]);
 //!     pool.shutdown()?;
 //!     Ok(())
 //! }
@@ -57,7 +59,7 @@ pub use process::WorkerEnd;
 pub use serve::{serve, Handler};
 pub use signals::install_interrupt_handler;
 pub use sys::{keep_freed_memory, use_one_malloc_arena, WorkerAllocator};
-pub use wire::{Failure, JobStats};
+pub use wire::{Failure, JobStats, Output};
 
 /// Environment variable carrying the name of the coordinator's one-shot ipc-channel server; its
 /// presence is what makes a process a worker.

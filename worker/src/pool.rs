@@ -11,7 +11,7 @@ use crossbeam::select;
 
 use crate::error::{PoolError, RunError};
 use crate::process::{self, Incoming, Worker, WorkerEnd};
-use crate::wire::{Blob, FromWorker, JobStats, Request};
+use crate::wire::{Blob, FromWorker, JobStats, Output, Request};
 
 /// How long the event loop waits for a message before it checks the interrupt flag and polls the
 /// workers' exit statuses.
@@ -172,7 +172,8 @@ impl Pool {
         self.slots.iter().flatten().map(|w| w.proc.pid).collect()
     }
 
-    /// Runs `jobs` (id, payload) and returns their results in the order of `jobs`.
+    /// Runs `jobs` (id, payload) and returns their results in the order of `jobs`; a large result
+    /// is read where the worker wrote it ([`Output`]).
     ///
     /// Each idle worker takes the next job from the queue. A worker that crashes (killed by a
     /// signal, panics, exits, or its channel closes) is replaced and its job retried up to
@@ -184,7 +185,7 @@ impl Pool {
         &mut self,
         jobs: Vec<(u64, Vec<u8>)>,
         on_event: &mut dyn FnMut(&Event),
-    ) -> Result<Vec<(u64, Vec<u8>)>, RunError> {
+    ) -> Result<Vec<(u64, Output)>, RunError> {
         for event in self.backlog.drain(..) {
             on_event(&event);
         }
@@ -214,7 +215,10 @@ impl Pool {
             .jobs
             .into_iter()
             .zip(run.results)
-            .map(|((id, _), result)| (id, result.unwrap_or_default()))
+            .map(|((id, _), result)| {
+                let empty = || Output::from(Blob::Inline(Vec::new()));
+                (id, result.unwrap_or_else(empty))
+            })
             .collect())
     }
 
@@ -359,7 +363,7 @@ impl Pool {
             }
             FromWorker::Done { id, output, stats } if running == Some(id) => {
                 if let Some(Assignment { job }) = run.busy[slot].take() {
-                    run.results[job] = Some(output.into_vec());
+                    run.results[job] = Some(Output::from(output));
                     run.remaining -= 1;
                     on_event(&Event::JobFinished {
                         worker: slot,
@@ -478,7 +482,7 @@ struct Run {
     jobs: Vec<(u64, Vec<u8>)>,
     /// How many times each job was started.
     attempts: Vec<u32>,
-    results: Vec<Option<Vec<u8>>>,
+    results: Vec<Option<Output>>,
     /// Indices into `jobs`; retried jobs go to the front.
     queue: VecDeque<usize>,
     /// Per slot, the job its worker is running.

@@ -13,18 +13,24 @@ use crate::sys;
 use crate::wire::{Blob, Failure, FromWorker, JobStats, Request};
 use crate::{ENV_MEMORY_LIMIT, ENV_PARENT, ENV_SERVER};
 
-/// What [`serve`] calls for each job: `handler(payload, progress)` returns the job's output, or a
-/// [`Failure`] that the coordinator reports without retrying. `progress` sends a message to the
-/// coordinator's event callback ([`crate::Event::Progress`]).
-pub type Handler<'a> = dyn FnMut(&[u8], &mut dyn FnMut(String)) -> Result<Vec<u8>, Failure> + 'a;
+/// What [`serve`] calls for each job: `handler(payload, progress, output)` writes the job's output
+/// to `output` (empty when called), or returns a [`Failure`] that the coordinator reports without
+/// retrying. `progress` sends a message to the coordinator's event callback
+/// ([`crate::Event::Progress`]).
+///
+/// `output` is the same vector for every job, emptied but with its capacity kept: after the first
+/// job, a result as large as an earlier one is written to memory already touched, where a fresh
+/// vector would take a page fault and a zeroed page for every 4 KB of it.
+pub type Handler<'a> =
+    dyn FnMut(&[u8], &mut dyn FnMut(String), &mut Vec<u8>) -> Result<(), Failure> + 'a;
 
 /// Serves the coordinator that started this process until it hangs up or asks the worker to stop.
 ///
 /// Call it from the program's hidden worker subcommand (see [`crate::is_worker_process`]). Before
 /// connecting it makes the kernel SIGKILL this process when its parent dies (and exits at once if
 /// the parent is already gone), and applies the pool's memory limit as `RLIMIT_AS`. Then for each
-/// job it calls `handler(payload, progress)`: `Ok(output)` goes back with [`JobStats`], `Err` goes
-/// back as a job failure that the coordinator does not retry. A panic in the handler is not caught:
+/// job it calls `handler(payload, progress, output)`: on `Ok(())` the output goes back with
+/// [`JobStats`], `Err` goes back as a job failure that the coordinator does not retry. A panic in the handler is not caught:
 /// the process exits, and the coordinator replaces it and retries the job.
 ///
 /// Returns `Ok(())` when the coordinator closes its end of the channel (it stops a worker by
@@ -59,6 +65,7 @@ pub fn serve(handler: &mut Handler<'_>) -> Result<(), ServeError> {
     sys::set_oom_flag(oom_flag);
     send(&to_coordinator, hello)?;
 
+    let mut output = Vec::new();
     loop {
         let (id, payload) = match from_coordinator.recv() {
             Ok(Request::Job { id, payload }) => (id, payload),
@@ -76,10 +83,11 @@ pub fn serve(handler: &mut Handler<'_>) -> Result<(), ServeError> {
             // If the coordinator is gone the next `recv` says so; a lost progress line is harmless.
             let _ = to_coordinator.send(FromWorker::Progress { id, message });
         };
-        let outcome = handler(payload.as_slice(), &mut progress);
+        output.clear();
+        let outcome = handler(payload.as_slice(), &mut progress, &mut output);
         drop(payload);
         let reply = match outcome {
-            Ok(output) => {
+            Ok(()) => {
                 let stats = JobStats {
                     seconds: started.elapsed().as_secs_f64(),
                     peak_rss_bytes: peak_rss_bytes().unwrap_or(0),
@@ -87,7 +95,7 @@ pub fn serve(handler: &mut Handler<'_>) -> Result<(), ServeError> {
                 };
                 FromWorker::Done {
                     id,
-                    output: Blob::new(output),
+                    output: Blob::copy_from(&output),
                     stats,
                 }
             }
@@ -185,7 +193,7 @@ mod tests {
     #[test]
     fn serve_outside_a_pool_says_so() {
         // The test harness is not started by a pool, so the variable is absent.
-        let err = serve(&mut |_, _| Ok(Vec::new())).unwrap_err();
+        let err = serve(&mut |_, _, _| Ok(())).unwrap_err();
         assert!(matches!(err, ServeError::NotAWorker(_)), "{err}");
         assert!(err.to_string().contains(ENV_SERVER));
     }

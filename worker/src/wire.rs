@@ -29,15 +29,6 @@ pub(crate) enum Blob {
 }
 
 impl Blob {
-    /// Wraps `bytes`, copying them into shared memory when they are large.
-    pub(crate) fn new(bytes: Vec<u8>) -> Blob {
-        if bytes.len() >= SHARED_MEMORY_THRESHOLD {
-            Blob::Shared(IpcSharedMemory::from_bytes(&bytes))
-        } else {
-            Blob::Inline(bytes)
-        }
-    }
-
     /// Copies `bytes` into a blob (into shared memory when they are large).
     pub(crate) fn copy_from(bytes: &[u8]) -> Blob {
         if bytes.len() >= SHARED_MEMORY_THRESHOLD {
@@ -61,6 +52,45 @@ impl Blob {
             Blob::Inline(bytes) => bytes,
             Blob::Shared(shared) => shared.to_vec(),
         }
+    }
+}
+
+/// A job's result as the coordinator received it. A large one stays in the shared memory the
+/// worker wrote it to and is read there: [`Output::as_slice`] copies nothing, and the region is
+/// unmapped when the `Output` is dropped. A part's matrix is the largest thing a coordinator
+/// receives; copying it into a vector of its own touched as much fresh memory again.
+#[derive(Debug)]
+pub struct Output(Blob);
+
+impl Output {
+    /// The bytes, without copying.
+    pub fn as_slice(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+
+    /// The bytes as an owned vector (one copy out of shared memory).
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0.into_vec()
+    }
+}
+
+impl From<Blob> for Output {
+    fn from(blob: Blob) -> Output {
+        Output(blob)
+    }
+}
+
+impl std::ops::Deref for Output {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl AsRef<[u8]> for Output {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
     }
 }
 
@@ -144,11 +174,11 @@ mod tests {
 
     #[test]
     fn small_blobs_stay_inline_and_large_ones_go_to_shared_memory() {
-        let small = Blob::new(vec![7; 10]);
+        let small = Blob::copy_from(&[7; 10]);
         assert!(matches!(small, Blob::Inline(_)));
         assert_eq!(small.as_slice(), &[7; 10]);
 
-        let large = Blob::new(vec![3; SHARED_MEMORY_THRESHOLD]);
+        let large = Blob::copy_from(&vec![3; SHARED_MEMORY_THRESHOLD]);
         assert!(matches!(large, Blob::Shared(_)));
         assert_eq!(large.as_slice().len(), SHARED_MEMORY_THRESHOLD);
         assert_eq!(large.into_vec(), vec![3; SHARED_MEMORY_THRESHOLD]);
@@ -161,13 +191,23 @@ mod tests {
             let bytes: Vec<u8> = (0..len).map(|i| i as u8).collect();
             tx.send(Request::Job {
                 id: len as u64,
-                payload: Blob::new(bytes.clone()),
+                payload: Blob::copy_from(&bytes),
             })
             .unwrap();
             let Request::Job { id, payload } = rx.recv().unwrap();
             assert_eq!(id, len as u64);
             assert_eq!(payload.into_vec(), bytes);
         }
+    }
+
+    #[test]
+    fn an_output_reads_shared_memory_in_place() {
+        let bytes: Vec<u8> = (0..SHARED_MEMORY_THRESHOLD + 3).map(|i| i as u8).collect();
+        let output = Output::from(Blob::copy_from(&bytes));
+        assert!(matches!(output.0, Blob::Shared(_)));
+        assert_eq!(&*output, &bytes[..]);
+        assert_eq!(output.into_vec(), bytes);
+        assert_eq!(Output::from(Blob::copy_from(&[1, 2])).as_slice(), &[1, 2]);
     }
 
     #[test]

@@ -37,6 +37,7 @@ type Outcome = Result<Vec<(u64, Vec<u8>)>, RunError>;
 fn run(pool: &mut Pool, jobs: Vec<(u64, Vec<u8>)>) -> (Outcome, Vec<Event>) {
     let mut events = Vec::new();
     let outcome = pool.run(jobs, &mut |e| events.push(e.clone()));
+    let outcome = outcome.map(|r| r.into_iter().map(|(id, o)| (id, o.into_vec())).collect());
     (outcome, events)
 }
 

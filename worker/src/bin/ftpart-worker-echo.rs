@@ -21,7 +21,16 @@ use ftpart_worker::{is_worker_process, serve, Failure, Pool, PoolOptions, Worker
 #[global_allocator]
 static ALLOCATOR: WorkerAllocator = WorkerAllocator;
 
-fn handle(payload: &[u8], progress: &mut dyn FnMut(String)) -> Result<Vec<u8>, Failure> {
+fn handle(
+    payload: &[u8],
+    progress: &mut dyn FnMut(String),
+    output: &mut Vec<u8>,
+) -> Result<(), Failure> {
+    output.extend(answer(payload, progress)?);
+    Ok(())
+}
+
+fn answer(payload: &[u8], progress: &mut dyn FnMut(String)) -> Result<Vec<u8>, Failure> {
     let text = String::from_utf8_lossy(payload);
     let (command, argument) = text.split_once(':').unwrap_or((&text, ""));
     match command {
