@@ -148,13 +148,29 @@ impl<'a> MatrixTypes<'a> {
     /// column's (the target's index requested as a feature) is stored as
     /// `__index_level_N__`, as pyarrow stores it.
     pub fn apply(&self, batch: &RecordBatch) -> Result<RecordBatch> {
-        let n_index = 1 + usize::from(self.in_index);
         let names: Vec<String> = batch
             .schema()
             .fields()
             .iter()
             .map(|f| f.name().clone())
             .collect();
+        let typing = self.columns(names)?;
+        let mut typed = Vec::with_capacity(batch.num_columns());
+        let mut arrays = Vec::with_capacity(batch.num_columns());
+        for (i, col) in batch.columns().iter().enumerate() {
+            let (array, column) = typing.column(i, col)?;
+            arrays.push(array);
+            typed.push(column);
+        }
+        RecordBatch::try_new(typing.schema(typed), arrays)
+            .map_err(|e| Error::arrow("typing the feature matrix", e))
+    }
+
+    /// The typing of a matrix with these column names, one column at a time
+    /// ([`ColumnTypes::column`]) and then its schema ([`ColumnTypes::schema`]): what
+    /// [`MatrixTypes::apply`] does, for a writer that holds one column at a time.
+    pub fn columns(&self, names: Vec<String>) -> Result<ColumnTypes<'_, 'a>> {
+        let n_index = 1 + usize::from(self.in_index);
         if names.len() < n_index {
             return Err(Error::Internal("a feature matrix without its index".into()));
         }
@@ -168,71 +184,12 @@ impl<'a> MatrixTypes<'a> {
                 c += 1;
             }
         }
-        let mut fields = Vec::with_capacity(names.len());
-        let mut arrays = Vec::with_capacity(names.len());
-        let mut entries = Vec::with_capacity(names.len());
-        let mut index_fields = Vec::new();
-        for (i, col) in batch.columns().iter().enumerate() {
-            let (array, ptype, ordered) = match owner[i] {
-                Some(f) => self.feature_column(f, col)?,
-                None => {
-                    let (a, t) = as_is(col);
-                    (a, t, false)
-                }
-            };
-            let name = &names[i];
-            let field_name = if i < n_index && names.iter().filter(|n| *n == name).count() > 1 {
-                format!("__index_level_{i}__")
-            } else {
-                name.clone()
-            };
-            if i < n_index {
-                index_fields.push(Value::String(field_name.clone()));
-            }
-            let (pandas_type, numpy_type) = ptype.metadata_types();
-            let meta = if ptype == PandasType::Category {
-                let n = array
-                    .as_dictionary_opt::<Int32Type>()
-                    .map_or(0, |d| d.values().len());
-                json!({"num_categories": n, "ordered": ordered})
-            } else {
-                Value::Null
-            };
-            entries.push((
-                i < n_index,
-                json!({
-                    "name": name, "field_name": field_name, "pandas_type": pandas_type,
-                    "numpy_type": numpy_type, "metadata": meta,
-                }),
-            ));
-            let mut field = Field::new(&field_name, array.data_type().clone(), true);
-            if ptype == PandasType::Category {
-                field = field.with_dict_is_ordered(ordered);
-            }
-            fields.push(field);
-            arrays.push(array);
-        }
-        // pyarrow lists the columns first, then the index levels.
-        let columns: Vec<Value> = entries
-            .iter()
-            .filter(|(ix, _)| !ix)
-            .chain(entries.iter().filter(|(ix, _)| *ix))
-            .map(|(_, e)| e.clone())
-            .collect();
-        let pandas = json!({
-            "index_columns": index_fields,
-            "column_indexes": [{"name": null, "field_name": null, "pandas_type": "unicode",
-                                "numpy_type": "object", "metadata": {"encoding": "UTF-8"}}],
-            "columns": columns,
-            "creator": {"library": "ftpart", "version": env!("CARGO_PKG_VERSION")},
-            "pandas_version": "2.2.3",
-        });
-        let metadata = HashMap::from([("pandas".to_string(), pandas.to_string())]);
-        RecordBatch::try_new(
-            Arc::new(Schema::new_with_metadata(fields, metadata)),
-            arrays,
-        )
-        .map_err(|e| Error::arrow("typing the feature matrix", e))
+        Ok(ColumnTypes {
+            types: self,
+            names,
+            owner,
+            n_index,
+        })
     }
 
     /// One column of feature `f`, cast to featuretools' dtype.
@@ -488,6 +445,103 @@ impl<'a> MatrixTypes<'a> {
         };
         let a = recode(dict, &cats).ok_or_else(|| err("categories lost a value".into()))?;
         Ok((a, matches!(logical, Logical::Ordinal(_))))
+    }
+}
+
+/// The typing of one matrix's columns ([`MatrixTypes::columns`]).
+pub struct ColumnTypes<'t, 'a> {
+    types: &'t MatrixTypes<'a>,
+    names: Vec<String>,
+    /// The feature each column holds (None: an index column or a label).
+    owner: Vec<Option<usize>>,
+    n_index: usize,
+}
+
+/// A column as typed: its field and its entry in the `pandas` metadata.
+pub struct TypedColumn {
+    field: Field,
+    index: bool,
+    entry: Value,
+}
+
+impl TypedColumn {
+    /// The column's field in the typed matrix.
+    pub fn field(&self) -> &Field {
+        &self.field
+    }
+}
+
+impl ColumnTypes<'_, '_> {
+    /// Column `i` (`col`) with featuretools' type, and what the schema says of it. Columns are
+    /// independent: any order, on any thread.
+    pub fn column(&self, i: usize, col: &ArrayRef) -> Result<(ArrayRef, TypedColumn)> {
+        let (array, ptype, ordered) = match self.owner[i] {
+            Some(f) => self.types.feature_column(f, col)?,
+            None => {
+                let (a, t) = as_is(col);
+                (a, t, false)
+            }
+        };
+        let names = &self.names;
+        let name = &names[i];
+        let index = i < self.n_index;
+        let field_name = if index && names.iter().filter(|n| *n == name).count() > 1 {
+            format!("__index_level_{i}__")
+        } else {
+            name.clone()
+        };
+        let (pandas_type, numpy_type) = ptype.metadata_types();
+        let meta = if ptype == PandasType::Category {
+            let n = array
+                .as_dictionary_opt::<Int32Type>()
+                .map_or(0, |d| d.values().len());
+            json!({"num_categories": n, "ordered": ordered})
+        } else {
+            Value::Null
+        };
+        let entry = json!({
+            "name": name, "field_name": field_name, "pandas_type": pandas_type,
+            "numpy_type": numpy_type, "metadata": meta,
+        });
+        let mut field = Field::new(&field_name, array.data_type().clone(), true);
+        if ptype == PandasType::Category {
+            field = field.with_dict_is_ordered(ordered);
+        }
+        Ok((
+            array,
+            TypedColumn {
+                field,
+                index,
+                entry,
+            },
+        ))
+    }
+
+    /// The typed matrix's schema, with the `pandas` metadata, from its columns in order.
+    pub fn schema(&self, columns: Vec<TypedColumn>) -> arrow_schema::SchemaRef {
+        let index_fields: Vec<Value> = columns
+            .iter()
+            .filter(|c| c.index)
+            .map(|c| Value::String(c.field.name().clone()))
+            .collect();
+        // pyarrow lists the columns first, then the index levels.
+        let entries: Vec<Value> = columns
+            .iter()
+            .filter(|c| !c.index)
+            .chain(columns.iter().filter(|c| c.index))
+            .map(|c| c.entry.clone())
+            .collect();
+        let pandas = json!({
+            "index_columns": index_fields,
+            "column_indexes": [{"name": null, "field_name": null, "pandas_type": "unicode",
+                                "numpy_type": "object", "metadata": {"encoding": "UTF-8"}}],
+            "columns": entries,
+            "creator": {"library": "ftpart", "version": env!("CARGO_PKG_VERSION")},
+            "pandas_version": "2.2.3",
+        });
+        let metadata = HashMap::from([("pandas".to_string(), pandas.to_string())]);
+        let fields: Vec<Field> = columns.into_iter().map(|c| c.field).collect();
+        Arc::new(Schema::new_with_metadata(fields, metadata))
     }
 }
 

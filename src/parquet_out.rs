@@ -17,110 +17,144 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int16Type, Int32Type, Int64Type, Int8Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
+use arrow_schema::{Field, Schema, SchemaRef};
 use bytes::Bytes;
-use parquet::arrow::arrow_writer::{
-    compute_leaves, ArrowColumnChunk, ArrowColumnWriter, ArrowLeafColumn,
-};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk};
 use parquet::basic::{Compression, Encoding};
 use parquet::column::page::{CompressedPage, Page, PageWriter};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::{ParquetError, Result};
 use parquet::file::metadata::ColumnChunkMetaData;
-use parquet::file::writer::{SerializedPageWriter, SerializedRowGroupWriter, TrackedWrite};
+use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 use rayon::prelude::*;
+
+use crate::error::Error;
 
 /// Rows per row group, as arrow-rs' `ArrowWriter` cuts them by default.
 const ROW_GROUP_ROWS: usize = 1024 * 1024;
 
+fn pq(e: ParquetError) -> Error {
+    Error::arrow("writing Parquet", e)
+}
+
 /// Writes `batch` as a Parquet file with its Arrow schema, text-category columns with their
 /// dictionary as the dictionary page (see the module docs), every other column as arrow-rs
 /// writes it.
-pub fn write<W: Write + Send>(batch: &RecordBatch, out: W) -> Result<()> {
+pub fn write<W: Write + Send>(batch: &RecordBatch, out: W) -> crate::error::Result<()> {
     let schema = batch.schema();
-    let writer = parquet::arrow::ArrowWriter::try_new(out, Arc::clone(&schema), None)?;
-    let (mut file, factory) = writer.into_serialized_writer()?;
-    let leaves: Vec<ColumnDescPtr> = file.schema_descr().columns().to_vec();
-    let mut start = 0;
-    let mut group = 0;
-    loop {
-        let len = ROW_GROUP_ROWS.min(batch.num_rows() - start);
-        let slice = batch.slice(start, len);
-        let mut writers = factory.create_column_writers(group)?.into_iter();
-        // Each column's writers (one per leaf; a text category's goes unused), then the
-        // columns encoded on every core, then appended in order.
-        let mut jobs = Vec::with_capacity(slice.num_columns());
-        let mut leaf = 0;
-        for (field, column) in schema.fields().iter().zip(slice.columns()) {
-            if is_text_dictionary(column.data_type()) {
-                writers.next();
-                let descr = leaves
-                    .get(leaf)
-                    .ok_or_else(|| ParquetError::General("more columns than the schema".into()))?;
-                jobs.push(Chunk::Categories(Arc::clone(descr), column));
-                leaf += 1;
-                continue;
+    write_columns(
+        out,
+        batch.num_rows(),
+        batch.num_columns(),
+        &|i| Ok((Arc::clone(batch.column(i)), schema.field(i).clone(), ())),
+        |_| Arc::clone(&schema),
+    )
+}
+
+/// Writes a Parquet file of `n` columns of `rows` rows, one column at a time: `column(i)` gives
+/// column `i`'s array and field (and whatever `schema` needs of it), which is encoded for every
+/// row group and dropped; `schema(extras)` then gives the file's schema, whose fields are the
+/// columns'. The file is the one [`write`] writes for the batch of those columns, and only the
+/// columns being encoded (one per core) are held, not the matrix.
+pub fn write_columns<W: Write + Send, X: Send>(
+    out: W,
+    rows: usize,
+    n: usize,
+    column: &(dyn Fn(usize) -> crate::error::Result<(ArrayRef, Field, X)> + Sync),
+    schema: impl FnOnce(Vec<X>) -> SchemaRef,
+) -> crate::error::Result<()> {
+    let encoded: Vec<(X, Vec<Encoded>)> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let (array, field, extra) = column(i)?;
+            if array.len() != rows {
+                return Err(Error::Internal(format!(
+                    "column '{}' has {} rows, not {rows}",
+                    field.name(),
+                    array.len()
+                )));
             }
-            let leaf_columns = compute_leaves(field, column)?;
-            let mut mine = Vec::with_capacity(leaf_columns.len());
-            for leaf_column in leaf_columns {
-                let w = writers.next().ok_or_else(|| {
-                    ParquetError::General("fewer column writers than leaves".into())
-                })?;
-                mine.push((w, leaf_column));
-                leaf += 1;
-            }
-            jobs.push(Chunk::Leaves(mine));
-        }
-        let encoded: Vec<Encoded<'_>> = jobs
-            .into_par_iter()
-            .map(|job| match job {
-                Chunk::Categories(descr, column) => Ok(Encoded::Categories(descr, column)),
-                Chunk::Leaves(mine) => mine
-                    .into_iter()
-                    .map(|(mut w, leaf_column)| {
-                        w.write(&leaf_column)?;
-                        w.close()
-                    })
-                    .collect::<Result<Vec<_>>>()
-                    .map(Encoded::Leaves),
-            })
-            .collect::<Result<_>>()?;
-        let mut rg = file.next_row_group()?;
-        for e in encoded {
-            match e {
-                Encoded::Categories(descr, column) => {
-                    append_dictionary_chunk(&mut rg, descr, column)?
+            Ok((extra, encode_column(&array, &field).map_err(pq)?))
+        })
+        .collect::<crate::error::Result<_>>()?;
+    let (extras, mut columns): (Vec<X>, Vec<Vec<Encoded>>) = encoded.into_iter().unzip();
+    let writer = parquet::arrow::ArrowWriter::try_new(out, schema(extras), None).map_err(pq)?;
+    let (mut file, _) = writer.into_serialized_writer().map_err(pq)?;
+    let mut groups: Vec<std::vec::IntoIter<Encoded>> =
+        columns.drain(..).map(|c| c.into_iter()).collect();
+    for _ in 0..row_groups(rows) {
+        let mut rg = file.next_row_group().map_err(pq)?;
+        for chunks in &mut groups {
+            match chunks.next() {
+                Some(Encoded::Categories(bytes, close)) => {
+                    rg.append_column(&bytes, *close).map_err(pq)?
                 }
-                Encoded::Leaves(chunks) => {
-                    for c in chunks {
-                        c.append_to_row_group(&mut rg)?;
+                Some(Encoded::Leaves(leaves)) => {
+                    for c in leaves {
+                        c.append_to_row_group(&mut rg).map_err(pq)?;
                     }
                 }
+                None => return Err(Error::Internal("a column lacks a row group".into())),
             }
         }
-        rg.close()?;
-        start += len;
-        group += 1;
-        if start >= batch.num_rows() {
-            break;
-        }
+        rg.close().map_err(pq)?;
     }
-    file.close()?;
+    file.close().map_err(pq)?;
     Ok(())
 }
 
-/// One column of a row group to encode: a text category (written as its own chunk), or its
-/// leaves with their writers.
-enum Chunk<'a> {
-    Categories(ColumnDescPtr, &'a ArrayRef),
-    Leaves(Vec<(ArrowColumnWriter, ArrowLeafColumn)>),
+/// The row groups of a file of `rows` rows: at least one, as arrow-rs writes an empty batch.
+fn row_groups(rows: usize) -> usize {
+    rows.div_ceil(ROW_GROUP_ROWS).max(1)
 }
 
-/// A [`Chunk`] encoded.
-enum Encoded<'a> {
-    Categories(ColumnDescPtr, &'a ArrayRef),
+/// One column of one row group, encoded: a text category as its own chunk, any other column as
+/// arrow-rs encodes its leaves.
+enum Encoded {
+    Categories(Bytes, Box<ColumnCloseResult>),
     Leaves(Vec<ArrowColumnChunk>),
+}
+
+/// `array`'s chunk of every row group. The writers come from a file of this one column: a
+/// column chunk carries its column's descriptor, which is the same in the file of all columns.
+fn encode_column(array: &ArrayRef, field: &Field) -> Result<Vec<Encoded>> {
+    let one = Arc::new(Schema::new(vec![field.clone()]));
+    let scratch = parquet::arrow::ArrowWriter::try_new(std::io::sink(), one, None)?;
+    let (file, factory) = scratch.into_serialized_writer()?;
+    let descr = file
+        .schema_descr()
+        .columns()
+        .first()
+        .cloned()
+        .ok_or_else(|| ParquetError::General("a column without leaves".into()))?;
+    let mut out = Vec::with_capacity(row_groups(array.len()));
+    for group in 0..row_groups(array.len()) {
+        let start = group * ROW_GROUP_ROWS;
+        let slice = array.slice(start, ROW_GROUP_ROWS.min(array.len() - start));
+        if is_text_dictionary(slice.data_type()) {
+            let (bytes, close) = dictionary_chunk(Arc::clone(&descr), &slice)?;
+            out.push(Encoded::Categories(bytes, Box::new(close)));
+            continue;
+        }
+        let writers = factory.create_column_writers(group)?;
+        let leaves = compute_leaves(field, &slice)?;
+        if writers.len() != leaves.len() {
+            return Err(ParquetError::General(
+                "as many column writers as leaves".into(),
+            ));
+        }
+        let chunks = writers
+            .into_iter()
+            .zip(leaves)
+            .map(|(mut w, leaf)| {
+                w.write(&leaf)?;
+                w.close()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.push(Encoded::Leaves(chunks));
+    }
+    Ok(out)
 }
 
 /// A dictionary of text (the matrix's text categories).
@@ -128,13 +162,9 @@ fn is_text_dictionary(t: &DataType) -> bool {
     matches!(t, DataType::Dictionary(_, v) if matches!(v.as_ref(), DataType::Utf8 | DataType::LargeUtf8))
 }
 
-/// Appends a dictionary column as one chunk: its Arrow dictionary as the dictionary page, its keys
-/// as one data page.
-fn append_dictionary_chunk<W: Write + Send>(
-    rg: &mut SerializedRowGroupWriter<'_, W>,
-    descr: ColumnDescPtr,
-    column: &ArrayRef,
-) -> Result<()> {
+/// A dictionary column as one chunk: its Arrow dictionary as the dictionary page, its keys as
+/// one data page.
+fn dictionary_chunk(descr: ColumnDescPtr, column: &ArrayRef) -> Result<(Bytes, ColumnCloseResult)> {
     let (keys, values) = dictionary_keys(column)?;
     let values = arrow_cast::cast(&values, &DataType::Utf8)
         .map_err(|e| ParquetError::General(e.to_string()))?;
@@ -210,17 +240,15 @@ fn append_dictionary_chunk<W: Write + Send>(
         .set_dictionary_page_offset(Some(dict_spec.offset as i64))
         .set_data_page_offset(data_spec.offset as i64)
         .build()?;
-    rg.append_column(
-        &bytes,
-        ColumnCloseResult {
-            bytes_written: total as u64,
-            rows_written: rows as u64,
-            metadata,
-            bloom_filter: None,
-            column_index: None,
-            offset_index: None,
-        },
-    )
+    let close = ColumnCloseResult {
+        bytes_written: total as u64,
+        rows_written: rows as u64,
+        metadata,
+        bloom_filter: None,
+        column_index: None,
+        offset_index: None,
+    };
+    Ok((bytes, close))
 }
 
 /// A dictionary array's keys (as dictionary positions, `None` for a missing value) and values.
