@@ -193,7 +193,46 @@ pub fn assemble(
     extra: Columns,
     in_index: bool,
 ) -> Result<RecordBatch> {
-    let mut cols: Columns = vec![(schema.dataframes[target].index.clone(), ids)];
+    let mut values: Vec<Option<ArrayRef>> = values.into_iter().map(Some).collect();
+    let cols = layout(schema, target, graph, queries, ids, extra, in_index)
+        .into_iter()
+        .map(|(name, slot)| {
+            let a = match slot {
+                Slot::Ready(a) => a,
+                Slot::Value(c) => values
+                    .get_mut(c)
+                    .and_then(Option::take)
+                    .ok_or_else(|| Error::Internal(format!("no values for column '{name}'")))?,
+            };
+            Ok((name, a))
+        })
+        .collect::<Result<Columns>>()?;
+    named_batch(cols, "assembling the feature matrix")
+}
+
+/// A column of a matrix [`layout`] lays out: ready, or the values of feature output `c` (in
+/// [`FeatureGraph::output_names`] order).
+pub enum Slot {
+    /// The column itself (index, time, a label).
+    Ready(ArrayRef),
+    /// Feature output `c`'s values, computed by the caller.
+    Value(usize),
+}
+
+/// The columns of the matrix [`assemble`] puts together, in order, the feature outputs' values
+/// left to be filled in: index, optional time, feature outputs, label columns (a label named
+/// like a feature takes that feature's place).
+pub fn layout(
+    schema: &crate::schema::EntitySetSchema,
+    target: usize,
+    graph: &FeatureGraph,
+    queries: &[Query],
+    ids: ArrayRef,
+    extra: Columns,
+    in_index: bool,
+) -> Vec<(String, Slot)> {
+    let mut cols: Vec<(String, Slot)> =
+        vec![(schema.dataframes[target].index.clone(), Slot::Ready(ids))];
     if in_index {
         let times: ArrayRef = if schema.numeric_time() {
             let v: Vec<f64> = queries
@@ -212,19 +251,25 @@ pub fn assemble(
                 queries.iter().map(|q| q.time).collect::<Vec<_>>(),
             ))
         };
-        cols.push(("time".into(), times));
+        cols.push(("time".into(), Slot::Ready(times)));
     }
     let first = cols.len();
-    cols.extend(graph.output_names().into_iter().zip(values));
+    cols.extend(
+        graph
+            .output_names()
+            .into_iter()
+            .enumerate()
+            .map(|(c, n)| (n, Slot::Value(c))),
+    );
     // A label column named like a feature takes that feature's place, as featuretools'
     // `calculate_chunk` assigns it (`_feature_matrix[col] = pass_through[col]`).
     for (name, label) in extra {
         match cols[first..].iter().position(|(n, _)| *n == name) {
-            Some(p) => cols[first + p].1 = label,
-            None => cols.push((name, label)),
+            Some(p) => cols[first + p].1 = Slot::Ready(label),
+            None => cols.push((name, Slot::Ready(label))),
         }
     }
-    named_batch(cols, "assembling the feature matrix")
+    cols
 }
 
 /// A record batch of named columns (all nullable).
@@ -279,6 +324,63 @@ pub fn write_matrix(
     types: &crate::pandas::MatrixTypes,
 ) -> Result<()> {
     let ext = check_output_path(path)?;
+    write_through_temporary(path, |file| {
+        let typed;
+        let batch = if ext == "csv" {
+            batch
+        } else {
+            typed = types.apply(batch)?;
+            &typed
+        };
+        let io = |e: std::io::Error| Error::io(path, e);
+        match ext.as_str() {
+            "csv" => write_csv(batch, &mut std::io::BufWriter::new(&mut *file)).map_err(io)?,
+            "parquet" => crate::parquet_out::write(batch, &mut *file)?,
+            _ => {
+                let mut w = arrow_ipc::writer::FileWriter::try_new(&mut *file, &batch.schema())
+                    .map_err(|e| Error::arrow("writing Arrow", e))?;
+                w.write(batch)
+                    .map_err(|e| Error::arrow("writing Arrow", e))?;
+                w.finish().map_err(|e| Error::arrow("writing Arrow", e))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// [`write_matrix`] of the parts' matrices merged. A Parquet file is written one column at a
+/// time, each column merged, typed and encoded and then dropped, so that the merged matrix is
+/// never held (the same file as [`write_matrix`] of the whole matrix); other formats get the
+/// whole matrix.
+pub fn write_merged(
+    merged: crate::compute::Merged,
+    path: &Path,
+    types: &crate::pandas::MatrixTypes,
+) -> Result<()> {
+    if check_output_path(path)? != "parquet" {
+        return write_matrix(&merged.into_batch()?, path, types);
+    }
+    let typing = types.columns(merged.names())?;
+    write_through_temporary(path, |file| {
+        crate::parquet_out::write_columns(
+            &mut *file,
+            merged.num_rows(),
+            merged.names().len(),
+            &|i| {
+                let (array, typed) = typing.column(i, &merged.column(i)?)?;
+                Ok((array, typed.field().clone(), typed))
+            },
+            |typed| typing.schema(typed),
+        )
+    })
+}
+
+/// Runs `write` on a temporary file next to `path`, flushes it to disk and renames it to
+/// `path`: a failed write leaves no partial output.
+fn write_through_temporary(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -288,32 +390,10 @@ pub fn write_matrix(
         .permissions(crate::matrix::new_file_permissions())
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
-    let typed;
-    let batch = if ext == "csv" {
-        batch
-    } else {
-        typed = types.apply(batch)?;
-        &typed
-    };
-    {
-        let file = tmp.as_file_mut();
-        let io = |e: std::io::Error| Error::io(path, e);
-        match ext.as_str() {
-            "csv" => write_csv(batch, &mut std::io::BufWriter::new(&mut *file)).map_err(io)?,
-            "parquet" => {
-                crate::parquet_out::write(batch, &mut *file)
-                    .map_err(|e| Error::arrow("writing Parquet", e))?;
-            }
-            _ => {
-                let mut w = arrow_ipc::writer::FileWriter::try_new(&mut *file, &batch.schema())
-                    .map_err(|e| Error::arrow("writing Arrow", e))?;
-                w.write(batch)
-                    .map_err(|e| Error::arrow("writing Arrow", e))?;
-                w.finish().map_err(|e| Error::arrow("writing Arrow", e))?;
-            }
-        }
-        file.sync_all().map_err(|e| Error::io(path, e))?;
-    }
+    write(tmp.as_file_mut())?;
+    tmp.as_file_mut()
+        .sync_all()
+        .map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

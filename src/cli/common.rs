@@ -376,16 +376,17 @@ pub fn compute_and_write(
         inputs,
         unix_ms: ftpart::events::unix_ms(),
     });
-    let fm =
-        ftpart::compute::compute_observed(shards, graph, &cutoff, &opts, exec.as_mut(), events)?;
+    let fm = ftpart::compute::compute_merged(shards, graph, &cutoff, &opts, exec.as_mut(), events)?;
     drop(exec);
     let seconds = start.elapsed().as_secs_f64();
+    let rows = fm.num_rows();
     let types = ftpart::pandas::MatrixTypes::new(&shards.schema, graph, &cutoff, &opts);
+    // The merge of the parts' matrices happens as the output is written.
     events.stage(Stage::Write, || {
-        ftpart::matrix::write_matrix(&fm, out, &types)
+        ftpart::matrix::write_merged(fm, out, &types)
     })?;
     if let Ok(st) = watch.state().lock() {
         jobs.summary(&st, seconds);
     }
-    Ok(fm.num_rows())
+    Ok(rows)
 }

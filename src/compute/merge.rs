@@ -83,86 +83,137 @@ pub(crate) fn interleave_dictionaries(
     Some(merged)
 }
 
-/// Row order (part, row), ids, label columns and cutoff times of the merged matrix.
-type Merged = (
+/// Row order (piece, row), ids, label columns and cutoff times of the merged matrix.
+type Order = (
     Vec<(usize, usize)>,
     ArrayRef,
     Vec<(String, ArrayRef)>,
     Vec<i64>,
 );
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn merge(
-    shards: &Shards,
-    graph: &FeatureGraph,
-    cutoff: &Cutoff,
-    opts: &MatrixOptions,
-    target: usize,
-    parts: &[Vec<RecordBatch>],
-    placement: &[(u32, u32)],
-    now: i64,
-) -> Result<RecordBatch> {
-    let n_out = graph.output_names().len();
-    // Each part's matrix comes as batches (the pieces of its stream), in row order. The merge
-    // reads the pieces of all parts one after the other, as it would the parts.
-    let pieces: Vec<&RecordBatch> = parts.iter().flatten().collect();
-    let (order, ids, extra, times): Merged = match cutoff {
-        Cutoff::Table(t) => (
-            placement.iter().map(locate_in(parts)).collect(),
-            t.ids.clone(),
-            t.extra.clone(),
-            t.times.clone(),
-        ),
-        _ => {
-            // Instances come in target dataframe order: (time index, index), as each part is sorted.
-            let id_parts: Vec<ArrayRef> = pieces.iter().map(|b| b.column(0).clone()).collect();
-            let order = instance_order(&pieces);
-            let refs: Vec<&dyn Array> = id_parts.iter().map(|a| a.as_ref()).collect();
-            let ids = if refs.is_empty() {
-                arrow_array::new_empty_array(&DataType::Int64)
-            } else {
-                arrow_select::interleave::interleave(&refs, &order)
-                    .map_err(|e| Error::arrow("merging", e))?
-            };
-            let t = match cutoff {
-                Cutoff::At(t) => *t,
-                _ => now,
-            };
-            let n = order.len();
-            (order, ids, Vec::new(), vec![t; n])
-        }
-    };
-    // Columns are interleaved on every core: the coordinator has nothing else to do now.
-    let values = (0..n_out)
-        .into_par_iter()
-        .map(|c| {
-            let cols: Vec<&dyn Array> = pieces.iter().map(|b| b.column(2 + c).as_ref()).collect();
-            if let Some(merged) = interleave_dictionaries(&cols, &order) {
-                return merged;
+/// The parts' matrices and the order they merge in: featuretools' matrix, one column at a time
+/// ([`Merged::column`]) or whole ([`Merged::into_batch`]). A writer that takes the columns one
+/// at a time never holds the merged matrix.
+pub struct Merged {
+    /// The batches of every part's matrix, part after part.
+    pieces: Vec<RecordBatch>,
+    /// The (piece, row) of each row of the matrix.
+    order: Vec<(usize, usize)>,
+    /// The matrix's columns: the feature values are interleaved from the pieces when asked for.
+    columns: Vec<(String, matrix::Slot)>,
+}
+
+impl Merged {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        shards: &Shards,
+        graph: &FeatureGraph,
+        cutoff: &Cutoff,
+        opts: &MatrixOptions,
+        target: usize,
+        parts: Vec<Vec<RecordBatch>>,
+        placement: &[(u32, u32)],
+        now: i64,
+    ) -> Result<Merged> {
+        // Each part's matrix comes as batches (the pieces of its stream), in row order. The
+        // merge reads the pieces of all parts one after the other, as it would the parts.
+        let (order, ids, extra, times): Order = match cutoff {
+            Cutoff::Table(t) => (
+                placement.iter().map(locate_in(&parts)).collect(),
+                t.ids.clone(),
+                t.extra.clone(),
+                t.times.clone(),
+            ),
+            _ => {
+                let pieces: Vec<&RecordBatch> = parts.iter().flatten().collect();
+                // Instances come in target dataframe order: (time index, index), as each part
+                // is sorted.
+                let id_parts: Vec<ArrayRef> = pieces.iter().map(|b| b.column(0).clone()).collect();
+                let order = instance_order(&pieces);
+                let refs: Vec<&dyn Array> = id_parts.iter().map(|a| a.as_ref()).collect();
+                let ids = if refs.is_empty() {
+                    arrow_array::new_empty_array(&DataType::Int64)
+                } else {
+                    arrow_select::interleave::interleave(&refs, &order)
+                        .map_err(|e| Error::arrow("merging", e))?
+                };
+                let t = match cutoff {
+                    Cutoff::At(t) => *t,
+                    _ => now,
+                };
+                let n = order.len();
+                (order, ids, Vec::new(), vec![t; n])
             }
-            let floats = common_numbers(&cols);
-            let cols: Vec<&dyn Array> = match &floats {
-                Some(f) => f.iter().map(|a| a.as_ref()).collect(),
-                None => cols,
-            };
-            arrow_select::interleave::interleave(&cols, &order)
-                .map_err(|e| Error::arrow("merging part matrices", e))
+        };
+        let queries: Vec<Query> = times
+            .iter()
+            .map(|&t| Query { row: None, time: t })
+            .collect();
+        let columns = matrix::layout(
+            &shards.schema,
+            target,
+            graph,
+            &queries,
+            ids,
+            extra,
+            opts.cutoff_time_in_index,
+        );
+        Ok(Merged {
+            pieces: parts.into_iter().flatten().collect(),
+            order,
+            columns,
         })
-        .collect::<Result<Vec<_>>>()?;
-    let queries: Vec<Query> = times
-        .iter()
-        .map(|&t| Query { row: None, time: t })
-        .collect();
-    matrix::assemble(
-        &shards.schema,
-        target,
-        graph,
-        &queries,
-        ids,
-        values,
-        extra,
-        opts.cutoff_time_in_index,
-    )
+    }
+
+    /// The matrix's rows.
+    pub fn num_rows(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The matrix's column names, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// Column `i` of the matrix.
+    pub fn column(&self, i: usize) -> Result<ArrayRef> {
+        match &self.columns[i].1 {
+            matrix::Slot::Ready(a) => Ok(Arc::clone(a)),
+            matrix::Slot::Value(c) => self.values(*c),
+        }
+    }
+
+    /// Feature output `c`'s values: its column of every piece, interleaved.
+    fn values(&self, c: usize) -> Result<ArrayRef> {
+        let cols: Vec<&dyn Array> = self
+            .pieces
+            .iter()
+            .map(|b| b.column(2 + c).as_ref())
+            .collect();
+        if let Some(merged) = interleave_dictionaries(&cols, &self.order) {
+            return merged;
+        }
+        let floats = common_numbers(&cols);
+        let cols: Vec<&dyn Array> = match &floats {
+            Some(f) => f.iter().map(|a| a.as_ref()).collect(),
+            None => cols,
+        };
+        arrow_select::interleave::interleave(&cols, &self.order)
+            .map_err(|e| Error::arrow("merging part matrices", e))
+    }
+
+    /// The whole matrix, its columns interleaved on every core (the coordinator has nothing
+    /// else to do now).
+    pub fn into_batch(self) -> Result<RecordBatch> {
+        let cols = (0..self.columns.len())
+            .into_par_iter()
+            .map(|i| self.column(i))
+            .collect::<Result<Vec<_>>>()?;
+        matrix::named_batch(
+            self.names().into_iter().zip(cols).collect(),
+            "assembling the feature matrix",
+        )
+    }
 }
 
 /// Where a (part, row) is among the pieces of all parts: (piece, row in it).

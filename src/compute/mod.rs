@@ -33,7 +33,7 @@ pub use crate::events::Round;
 use crate::events::{Events, RunEvent, Stage};
 use job::*;
 pub use job::{from_ipc_bytes, ipc_bytes};
-use merge::merge;
+pub use merge::Merged;
 
 /// Runs a round's jobs; the process pool and the in-process executor implement it. One job per
 /// part, its id the part number.
@@ -206,11 +206,58 @@ pub fn compute_observed(
     exec: &mut dyn Executor,
     events: &Events,
 ) -> Result<RecordBatch> {
+    let (parts, placement) = part_matrices(shards, graph, cutoff, opts, exec, events)?;
+    events.stage(Stage::Merge, || {
+        merged(shards, graph, cutoff, opts, parts, &placement)?.into_batch()
+    })
+}
+
+/// [`compute_observed`] up to the merge: the parts' matrices and the order they merge in, for a
+/// writer that takes the matrix one column at a time ([`Merged::column`]).
+pub fn compute_merged(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    exec: &mut dyn Executor,
+    events: &Events,
+) -> Result<Merged> {
+    let (parts, placement) = part_matrices(shards, graph, cutoff, opts, exec, events)?;
+    events.stage(Stage::Merge, || {
+        merged(shards, graph, cutoff, opts, parts, &placement)
+    })
+}
+
+fn merged(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    parts: Vec<Vec<RecordBatch>>,
+    placement: &[(u32, u32)],
+) -> Result<Merged> {
+    let target = shards.schema.position(graph.target()).expect("checked");
+    let now = matrix::now_for(&shards.schema);
+    Merged::new(shards, graph, cutoff, opts, target, parts, placement, now)
+}
+
+/// Each part's matrix (as the batches it arrived in) and where each cutoff row went.
+type PartMatrices = (Vec<Vec<RecordBatch>>, Vec<(u32, u32)>);
+
+/// The rounds: each part's matrix (as the batches it arrived in) and, for a cutoff table, which
+/// part and position each cutoff row went to.
+fn part_matrices(
+    shards: &Shards,
+    graph: &FeatureGraph,
+    cutoff: &Cutoff,
+    opts: &MatrixOptions,
+    exec: &mut dyn Executor,
+    events: &Events,
+) -> Result<PartMatrices> {
     let specs = events.stage(Stage::Plan, || {
         check_features(shards, graph)?;
         crate::outer::find(shards, graph)
     })?;
-    let target = shards.schema.position(graph.target()).expect("checked");
     let now = matrix::now_for(&shards.schema);
     let (mut jobs, placement) = events.stage(Stage::RouteCutoffs, || {
         route(shards, graph, cutoff, opts, now)
@@ -239,9 +286,7 @@ pub fn compute_observed(
         .enumerate()
         .map(|(p, r)| r.ok_or_else(|| Error::Invalid(format!("part {p} returned no result"))))
         .collect::<Result<_>>()?;
-    events.stage(Stage::Merge, || {
-        merge(shards, graph, cutoff, opts, target, &parts, &placement, now)
-    })
+    Ok((parts, placement))
 }
 
 /// The parts' jobs and where each cutoff row went.
