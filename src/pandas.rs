@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::Int32Type;
+use arrow_array::types::{Int32Type, Int64Type};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array,
     RecordBatch,
@@ -397,6 +397,13 @@ impl<'a> MatrixTypes<'a> {
         let dict = match col.data_type() {
             // Already keyed by Int32: the cast would encode every row again.
             DataType::Dictionary(k, _) if k.as_ref() == &DataType::Int32 => Ok(col.clone()),
+            DataType::Int64 => match small_range_dictionary(col.as_primitive::<Int64Type>()) {
+                Some(d) => Ok(Arc::new(d) as ArrayRef),
+                None => arrow_cast::cast(
+                    col,
+                    &DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Int64)),
+                ),
+            },
             DataType::Dictionary(_, _) => arrow_cast::cast(
                 col,
                 &DataType::Dictionary(
@@ -545,6 +552,42 @@ impl ColumnTypes<'_, '_> {
     }
 }
 
+/// Integers spanning at most this many values are dictionary-encoded through a table rather
+/// than a hash map.
+const DENSE_RANGE: i64 = 1 << 20;
+
+/// `ints` as a dictionary of its distinct values in order of first appearance, as arrow's cast
+/// encodes it, through a table indexed by value when the values span at most [`DENSE_RANGE`]
+/// (a day, a month, a small code: hashing every row was most of the typing of a 5M-row matrix).
+/// None when they span more, or hold no value.
+fn small_range_dictionary(ints: &Int64Array) -> Option<DictionaryArray<Int32Type>> {
+    let lo = arrow_arith::aggregate::min(ints)?;
+    let hi = arrow_arith::aggregate::max(ints)?;
+    if hi.checked_sub(lo)? >= DENSE_RANGE {
+        return None;
+    }
+    let mut slot = vec![-1i32; (hi - lo + 1) as usize];
+    let mut values = Vec::new();
+    let mut key = |v: i64| {
+        let s = &mut slot[(v - lo) as usize];
+        if *s < 0 {
+            *s = values.len() as i32;
+            values.push(v);
+        }
+        *s
+    };
+    let keys: Int32Array = match ints.nulls() {
+        None => ints
+            .values()
+            .iter()
+            .map(|&v| key(v))
+            .collect::<Vec<_>>()
+            .into(),
+        Some(_) => ints.iter().map(|v| v.map(&mut key)).collect(),
+    };
+    DictionaryArray::try_new(keys, Arc::new(Int64Array::from(values))).ok()
+}
+
 /// The distinct values a dictionary's rows use.
 fn used_values(dict: &DictionaryArray<Int32Type>) -> ArrayRef {
     let mut used = vec![false; dict.values().len()];
@@ -632,4 +675,36 @@ fn as_is(a: &ArrayRef) -> (ArrayRef, PandasType) {
         _ => PandasType::Object,
     };
     (a.clone(), t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table encoding gives arrow's cast, keys and values alike; values spanning more than
+    /// the table are left to the cast.
+    #[test]
+    fn small_range_integers_encode_as_the_cast_does() {
+        let to = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Int64));
+        for ints in [
+            Int64Array::from(vec![
+                Some(3),
+                Some(-2),
+                None,
+                Some(3),
+                Some(7),
+                Some(-2),
+                None,
+            ]),
+            Int64Array::from(vec![5, 5, 5, 1, 0, 1]),
+            Int64Array::from(vec![-1]),
+        ] {
+            let cast = arrow_cast::cast(&ints, &to).unwrap();
+            let dense = small_range_dictionary(&ints).expect("a small range");
+            assert_eq!(&dense as &dyn Array, cast.as_ref(), "{ints:?}");
+        }
+        assert!(small_range_dictionary(&Int64Array::from(vec![0, DENSE_RANGE])).is_none());
+        assert!(small_range_dictionary(&Int64Array::from(vec![i64::MIN, i64::MAX])).is_none());
+        assert!(small_range_dictionary(&Int64Array::from(vec![None::<i64>, None])).is_none());
+    }
 }

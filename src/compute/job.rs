@@ -93,8 +93,24 @@ pub(crate) fn config() -> bincode::config::Configuration {
 
 /// Encodes a job.
 pub fn encode_job(job: &Job) -> Result<Vec<u8>> {
-    bincode::serde::encode_to_vec(job, config())
-        .map_err(|e| Error::Internal(format!("encoding a job: {e}")))
+    let failed = |e: bincode::error::EncodeError| Error::Internal(format!("encoding a job: {e}"));
+    // A job can carry hundreds of MB of rows (the answer jobs of aggregations across parts):
+    // sized first, it is written once into memory allocated once, not copied as a vector grows.
+    let mut size = bincode::enc::write::SizeWriter::default();
+    bincode::serde::encode_into_writer(job, &mut size, config()).map_err(failed)?;
+    let mut out = VecWriter(Vec::with_capacity(size.bytes_written));
+    bincode::serde::encode_into_writer(job, &mut out, config()).map_err(failed)?;
+    Ok(out.0)
+}
+
+/// A bincode writer appending to a vector.
+struct VecWriter(Vec<u8>);
+
+impl bincode::enc::write::Writer for VecWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::result::Result<(), bincode::error::EncodeError> {
+        self.0.extend_from_slice(bytes);
+        Ok(())
+    }
 }
 
 /// A batch as Arrow IPC stream bytes.

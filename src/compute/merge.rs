@@ -261,21 +261,15 @@ fn instance_order(parts: &[&RecordBatch]) -> Vec<(usize, usize)> {
         })
         .collect();
     if let Some(ints) = ints {
-        let mut all: Vec<(bool, i64, i64, u32, u32)> = Vec::new();
-        for (p, (ids, ti)) in ints.iter().zip(&times).enumerate() {
-            for (i, (&k, &t)) in ids.values().iter().zip(ti).enumerate() {
-                let none = t == crate::entityset::NULL_TIME;
-                all.push((none, if none { 0 } else { t }, k, p as u32, i as u32));
-            }
-        }
-        // Every tuple differs (part, row): unstable is the stable order.
-        all.par_sort_unstable();
-        return all
-            .into_iter()
-            .map(|x| (x.3 as usize, x.4 as usize))
-            .collect();
+        let key = |p: usize, i: usize| {
+            let t = times[p][i];
+            let none = t == crate::entityset::NULL_TIME;
+            (none, if none { 0 } else { t }, ints[p].value(i))
+        };
+        return merge_runs(&parts.iter().map(|b| b.num_rows()).collect::<Vec<_>>(), key);
     }
-    let mut all: Vec<(Option<i64>, Option<Key>, usize, usize)> = Vec::new();
+    let mut all: Vec<(Option<i64>, Option<Key>, usize, usize)> =
+        Vec::with_capacity(parts.iter().map(|b| b.num_rows()).sum());
     for (p, (b, ti)) in parts.iter().zip(&times).enumerate() {
         for (i, (k, &t)) in key_values(b.column(0)).into_iter().zip(ti).enumerate() {
             let t = (t != crate::entityset::NULL_TIME).then_some(t);
@@ -298,11 +292,92 @@ fn instance_order(parts: &[&RecordBatch]) -> Vec<(usize, usize)> {
     all.iter().map(|x| (x.2, x.3)).collect()
 }
 
+/// The head of a run in [`merge_runs`]: (key, global row, piece, row, global row the run ends
+/// before).
+type Head<K> = (K, usize, usize, usize, usize);
+
+/// The (piece, row) of every row of pieces of these lengths, read one after the other, sorted by
+/// `key` with ties in (piece, row) order: what a stable sort of all rows gives. Each part's
+/// rows come sorted, so the rows form a few ascending runs (one per part, where the part's
+/// pieces continue one another), merged here without a sort or a copy of the keys.
+fn merge_runs<K: Ord + Copy>(
+    lens: &[usize],
+    key: impl Fn(usize, usize) -> K,
+) -> Vec<(usize, usize)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let total: usize = lens.iter().sum();
+    // A run: its first (piece, row), as a global row number, and the global row it ends before.
+    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut last: Option<K> = None;
+    let mut g = 0;
+    for (p, &n) in lens.iter().enumerate() {
+        for i in 0..n {
+            let k = key(p, i);
+            if last.is_none_or(|l| k < l) {
+                if let Some(r) = runs.last_mut() {
+                    r.3 = g;
+                }
+                runs.push((p, i, g, total));
+            }
+            last = Some(k);
+            g += 1;
+        }
+    }
+    // Heap entries: (key, global row, piece, row, end); the global row orders ties as the
+    // stable sort does.
+    let mut heap: BinaryHeap<Reverse<Head<K>>> = runs
+        .iter()
+        .map(|&(p, i, g, end)| Reverse((key(p, i), g, p, i, end)))
+        .collect();
+    let mut order = Vec::with_capacity(total);
+    while let Some(mut top) = heap.peek_mut() {
+        let (_, g, mut p, mut i, end) = top.0;
+        order.push((p, i));
+        if g + 1 == end {
+            std::collections::binary_heap::PeekMut::pop(top);
+            continue;
+        }
+        i += 1;
+        while i == lens[p] {
+            p += 1;
+            i = 0;
+        }
+        top.0 = (key(p, i), g + 1, p, i, end);
+    }
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use arrow_array::types::Int32Type;
     use arrow_array::DictionaryArray;
+
+    /// The run merge gives a stable sort's order, whether the pieces hold sorted parts, parts
+    /// split over pieces, unsorted rows or empty pieces.
+    #[test]
+    fn merged_runs_are_the_stable_sort() {
+        let cases: Vec<Vec<Vec<i64>>> = vec![
+            vec![vec![1, 4, 7], vec![2, 5], vec![3, 6, 8]],
+            vec![vec![1, 3], vec![5, 9], vec![], vec![2, 4, 6]],
+            vec![vec![5, 1, 4], vec![4, 4, 2], vec![0]],
+            vec![vec![], vec![]],
+            vec![vec![3, 3, 3], vec![3]],
+        ];
+        for pieces in cases {
+            let lens: Vec<usize> = pieces.iter().map(|p| p.len()).collect();
+            let mut all: Vec<(i64, usize, usize)> = Vec::new();
+            for (p, rows) in pieces.iter().enumerate() {
+                for (i, &k) in rows.iter().enumerate() {
+                    all.push((k, p, i));
+                }
+            }
+            all.sort();
+            let want: Vec<(usize, usize)> = all.iter().map(|x| (x.1, x.2)).collect();
+            assert_eq!(merge_runs(&lens, |p, i| pieces[p][i]), want, "{pieces:?}");
+        }
+    }
 
     /// Regression: part matrices' categorical columns, each with its own dictionary, were
     /// interleaved into one whose category list repeated values (pandas: "Categorical categories
